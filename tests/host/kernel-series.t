@@ -1,0 +1,69 @@
+#!/bin/bash
+# The kernel series: every patch is checkpatch --strict clean, no added line
+# tests lock state, and the contract is enforced where the issue says.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+
+kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+if [ -z "$kdir" ]; then
+	echo "Bail out! the patched kernel tree does not build (run: make kernel)"
+	exit 1
+fi
+
+mapfile -t patches < <(grep -v '^#' "$top/kernel/series" | grep .)
+[ ${#patches[@]} -gt 0 ] && ok "kernel/series lists ${#patches[@]} patches" || not_ok "kernel/series lists patches"
+
+for p in "${patches[@]}"; do
+	out=$(cd "$kdir" && perl scripts/checkpatch.pl --strict --terse "$top/kernel/$p" 2>&1)
+	if printf '%s\n' "$out" | grep -qE 'ERROR|WARNING|CHECK'; then
+		not_ok "checkpatch --strict: $p"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	else
+		ok "checkpatch --strict: $p"
+	fi
+done
+
+# Added lines only: a lock-state predicate in the series is the very thing
+# the design forbids.
+added=$(cd "$top/kernel" && cat "${patches[@]}" | grep '^+' | grep -v '^+++')
+pred='rwsem_is_locked|mutex_is_locked|spin_is_locked|lockdep_is_held|lock_is_held|mmap_lock_is_contended|rwsem_is_contended|is_locked\('
+if printf '%s\n' "$added" | grep -Eq "$pred"; then
+	not_ok "no added line tests lock state"
+	printf '%s\n' "$added" | grep -E "$pred" | sed 's/^/#   /'
+else
+	ok "no added line tests lock state"
+fi
+# Nor may the patched tree's file_table.c or IMA contain one.
+if grep -rEn "$pred|mmap_lock" "$kdir/fs/file_table.c" "$kdir/security/integrity/ima" | grep -v '^\S*:[0-9]*:\s*\*' >/dev/null; then
+	not_ok "patched fs/file_table.c and security/integrity/ima have no lock-state test"
+	grep -rEn "$pred|mmap_lock" "$kdir/fs/file_table.c" "$kdir/security/integrity/ima" | grep -v '^\S*:[0-9]*:\s*\*' | sed 's/^/#   /'
+else
+	ok "patched fs/file_table.c and security/integrity/ima have no lock-state test"
+fi
+
+ima_main=$kdir/security/integrity/ima/ima_main.c
+if awk '/^static void ima_file_free\(/,/^}/' "$ima_main" | grep -q 'lockdep_assert_none_held_once()'; then
+	ok "ima_file_free() asserts that no locks are held"
+else
+	not_ok "ima_file_free() asserts that no locks are held"
+fi
+if awk '/^static void ima_check_last_writer\(/,/^}/' "$ima_main" | grep -q 'might_lock(&inode->i_rwsem)'; then
+	ok "ima_check_last_writer() records iint->mutex -> i_rwsem with might_lock()"
+else
+	not_ok "ima_check_last_writer() records iint->mutex -> i_rwsem with might_lock()"
+fi
+ft=$kdir/fs/file_table.c
+if awk '/^static void ____fput\(/,/^}/' "$ft" | grep -q 'lockdep_assert_none_held_once()'; then
+	ok "____fput() checks the task_work path under lockdep"
+else
+	not_ok "____fput() checks the task_work path under lockdep"
+fi
+if grep -q 'trace_ima_update_xattr(' "$kdir/security/integrity/ima/ima_appraise.c"; then
+	ok "the rewrite on final close is traced"
+else
+	not_ok "the rewrite on final close is traced"
+fi
+echo "1..$n"
+exit $failed

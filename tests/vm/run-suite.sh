@@ -1,0 +1,126 @@
+#!/bin/bash
+# run-suite.sh --kernel series|none --suite NAME [options]: boot the test
+# kernel in QEMU (TCG) with the suite, and print TAP on stdout: the guest's
+# own tests, renumbered, then the judge's verdict on the console log.
+#
+# Options:
+#   --cmdline "ARGS"   extra kernel command line (ima_appraise=..., ...)
+#   --disk IMG         use (and keep) this ext4 image; made fresh if missing
+#   --name NAME        results go to build/test-results/NAME/ (default: suite-kernel)
+#   --timeout SEC      hard limit for the boot (default 600)
+#   --expect NAME      the region NAME must exist in the log (a declared control)
+#   --no-plan          leave the plan to the caller (several boots in one .t)
+# Exit status: 0 when every test passed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kernel=series suite= cmdline= disk= name= timeout=600 expect= plan=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift ;;
+	--suite) suite=$2; shift ;;
+	--cmdline) cmdline=$2; shift ;;
+	--disk) disk=$2; shift ;;
+	--name) name=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--expect) expect=$2; shift ;;
+	--no-plan) plan=0 ;;
+	*) echo "run-suite: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$suite" ] || { echo "run-suite: --suite is required" >&2; exit 2; }
+name=${name:-$suite-$kernel}
+out=$top/build/test-results/$name
+vmdir=$top/build/vm/$kernel
+mkdir -p "$out" "$vmdir" "$top/build/vm/disks"
+n=${TAP_START:-0}
+failed=0
+emit() { # emit ok|not_ok DESC
+	n=$((n + 1))
+	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+finish() { [ "$plan" = 1 ] && echo "1..$n"; echo "$n" > "$out/count"; exit $failed; }
+
+kdir=$(PATCHES=$kernel "$top/tests/vm/build-kernel.sh" 2> "$out/build.log")
+if [ -z "$kdir" ]; then
+	emit not_ok "$name: build the $kernel kernel (see $out/build.log)"
+	sed 's/^/# /' "$out/build.log" | tail -n 20
+	finish
+fi
+initrd=$vmdir/initramfs.cpio.gz
+if [ ! -f "$initrd" ] || [ -n "${IMA_FPUT_REBUILD_INITRD:-}" ]; then
+	if ! "$top/tests/vm/mkinitramfs.sh" "$kdir" "$initrd" 2> "$out/initramfs.log"; then
+		emit not_ok "$name: build the initramfs (see $out/initramfs.log)"
+		finish
+	fi
+fi
+if [ -z "$disk" ]; then
+	disk=$top/build/vm/disks/$name.img
+	rm -f "$disk"
+fi
+if [ ! -f "$disk" ]; then
+	empty=$(mktemp -d)
+	mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$empty" "$disk" 128M
+	rmdir "$empty"
+fi
+
+console=$out/console.log tap=$out/tap.log
+rm -f "$console" "$tap"
+start=$(date +%s)
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+	-nodefaults -display none -no-reboot -m 1024 -smp 2 \
+	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd" \
+	-drive "file=$disk,if=virtio,format=raw" \
+	-serial "file:$console" -serial "file:$tap" \
+	-append "console=ttyS0 panic=-1 imafput.suite=$suite imafput.kernel=$kernel $cmdline" \
+	> "$out/qemu.log" 2>&1
+qrc=$?
+echo "# $name: boot took $(( $(date +%s) - start ))s (qemu exit $qrc)"
+
+# the guest's tests, renumbered into ours
+tr -d '\r' < "$tap" > "$out/guest.tap" 2>/dev/null || : > "$out/guest.tap"
+gplan= gcount=0 bail=
+while IFS= read -r line; do
+	case $line in
+	'ok '*|'not ok '*)
+		gcount=$((gcount + 1))
+		desc=$(printf '%s\n' "$line" | sed -E 's/^(not )?ok [0-9]+ ?-? ?//')
+		case $line in
+		'ok '*) emit ok "$name: $desc" ;;
+		*) emit not_ok "$name: $desc" ;;
+		esac ;;
+	1..*) gplan=${line#1..} ;;
+	'Bail out!'*) bail=$line ;;
+	*) printf '# %s\n' "$line" ;;
+	esac
+done < "$out/guest.tap"
+
+if [ -n "$bail" ]; then
+	emit not_ok "$name: guest suite bailed out: ${bail#Bail out! }"
+elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	emit not_ok "$name: guest finished within ${timeout}s (timed out; last console lines below)"
+	tail -n 15 "$console" | sed 's/^/#   /'
+elif ! grep -q "IMA-FPUT: suite-end $suite" "$console"; then
+	emit not_ok "$name: guest reached the end of the suite (see $console)"
+	tail -n 15 "$console" | sed 's/^/#   /'
+elif [ "$gplan" != "$gcount" ] || [ "$gcount" = 0 ]; then
+	emit not_ok "$name: guest ran its whole plan (plan ${gplan:-none}, ran $gcount)"
+else
+	emit ok "$name: guest ran its whole plan ($gcount tests)"
+fi
+
+if reports=$("$top/tests/vm/judge.sh" "$console"); then
+	emit ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
+else
+	emit not_ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
+	printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
+fi
+if [ -n "$expect" ]; then
+	if grep -q "IMA-FPUT: expect-begin $expect" "$console"; then
+		emit ok "$name: the declared control region '$expect' ran"
+		"$top/tests/vm/judge.sh" -e "$expect" "$console" | head -n 5 | sed 's/^/#   expected: /'
+	else
+		emit not_ok "$name: the declared control region '$expect' ran"
+	fi
+fi
+finish

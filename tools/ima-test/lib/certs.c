@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "certs.h"
+
+#define CERT_FILE_MAX (1u << 20)
+
+int file_slurp(const char *path, uint8_t **buf, size_t *len, size_t max)
+{
+	size_t cap = 4096, n = 0;
+	uint8_t *p = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap || !p) {
+			uint8_t *q;
+
+			if (p)
+				cap *= 2;
+			if (cap > max) {
+				free(p);
+				close(fd);
+				return -EFBIG;
+			}
+			q = realloc(p, cap + 1);
+			if (!q) {
+				free(p);
+				close(fd);
+				return -ENOMEM;
+			}
+			p = q;
+		}
+		r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(p);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+static int slurp_or_err(const char *path, const char *what, uint8_t **buf,
+			size_t *len, char *err, size_t errlen)
+{
+	int r = file_slurp(path, buf, len, CERT_FILE_MAX);
+
+	if (r < 0) {
+		snprintf(err, errlen, "%s: cannot read %s: %s", path, what,
+			 r == -EINVAL ? "not a regular file" : strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
+{
+	const unsigned char *p;
+	uint8_t *data;
+	size_t len;
+	X509 *x = NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (slurp_or_err(path, "certificate", &data, &len, err, errlen))
+		return -1;
+	if (strstr((char *)data, "-----BEGIN")) {
+		BIO *bio = BIO_new_mem_buf(data, (int)len);
+
+		if (bio)
+			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	} else {
+		p = data;
+		x = d2i_X509(NULL, &p, (long)len);
+	}
+	free(data);
+	ERR_clear_error();
+	if (!x) {
+		snprintf(err, errlen, "%s: not an X.509 certificate (PEM or DER)", path);
+		return -1;
+	}
+	c->x509 = x;
+	c->pub = X509_get0_pubkey(x);
+	if (!c->pub || keyid_from_cert(x, c->keyid) ||
+	    keyid_from_pubkey(c->pub, c->keyid_pub)) {
+		snprintf(err, errlen, "%s: certificate has an unusable public key", path);
+		X509_free(x);
+		memset(c, 0, sizeof(*c));
+		return -1;
+	}
+	c->path = strdup(path);
+	if (!c->path) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		X509_free(x);
+		return -1;
+	}
+	return 0;
+}
+
+void cert_free(struct cert *c)
+{
+	X509_free(c->x509);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+int certset_add(struct certset *set, const char *path, char *err, size_t errlen)
+{
+	struct cert *v = realloc(set->v, (set->n + 1) * sizeof(*v));
+
+	if (!v) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	set->v = v;
+	if (cert_load(path, &set->v[set->n], err, errlen))
+		return -1;
+	set->n++;
+	return 0;
+}
+
+const struct cert *certset_find(const struct certset *set, const uint8_t keyid[4])
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!memcmp(set->v[i].keyid, keyid, 4) ||
+		    !memcmp(set->v[i].keyid_pub, keyid, 4))
+			return &set->v[i];
+	return NULL;
+}
+
+void certset_free(struct certset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		cert_free(&set->v[i]);
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+struct pass_request {
+	const char *pass;
+	int asked;
+};
+
+static int pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pass_request *req = u;
+	size_t len;
+
+	(void)rwflag;
+	req->asked = 1;
+	if (!req->pass)
+		return -1;
+	len = strlen(req->pass);
+	if (len > (size_t)size)
+		return -1;
+	memcpy(buf, req->pass, len);
+	return (int)len;
+}
+
+int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
+		     char *err, size_t errlen)
+{
+	struct pass_request req = { pass, 0 };
+	EVP_PKEY *pkey = NULL;
+	uint8_t *data;
+	size_t len;
+	int type;
+
+	*out = NULL;
+	if (slurp_or_err(path, "key", &data, &len, err, errlen))
+		return -1;
+	if (strstr((char *)data, "-----BEGIN")) {
+		BIO *bio = BIO_new_mem_buf(data, (int)len);
+
+		if (bio)
+			pkey = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, &req);
+		BIO_free(bio);
+	} else {
+		const unsigned char *p = data;
+
+		pkey = d2i_AutoPrivateKey(NULL, &p, (long)len);
+	}
+	ERR_clear_error();
+	if (!pkey) {
+		if (req.asked && !pass)
+			snprintf(err, errlen, "%s: key is encrypted; give --pass or set IMA_TEST_KEY_PASS", path);
+		else if (req.asked)
+			snprintf(err, errlen, "%s: cannot decrypt key (wrong passphrase?)", path);
+		else if (strstr((char *)data, "-----BEGIN CERTIFICATE") ||
+			 strstr((char *)data, "PUBLIC KEY-----"))
+			snprintf(err, errlen, "%s: is a certificate or public key, not a private key", path);
+		else
+			snprintf(err, errlen, "%s: not a private key (PEM or DER)", path);
+		OPENSSL_cleanse(data, len);
+		free(data);
+		return -1;
+	}
+	OPENSSL_cleanse(data, len);
+	free(data);
+	type = EVP_PKEY_get_base_id(pkey);
+	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
+		snprintf(err, errlen, "%s: unsupported key type %s (use RSA or EC)",
+			 path, OBJ_nid2sn(type));
+		EVP_PKEY_free(pkey);
+		return -1;
+	}
+	*out = pkey;
+	return 0;
+}
