@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "digest.h"
+#include "sig.h"
+#include "xattr_io.h"
+
+static const char *const class_names[CHECK__COUNT] = {
+	[CHECK_OK] = "ok",
+	[CHECK_MISSING] = "missing",
+	[CHECK_STALE] = "stale",
+	[CHECK_BAD_SIGNATURE] = "bad-signature",
+	[CHECK_UNKNOWN_KEY] = "unknown-key",
+	[CHECK_UNSUPPORTED] = "unsupported-algorithm",
+	[CHECK_MALFORMED] = "malformed",
+	[CHECK_UNREADABLE] = "unreadable",
+	[CHECK_CHANGED] = "changed",
+};
+
+const char *check_class_name(enum check_class c)
+{
+	return c < CHECK__COUNT ? class_names[c] : "?";
+}
+
+enum check_class ima_xattr_fetch(int fd, bool user, uint8_t *buf, size_t cap,
+				 struct ima_xattr *x, char *why, size_t whylen)
+{
+	ssize_t n = xattr_read_ima(fd, user, buf, cap);
+
+	memset(x, 0, sizeof(*x));
+	if (n == -ENODATA) {
+		snprintf(why, whylen, "no %s", xattr_ima_name(user));
+		return CHECK_MISSING;
+	}
+	if (n == -ENOTSUP) {
+		snprintf(why, whylen, "file system does not support %s",
+			 xattr_ima_name(user));
+		return CHECK_MISSING;
+	}
+	if (n == -ERANGE) {
+		snprintf(why, whylen, "%s larger than %zu bytes",
+			 xattr_ima_name(user), cap);
+		return CHECK_MALFORMED;
+	}
+	if (n < 0) {
+		snprintf(why, whylen, "cannot read %s: %s", xattr_ima_name(user),
+			 strerror((int)-n));
+		return CHECK_UNREADABLE;
+	}
+	switch (ima_xattr_decode(buf, (size_t)n, x, why, whylen)) {
+	case IMA_XATTR_OK:
+		return CHECK_OK;
+	case IMA_XATTR_UNSUPPORTED:
+		return CHECK_UNSUPPORTED;
+	default:
+		return CHECK_MALFORMED;
+	}
+}
+
+static enum check_class hash_file(int fd, const struct hash_algo *alg,
+				  uint8_t *md, size_t *len,
+				  char *why, size_t whylen)
+{
+	int err;
+
+	switch (digest_fd(fd, alg, md, len, &err)) {
+	case DIGEST_OK:
+		return CHECK_OK;
+	case DIGEST_CHANGED:
+		snprintf(why, whylen, "file changed while being hashed");
+		return CHECK_CHANGED;
+	default:
+		snprintf(why, whylen, "read error: %s", strerror(err));
+		return CHECK_UNREADABLE;
+	}
+}
+
+static enum check_class judge(const struct check_opts *o, struct ima_xattr *x,
+			      const uint8_t *md, size_t md_len,
+			      struct check_result *r)
+{
+	const struct cert *c;
+	char hex[9];
+
+	if (x->type != EVM_IMA_XATTR_DIGSIG) {
+		if (md_len == x->digest_len && !memcmp(md, x->digest, md_len))
+			return CHECK_OK;
+		snprintf(r->detail, sizeof(r->detail),
+			 "%s digest does not match the content", x->algo->name);
+		return CHECK_STALE;
+	}
+	hex_encode(x->keyid, 4, hex);
+	c = o->certs ? certset_find(o->certs, x->keyid) : NULL;
+	if (!c) {
+		snprintf(r->detail, sizeof(r->detail),
+			 "no certificate for keyid %s", hex);
+		return CHECK_UNKNOWN_KEY;
+	}
+	if (sig_v2_verify(c->pub, x->algo, md, md_len, x->sig, x->sig_len))
+		return CHECK_OK;
+	snprintf(r->detail, sizeof(r->detail),
+		 "%s signature does not verify with %s (keyid %s)",
+		 x->algo->name, c->path, hex);
+	return CHECK_BAD_SIGNATURE;
+}
+
+void check_path(const struct check_opts *o, const char *path,
+		struct check_result *r)
+{
+	uint8_t buf[IMA_XATTR_MAX], md[HASH_MAX_DIGEST];
+	const struct hash_algo *sha256 = hash_algo_by_id(HASH_ALGO_SHA256);
+	struct ima_xattr x;
+	enum check_class xc;
+	size_t md_len = 0;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	fd = digest_open(path, o->follow, NULL);
+	if (fd < 0) {
+		r->cls = CHECK_UNREADABLE;
+		snprintf(r->detail, sizeof(r->detail), "%s",
+			 fd == -EINVAL ? "not a regular file" :
+			 fd == -ELOOP && !o->follow ? "symlink not followed" :
+			 strerror(-fd));
+		return;
+	}
+	xc = ima_xattr_fetch(fd, o->user_xattr, buf, sizeof(buf), &x,
+			     r->detail, sizeof(r->detail));
+	if (xc == CHECK_OK || xc == CHECK_UNSUPPORTED) {
+		r->kind = x.type == EVM_IMA_XATTR_DIGSIG ? "signature" : "digest";
+		r->algo = x.algo;
+		if (x.type == EVM_IMA_XATTR_DIGSIG && x.sig_version == 2) {
+			r->have_keyid = true;
+			memcpy(r->keyid, buf + 3, 4);
+		}
+	}
+	if (o->want_sha256) {
+		char why[128];
+		enum check_class hc = hash_file(fd, sha256, r->sha256, &md_len,
+						why, sizeof(why));
+
+		if (hc != CHECK_OK) {
+			r->cls = hc;
+			snprintf(r->detail, sizeof(r->detail), "%s", why);
+			goto out;
+		}
+		r->have_sha256 = true;
+	}
+	r->cls = xc;
+	if (xc != CHECK_OK)
+		goto out;
+	if (r->have_sha256 && x.algo->id == HASH_ALGO_SHA256) {
+		memcpy(md, r->sha256, 32);
+		md_len = 32;
+	} else {
+		r->cls = hash_file(fd, x.algo, md, &md_len, r->detail,
+				   sizeof(r->detail));
+		if (r->cls != CHECK_OK)
+			goto out;
+	}
+	r->cls = judge(o, &x, md, md_len, r);
+out:
+	close(fd);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Walking the paths given on the command line and handing every regular
+ * file to a pool of worker threads.
+ *
+ * Symlinks are not followed unless @follow (then directory loops are cut).
+ * Named paths that cannot be processed (missing, a directory without
+ * @recursive, a symlink without @follow, a special file) are reported with
+ * status 2; special files and symlinks met while recursing are reported
+ * with status 0 (a note).
+ */
+#ifndef IMA_TEST_WALK_H
+#define IMA_TEST_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct walk_opts {
+	bool recursive;
+	bool follow;
+	unsigned jobs;		/* worker threads; 0 = online CPUs */
+};
+
+/*
+ * Called once per regular file, possibly from several threads at once;
+ * returns the file's exit status (0 ok, 1 finding, 2 error).
+ */
+typedef int (*walk_file_fn)(void *ctx, const char *path);
+/*
+ * Called from the walking thread for a path that is not handed to the
+ * file function, with why it was skipped; returns the status to count.
+ */
+typedef int (*walk_skip_fn)(void *ctx, const char *path, const char *why,
+			    int status);
+
+/* Walk @paths; returns the highest status seen. */
+int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
+	       walk_file_fn file_fn, walk_skip_fn skip_fn, void *ctx);
+
+/* Number of online CPUs (at least 1). */
+unsigned walk_default_jobs(void);
+
+#endif

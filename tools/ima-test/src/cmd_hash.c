@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ima-test hash: write content digests (evmctl ima_hash compatible). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "digest.h"
+#include "imaxattr.h"
+#include "out.h"
+#include "xattr_io.h"
+
+struct hash_ctx {
+	const struct hash_algo *alg;
+	struct tree_opts tree;
+	struct out out;
+};
+
+static const char help[] =
+	"Usage: ima-test hash [OPTIONS] PATH...\n"
+	"Write each file's digest to security.ima as IMA fix mode does:\n"
+	"01|digest for sha1, 04|algo|digest for the others.\n\n"
+	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
+	TREE_HELP;
+
+static int hash_one(void *arg, const char *path)
+{
+	struct hash_ctx *c = arg;
+	uint8_t md[HASH_MAX_DIGEST], val[IMA_XATTR_MAX];
+	size_t md_len, val_len;
+	char msg[256];
+	int fd, err, ret = EXIT_TROUBLE;
+
+	out_tick(&c->out);
+	fd = digest_open(path, c->tree.walk.follow, NULL);
+	if (fd < 0) {
+		out_error(&c->out, path, "cannot open: %s",
+			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		return EXIT_TROUBLE;
+	}
+	switch (digest_fd(fd, c->alg, md, &md_len, &err)) {
+	case DIGEST_OK:
+		break;
+	case DIGEST_CHANGED:
+		out_error(&c->out, path, "changed while being hashed; not written");
+		ret = EXIT_FINDINGS;
+		goto out;
+	default:
+		out_error(&c->out, path, "read error: %s", strerror(err));
+		goto out;
+	}
+	val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
+	err = val_len ? xattr_write_ima(fd, c->tree.user_xattr, val, val_len) : -EINVAL;
+	if (err) {
+		out_error(&c->out, path, "%s",
+			  xattr_write_error(-err, c->tree.user_xattr, msg, sizeof(msg)));
+		goto out;
+	}
+	if (c->tree.verbose) {
+		char hex[2 * HASH_MAX_DIGEST + 1];
+
+		hex_encode(md, md_len, hex);
+		out_result(&c->out, path, c->alg->name, hex, NULL);
+	}
+	ret = EXIT_OK;
+out:
+	close(fd);
+	return ret;
+}
+
+static int skip(void *arg, const char *path, const char *why, int status)
+{
+	struct hash_ctx *c = arg;
+
+	out_error(&c->out, path, "%s", why);
+	return status;
+}
+
+int cmd_hash(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hash", required_argument, NULL, 'a' },
+		TREE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct hash_ctx c = { .alg = hash_algo_by_name("sha256") };
+	int opt, r;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "a:" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
+		r = tree_option("hash", opt, optarg, &c.tree);
+		if (r < 0)
+			return EXIT_TROUBLE;
+		if (r)
+			continue;
+		switch (opt) {
+		case 'a':
+			c.alg = parse_hash("hash", optarg);
+			if (!c.alg)
+				return EXIT_TROUBLE;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return usage_error("hash", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("hash", "no files given");
+	out_init(&c.out, OUT_TEXT, true);
+	r = walk_paths(&c.tree.walk, argv + optind, (size_t)(argc - optind),
+		       hash_one, skip, &c);
+	out_finish(&c.out);
+	return r;
+}

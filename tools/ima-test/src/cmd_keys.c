@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ima-test keys: add certificates to an IMA keyring, list its keys. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <keyutils.h>
+
+#include "certs.h"
+#include "common.h"
+#include "digest.h"
+
+static const char help[] =
+	"Usage: ima-test keys add [--keyring NAME] CERT...\n"
+	"       ima-test keys list [--keyring NAME]\n"
+	"Add X.509 certificates (PEM or DER) to the kernel keyring IMA uses,\n"
+	"or list its keys with their 4-byte IMA keyid.  The keyring (default\n"
+	"_ima) is looked up in the user and session keyrings; add creates it\n"
+	"in the user keyring when absent.\n\n"
+	"      --keyring NAME  keyring name (default _ima)\n"
+	"  -h, --help          show this help\n";
+
+static key_serial_t find_keyring(const char *name, bool create)
+{
+	key_serial_t k = keyctl_search(KEY_SPEC_USER_KEYRING, "keyring", name, 0);
+
+	if (k > 0)
+		return k;
+	k = keyctl_search(KEY_SPEC_SESSION_KEYRING, "keyring", name, 0);
+	if (k > 0 || !create)
+		return k > 0 ? k : -1;
+	return add_key("keyring", name, NULL, 0, KEY_SPEC_USER_KEYRING);
+}
+
+static int keys_add(const char *ring_name, char *const *certs, int n)
+{
+	key_serial_t ring = find_keyring(ring_name, true);
+	int status = EXIT_OK;
+
+	if (ring < 0) {
+		fprintf(stderr, "ima-test keys: cannot find or create keyring %s: %s\n",
+			ring_name, strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	for (int i = 0; i < n; i++) {
+		unsigned char *der = NULL;
+		char err[512], hex[9];
+		struct cert c;
+		key_serial_t k;
+		int len;
+
+		if (cert_load(certs[i], &c, err, sizeof(err))) {
+			fprintf(stderr, "ima-test keys: %s\n", err);
+			status = EXIT_TROUBLE;
+			continue;
+		}
+		len = i2d_X509(c.x509, &der);
+		k = len > 0 ? add_key("asymmetric", NULL, der, (size_t)len, ring) : -1;
+		if (k < 0) {
+			fprintf(stderr, "ima-test keys: %s: kernel refused the certificate: %s%s\n",
+				certs[i], strerror(errno),
+				errno == EBADMSG || errno == ENOPKG ?
+				" (kernel without X.509/asymmetric key support for it?)" : "");
+			status = EXIT_TROUBLE;
+		} else {
+			hex_encode(c.keyid, 4, hex);
+			printf("%d keyid %s added to %s (%s)\n", k, hex, ring_name, certs[i]);
+		}
+		OPENSSL_free(der);
+		cert_free(&c);
+	}
+	return status;
+}
+
+/* The kernel describes an X.509 key as "SUBJECT: <subject key id hex>". */
+static void keyid_of_description(const char *desc, char out[9])
+{
+	size_t len = strlen(desc);
+
+	strcpy(out, "-");
+	if (len < 8)
+		return;
+	for (size_t i = len - 8; i < len; i++)
+		if (!isxdigit((unsigned char)desc[i]))
+			return;
+	memcpy(out, desc + len - 8, 8);
+	out[8] = '\0';
+}
+
+static int keys_list(const char *ring_name)
+{
+	key_serial_t ring = find_keyring(ring_name, false);
+	key_serial_t *ids = NULL;
+	long bytes;
+
+	if (ring < 0) {
+		fprintf(stderr, "ima-test keys: no keyring %s in the user or session keyring\n",
+			ring_name);
+		return EXIT_TROUBLE;
+	}
+	bytes = keyctl_read_alloc(ring, (void **)&ids);
+	if (bytes < 0) {
+		fprintf(stderr, "ima-test keys: cannot read keyring %s: %s\n",
+			ring_name, strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	for (size_t i = 0; i < (size_t)bytes / sizeof(*ids); i++) {
+		char *desc = NULL, *type, *name, keyid[9];
+
+		if (keyctl_describe_alloc(ids[i], &desc) < 0) {
+			printf("%d ? - (%s)\n", ids[i], strerror(errno));
+			continue;
+		}
+		/* type;uid;gid;perm;description */
+		type = desc;
+		name = desc;
+		for (int f = 0; f < 4 && name; f++) {
+			name = strchr(name, ';');
+			if (name)
+				*name++ = '\0';
+		}
+		if (!name)
+			name = "";
+		keyid_of_description(name, keyid);
+		printf("%d %s %s %s\n", ids[i], type, keyid, name);
+		free(desc);
+	}
+	free(ids);
+	return EXIT_OK;
+}
+
+int cmd_keys(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keyring", required_argument, NULL, OPT_KEYRING },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *ring = "_ima";
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_KEYRING:
+			ring = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return usage_error("keys", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("keys", "expected 'add' or 'list'");
+	if (!strcmp(argv[optind], "add") || !strcmp(argv[optind], "list")) {
+		const char *sub = argv[optind];
+
+		/* options may also follow the subcommand */
+		argv[optind] = argv[0];
+		argc -= optind;
+		argv += optind;
+		optind = 1;
+		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+			if (opt == OPT_KEYRING)
+				ring = optarg;
+			else if (opt == 'h') {
+				fputs(help, stdout);
+				return EXIT_OK;
+			} else
+				return usage_error("keys", "bad option");
+		}
+		if (!strcmp(sub, "list"))
+			return optind == argc ? keys_list(ring) :
+			       usage_error("keys", "list takes no files");
+		if (optind == argc)
+			return usage_error("keys", "add needs a certificate");
+		return keys_add(ring, argv + optind, argc - optind);
+	}
+	return usage_error("keys", "unknown subcommand '%s' (add or list)", argv[optind]);
+}

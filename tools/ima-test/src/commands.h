@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The command table: one line per command, CMD(function, name, summary).
+ * A command is src/cmd_FUNCTION.c defining
+ *     int cmd_FUNCTION(int argc, char **argv);
+ * (argv[0] is the command name) plus its line here.
+ */
+CMD(sign, "sign", "write v2 signatures to the IMA xattr")
+CMD(hash, "hash", "write content digests to the IMA xattr, as fix mode does")
+CMD(verify, "verify", "check IMA xattrs against file contents and certificates")
+CMD(audit, "audit", "classify every file; text, JSON lines or a Keylime policy")
+CMD(keys, "keys", "add certificates to, or list, an IMA keyring")

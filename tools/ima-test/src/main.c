@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ima-test: create, check and audit IMA xattrs (evmctl compatible).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+
+#define CMD(fn, name, summary) int cmd_##fn(int argc, char **argv);
+#include "commands.h"
+#undef CMD
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+#define CMD(fn, name, summary) { name, cmd_##fn, summary },
+#include "commands.h"
+#undef CMD
+};
+
+static void usage(FILE *fp)
+{
+	fputs("Usage: ima-test COMMAND [OPTIONS] [PATH...]\n\nCommands:\n", fp);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'ima-test COMMAND --help' describes a command.\n"
+	      "Exit status: 0 all good, 1 integrity findings, 2 usage or environment error.\n",
+	      fp);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("ima-test %s\n", IMA_TEST_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "ima-test: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_TROUBLE;
+}

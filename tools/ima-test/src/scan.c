@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "digest.h"
+#include "policy.h"
+#include "scan.h"
+
+struct scan {
+	const struct scan_opts *opts;
+	struct check_opts check;
+	struct out out;
+	struct policy policy;
+	pthread_mutex_t lock;
+	unsigned long counts[CHECK__COUNT];
+	unsigned long skipped, errors;
+};
+
+static int scan_one(void *arg, const char *path)
+{
+	struct scan *s = arg;
+	struct check_result r;
+	char extra[256] = "";
+	size_t len = 0;
+
+	check_path(&s->check, path, &r);
+	out_tick(&s->out);
+	pthread_mutex_lock(&s->lock);
+	s->counts[r.cls]++;
+	pthread_mutex_unlock(&s->lock);
+	if (s->opts->fmt == OUT_KEYLIME) {
+		if (r.have_sha256 && policy_add(&s->policy, path, r.sha256))
+			out_error(&s->out, path, "out of memory");
+		if (r.cls != CHECK_OK && r.cls != CHECK_MISSING)
+			out_error(&s->out, path, "%s (%s)", check_class_name(r.cls), r.detail);
+		return r.cls == CHECK_OK ? EXIT_OK : EXIT_FINDINGS;
+	}
+	if (r.cls == CHECK_OK && s->opts->quiet_ok && s->opts->fmt == OUT_TEXT &&
+	    !s->opts->tree.verbose)
+		return EXIT_OK;
+	if (s->opts->fmt == OUT_JSON) {
+		if (r.kind)
+			len += (size_t)snprintf(extra + len, sizeof(extra) - len,
+						"\"kind\":\"%s\"", r.kind);
+		if (r.algo)
+			len += (size_t)snprintf(extra + len, sizeof(extra) - len,
+						",\"algo\":\"%s\"", r.algo->name);
+		if (r.have_keyid) {
+			char hex[9];
+
+			hex_encode(r.keyid, 4, hex);
+			snprintf(extra + len, sizeof(extra) - len, ",\"keyid\":\"%s\"", hex);
+		}
+	}
+	out_result(&s->out, path, check_class_name(r.cls),
+		   r.detail[0] ? r.detail : NULL, extra[0] ? extra : NULL);
+	return r.cls == CHECK_OK ? EXIT_OK : EXIT_FINDINGS;
+}
+
+static int scan_skip(void *arg, const char *path, const char *why, int status)
+{
+	struct scan *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	if (status)
+		s->errors++;
+	else
+		s->skipped++;
+	pthread_mutex_unlock(&s->lock);
+	if (s->opts->fmt == OUT_JSON)
+		out_result(&s->out, path, status ? "error" : "skipped", why, NULL);
+	if (status || s->opts->fmt != OUT_JSON)
+		out_error(&s->out, path, "%s", why);
+	return status;
+}
+
+static void print_summary(struct scan *s, FILE *fp)
+{
+	unsigned long files = 0;
+
+	for (int i = 0; i < CHECK__COUNT; i++)
+		files += s->counts[i];
+	if (s->opts->fmt == OUT_JSON) {
+		fprintf(fp, "{\"summary\":{\"files\":%lu", files);
+		for (int i = 0; i < CHECK__COUNT; i++)
+			fprintf(fp, ",\"%s\":%lu", check_class_name(i), s->counts[i]);
+		fprintf(fp, ",\"skipped\":%lu,\"errors\":%lu}}\n", s->skipped, s->errors);
+		return;
+	}
+	fprintf(fp, "summary: %lu files:", files);
+	for (int i = 0; i < CHECK__COUNT; i++)
+		fprintf(fp, "%s %lu %s", i ? "," : "", s->counts[i], check_class_name(i));
+	fprintf(fp, "; %lu skipped, %lu errors\n", s->skipped, s->errors);
+}
+
+int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
+{
+	struct scan s = {
+		.opts = opts,
+		.check = {
+			.certs = &opts->certs,
+			.user_xattr = opts->tree.user_xattr,
+			.follow = opts->tree.walk.follow,
+			.want_sha256 = opts->fmt == OUT_KEYLIME,
+		},
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	int status;
+
+	if (opts->fmt == OUT_KEYLIME && policy_init(&s.policy)) {
+		fprintf(stderr, "ima-test: cannot determine the current directory\n");
+		return EXIT_TROUBLE;
+	}
+	out_init(&s.out, opts->fmt, true);
+	status = walk_paths(&opts->tree.walk, paths, n, scan_one, scan_skip, &s);
+	out_finish(&s.out);
+	if (opts->fmt == OUT_KEYLIME) {
+		policy_write(&s.policy, stdout);
+		policy_free(&s.policy);
+	}
+	if (opts->summary)
+		print_summary(&s, opts->fmt == OUT_KEYLIME ? stderr : stdout);
+	fflush(stdout);
+	return status;
+}
+
+int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt)
+{
+	if (!strcmp(arg, "text"))
+		*fmt = OUT_TEXT;
+	else if (!strcmp(arg, "json"))
+		*fmt = OUT_JSON;
+	else if (!strcmp(arg, "keylime") && !strcmp(cmd, "audit"))
+		*fmt = OUT_KEYLIME;
+	else {
+		usage_error(cmd, "unknown format '%s'", arg);
+		return -1;
+	}
+	return 0;
+}

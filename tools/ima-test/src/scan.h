@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The checking run shared by `verify` and `audit`. */
+#ifndef IMA_TEST_SCAN_H
+#define IMA_TEST_SCAN_H
+
+#include <stddef.h>
+
+#include "certs.h"
+#include "common.h"
+#include "out.h"
+
+struct scan_opts {
+	struct tree_opts tree;
+	struct certset certs;
+	enum out_format fmt;
+	bool summary;		/* print the per-class counts at the end */
+	bool quiet_ok;		/* text output: leave out files that are ok */
+};
+
+/* Check @paths; returns the exit status. */
+int scan_run(const struct scan_opts *opts, char *const *paths, size_t n);
+
+/* Parse --format; prints a usage error and returns -1 when bad. */
+int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt);
+
+#endif
