@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests: name escaping for JSON and text output. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "tap.h"
+
+static char *capture(bool json, const char *s, bool *valid)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	bool v = true;
+
+	if (json)
+		v = json_write_string(fp, s);
+	else
+		text_write_name(fp, s);
+	fclose(fp);
+	if (valid)
+		*valid = v;
+	return buf;
+}
+
+static void check(struct tap *t, bool json, const char *in, const char *want, bool want_valid)
+{
+	bool valid = true;
+	char *got = capture(json, in, &valid);
+
+	tap_ok(t, !strcmp(got, want) && valid == want_valid, "%s escape: got %s want %s",
+	       json ? "json" : "text", got, want);
+	free(got);
+}
+
+int main(void)
+{
+	struct tap t = { 0 };
+
+	tap_plan(&t, 14);
+	check(&t, true, "plain", "\"plain\"", true);
+	check(&t, true, "a\"b\\c", "\"a\\\"b\\\\c\"", true);
+	check(&t, true, "new\nline\ttab", "\"new\\nline\\ttab\"", true);
+	check(&t, true, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"", true);
+	check(&t, true, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", true);
+	check(&t, true, "bad\xff", "\"bad\\ufffd\"", false);
+	check(&t, true, "\xc0\xaf", "\"\\ufffd\\ufffd\"", false);		/* overlong */
+	check(&t, true, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", false);	/* surrogate */
+	check(&t, true, "\xe2\x82", "\"\\ufffd\\ufffd\"", false);		/* truncated */
+	check(&t, false, "plain/name", "plain/name", true);
+	check(&t, false, "new\nline", "new\\nline", true);
+	check(&t, false, "back\\slash", "back\\\\slash", true);
+	check(&t, false, "bad\xff\x01", "bad\\xff\\x01", true);
+	check(&t, false, "caf\xc3\xa9", "caf\xc3\xa9", true);
+	return tap_done(&t);
+}
