@@ -33,7 +33,8 @@ vm: kernels
 	$(MAKE) -C tools/ima-test static
 	@for k in series none; do \
 		kdir=$$(PATCHES=$$k tests/vm/build-kernel.sh 2>/dev/null) && \
-		tests/vm/mkinitramfs.sh "$$kdir" build/vm/$$k/initramfs.cpio.gz || exit 1; \
+		mkdir -p build/vm/$$(basename $$kdir) && \
+		tests/vm/mkinitramfs.sh "$$kdir" build/vm/$$(basename $$kdir)/initramfs.cpio.gz || exit 1; \
 	done
 
 check: deps tool-check vm

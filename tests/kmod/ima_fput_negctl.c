@@ -22,6 +22,15 @@ static char *path = "/mnt/negctl/victim";
 module_param(path, charp, 0444);
 MODULE_PARM_DESC(path, "regular file on an appraised file system to append to");
 
+/*
+ * With write=0 the file is opened for write but left unchanged, so IMA does
+ * not rewrite security.ima and never takes the inode lock: only checks made
+ * on every writable close can see the bad caller.
+ */
+static bool write = true;
+module_param(write, bool, 0444);
+MODULE_PARM_DESC(write, "change the file before the final close (default: yes)");
+
 static const char line[] = "written by the negative control\n";
 
 static int __init negctl_init(void)
@@ -40,9 +49,12 @@ static int __init negctl_init(void)
 		return PTR_ERR(file);
 	}
 
-	n = kernel_write(file, line, sizeof(line) - 1, &pos);
-	if (n != sizeof(line) - 1)
-		pr_warn("ima_fput_negctl: short write to %s: %zd\n", path, n);
+	if (write) {
+		n = kernel_write(file, line, sizeof(line) - 1, &pos);
+		if (n != sizeof(line) - 1)
+			pr_warn("ima_fput_negctl: short write to %s: %zd\n",
+				path, n);
+	}
 
 	pr_info("ima_fput_negctl: final __fput_sync() of %s under mmap_read_lock\n",
 		path);

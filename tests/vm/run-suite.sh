@@ -31,8 +31,7 @@ done
 [ -n "$suite" ] || { echo "run-suite: --suite is required" >&2; exit 2; }
 name=${name:-$suite-$kernel}
 out=$top/build/test-results/$name
-vmdir=$top/build/vm/$kernel
-mkdir -p "$out" "$vmdir" "$top/build/vm/disks"
+mkdir -p "$out" "$top/build/vm/disks"
 n=${TAP_START:-0}
 failed=0
 emit() { # emit ok|not_ok DESC
@@ -47,8 +46,13 @@ if [ -z "$kdir" ]; then
 	sed 's/^/# /' "$out/build.log" | tail -n 20
 	finish
 fi
+# One initramfs per kernel build (it carries a module built against it),
+# remade whenever anything that goes into it is newer.
+vmdir=$top/build/vm/$(basename "$kdir")
+mkdir -p "$vmdir"
 initrd=$vmdir/initramfs.cpio.gz
-if [ ! -f "$initrd" ] || [ -n "${IMA_FPUT_REBUILD_INITRD:-}" ]; then
+if [ ! -f "$initrd" ] || [ -n "$(find "$top/tests/vm" "$top/tests/kmod" \
+	"$top/tools/ima-test/ima-test.static" -newer "$initrd" 2>/dev/null | head -n 1)" ]; then
 	if ! "$top/tests/vm/mkinitramfs.sh" "$kdir" "$initrd" 2> "$out/initramfs.log"; then
 		emit not_ok "$name: build the initramfs (see $out/initramfs.log)"
 		finish

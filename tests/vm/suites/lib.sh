@@ -6,7 +6,7 @@ not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
 diag() { echo "# $*"; }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 # check DESC CMD...: ok when CMD succeeds
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+check() { _desc=$1; shift; if "$@"; then ok "$_desc"; else not_ok "$_desc"; fi; }
 # finish: print the plan (trailing, so suites need not count) and the status
 finish() { echo "1..$_n"; [ "$_failed" = 0 ]; }
 
@@ -14,7 +14,9 @@ finish() { echo "1..$_n"; [ "$_failed" = 0 ]; }
 expect_begin() { echo "IMA-FPUT: expect-begin $1" > /dev/kmsg; }
 expect_end() { echo "IMA-FPUT: expect-end $1" > /dev/kmsg; }
 
-kernel_variant() { sed -n 's/.*imafput.kernel=\([^ ]*\).*/\1/p' /proc/cmdline; }
+# cmdline_arg NAME: value of imafput.NAME= on the kernel command line
+cmdline_arg() { sed -n "s/.*imafput.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+kernel_variant() { cmdline_arg kernel; }
 
 # ima_hex FILE: security.ima in hex, or "absent"
 ima_hex() { xattr-hex "$1" security.ima; }
