@@ -4,7 +4,7 @@
 # against KDIR.  Everything is rebuilt from the clone each time (seconds).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=$1 out=$2
+kdir=$1 out=$(realpath -m "$2")
 work=$(dirname "$out")
 root=$work/root
 die() { echo "mkinitramfs: error: $*" >&2; exit 2; }
