@@ -1,0 +1,83 @@
+#!/bin/bash
+# Interoperability with evmctl (ima-evm-utils): signatures made here verify
+# with evmctl and the reverse, RSA signatures and digests are byte-identical.
+. "$(dirname "$0")/lib.sh"
+
+command -v evmctl >/dev/null || skip_all "evmctl not installed (Debian package ima-evm-utils)"
+[ -x "$IMA_TEST" ] || skip_all "$IMA_TEST not built"
+setup_work
+make_keys
+XE=()
+[ -n "$XU" ] && XE=(--xattr-user)
+
+KEYS_ALL="rsa2048 rsa3072 rsa4096 p256 p384"
+HASHES="sha1 sha224 sha256 sha384 sha512"
+plan $((5 * 5 * 3 + 3 * 5 + 5 + 4))
+
+f=$WORK/data
+head -c 100000 /dev/urandom >"$f"
+
+for k in $KEYS_ALL; do
+	for h in $HASHES; do
+		"$IMA_TEST" sign $XU --key "$KEYS/$k.key" --hash "$h" "$f" >/dev/null 2>&1
+		ours=$(xhex "$f")
+		out=$(evmctl ima_verify "${XE[@]}" --key "$KEYS/$k.der" "$f" 2>&1)
+		ok $? "$k $h: evmctl verifies our signature"
+
+		evmctl ima_sign "${XE[@]}" --key "$KEYS/$k.key" -a "$h" "$f" >/dev/null 2>&1
+		theirs=$(xhex "$f")
+		expect 0 ': ok$' "$k $h: we verify evmctl's signature" -- "$IMA_TEST" verify $XU --cert "$KEYS/$k.pem" "$f"
+
+		if [[ $k == rsa* ]]; then
+			[ -n "$ours" ] && [ "$ours" = "$theirs" ]
+			ok $? "$k $h: signature byte-identical to evmctl's"
+		else
+			# ECDSA is randomised: the 9-byte header must agree
+			[ -n "$ours" ] && [ "${ours:0:14}" = "${theirs:0:14}" ]
+			ok $? "$k $h: signature header (type, version, algo, keyid) equals evmctl's"
+		fi
+	done
+done
+
+# The certificate form of the key: DER certificate works as well as PEM.
+for h in $HASHES; do
+	"$IMA_TEST" sign $XU --key "$KEYS/rsa2048.key" --cert "$KEYS/rsa2048.der" --hash "$h" "$f" >/dev/null 2>&1
+	out=$(evmctl ima_verify "${XE[@]}" --key "$KEYS/rsa2048.der" "$f" 2>&1)
+	ok $? "rsa2048 $h with --cert DER: evmctl verifies"
+	expect 0 ': ok$' "rsa2048 $h: verify with a DER certificate" -- "$IMA_TEST" verify $XU --cert "$KEYS/rsa2048.der" "$f"
+	evmctl ima_hash "${XE[@]}" -a "$h" "$f" >/dev/null 2>&1
+	theirs=$(xhex "$f")
+	"$IMA_TEST" hash $XU --hash "$h" "$f"
+	ours=$(xhex "$f")
+	[ -n "$ours" ] && [ "$ours" = "$theirs" ]
+	ok $? "$h: hash is byte-identical to evmctl ima_hash ($ours)"
+done
+
+# Digests over sizes around the read buffer (1 MiB) and the empty file.
+for size in 0 1 1048575 1048576 3145729; do
+	g=$WORK/size$size
+	head -c "$size" /dev/urandom >"$g"
+	evmctl ima_hash "${XE[@]}" -a sha256 "$g" >/dev/null 2>&1
+	theirs=$(xhex "$g")
+	"$IMA_TEST" hash $XU "$g"
+	[ -n "$theirs" ] && [ "$(xhex "$g")" = "$theirs" ]
+	ok $? "file of $size bytes: sha256 digest equals evmctl's"
+done
+
+# A certificate without subject key identifier: keyid from the public key.
+"$IMA_TEST" sign $XU --key "$KEYS/noski.key" --cert "$KEYS/noski.pem" "$f" >/dev/null 2>&1
+ours=$(xhex "$f")
+evmctl ima_sign "${XE[@]}" --key "$KEYS/noski.key" -a sha256 "$f" >/dev/null 2>&1
+theirs=$(xhex "$f")
+[ -n "$ours" ] && [ "$ours" = "$theirs" ]
+ok $? "certificate without SKI: keyid from the public key, as evmctl does"
+expect 0 ': ok$' "certificate without SKI: verify" -- "$IMA_TEST" verify $XU --cert "$KEYS/noski.pem" "$f"
+"$IMA_TEST" sign $XU --key "$KEYS/p256.key" --keyid 0a0b0c0d "$f" >/dev/null 2>&1
+[[ $(xhex "$f") == 0302040a0b0c0d* ]]
+ok $? "--keyid overrides the keyid"
+skid=$(openssl x509 -in "$KEYS/p256.pem" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :\n' | tr A-F a-f)
+"$IMA_TEST" sign $XU --key "$KEYS/p256.key" --cert "$KEYS/p256.pem" "$f" >/dev/null 2>&1
+[[ $(xhex "$f") == 030204${skid: -8}* ]]
+ok $? "--cert: keyid is the last 4 bytes of the subject key identifier (${skid: -8})"
+
+done_testing
