@@ -7,6 +7,10 @@
 
 static enum ima_xattr_status fail(enum ima_xattr_status st, char *why,
 				  size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static enum ima_xattr_status fail(enum ima_xattr_status st, char *why,
+				  size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
