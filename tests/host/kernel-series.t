@@ -36,9 +36,9 @@ else
 	ok "no added line tests lock state"
 fi
 # Nor may the patched tree's file_table.c or IMA contain one.
-if grep -rEn "$pred|mmap_lock" "$kdir/fs/file_table.c" "$kdir/security/integrity/ima" | grep -v '^\S*:[0-9]*:\s*\*' >/dev/null; then
+if grep -rEn --include="*.[ch]" "$pred|mmap_lock" "$kdir/fs/file_table.c" "$kdir/security/integrity/ima" | grep -v '^\S*:[0-9]*:\s*\*' >/dev/null; then
 	not_ok "patched fs/file_table.c and security/integrity/ima have no lock-state test"
-	grep -rEn "$pred|mmap_lock" "$kdir/fs/file_table.c" "$kdir/security/integrity/ima" | grep -v '^\S*:[0-9]*:\s*\*' | sed 's/^/#   /'
+	grep -rEn --include="*.[ch]" "$pred|mmap_lock" "$kdir/fs/file_table.c" "$kdir/security/integrity/ima" | grep -v '^\S*:[0-9]*:\s*\*' | sed 's/^/#   /'
 else
 	ok "patched fs/file_table.c and security/integrity/ima have no lock-state test"
 fi
