@@ -64,7 +64,7 @@ if [ -z "$disk" ]; then
 fi
 if [ ! -f "$disk" ]; then
 	empty=$(mktemp -d)
-	mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$empty" "$disk" 128M
+	mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$empty" "$disk" 128M >&2
 	rmdir "$empty"
 fi
 
