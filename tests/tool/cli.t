@@ -1,0 +1,155 @@
+#!/bin/bash
+# Command line behaviour: help, trees, worker pool, audit classes and
+# formats, files changing while hashed, contents never changed.
+. "$(dirname "$0")/lib.sh"
+
+[ -x "$IMA_TEST" ] || skip_all "$IMA_TEST not built"
+setup_work
+make_keys
+T=$IMA_TEST
+plan 31
+
+# --- help and version ---
+expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
+out=$("$T" --help)
+for c in sign hash verify audit keys; do grep -q "^  $c " <<<"$out" || break; done
+ok $? "--help lists every command"
+expect 0 "^ima-test [0-9]+\\.[0-9]+" "--version" -- "$T" --version
+expect 2 "^Usage: ima-test COMMAND" "no command: usage, exit 2" -- "$T"
+for c in sign hash verify audit keys; do
+	expect 0 "^Usage: ima-test $c" "$c --help" -- "$T" "$c" --help
+done
+
+# --- a tree through the worker pool ---
+tree=$WORK/tree
+for d in a a/b a/b/c d; do mkdir -p "$tree/$d"; done
+i=0
+for d in a a/b a/b/c d .; do
+	for n in $(seq 1 60); do
+		i=$((i + 1)); head -c $((i * 37)) /dev/urandom >"$tree/$d/f$n"
+	done
+done
+find "$tree" -type f -exec sha256sum {} + | sort >"$WORK/before.sum"
+stat -c '%n %Y %s' $(find "$tree" -type f | sort) >"$WORK/before.stat"
+expect 0 "" "hash -r -j 4 over 300 files" -- "$T" hash $XU -r -j 4 "$tree"
+n=$("$T" verify $XU -r -j 3 "$tree" | grep -c ': ok$')
+[ "$n" = 300 ]
+ok $? "verify -r: all 300 files ok ($n)"
+good=1
+for g in "$tree/f7" "$tree/a/b/c/f60"; do
+	[ "$(xhex "$g")" = "0404$(sha256sum "$g" | cut -c1-64)" ] || good=0
+done
+[ $good = 1 ]
+ok $? "hash -r wrote 04|04|sha256 of the content"
+expect 0 "" "sign -r -j 2 over the tree" -- "$T" sign $XU -r -j 2 --key "$KEYS/p256.key" --hash sha384 "$tree"
+a=$("$T" verify $XU -r -j 1 --cert "$KEYS/p256.pem" "$tree" | sort)
+b=$("$T" verify $XU -r -j 8 --cert "$KEYS/p256.pem" "$tree" | sort)
+[ "$a" = "$b" ] && [ "$(grep -c ': ok$' <<<"$a")" = 300 ]
+ok $? "verify -j 1 and -j 8 give the same 300 ok lines"
+find "$tree" -type f -exec sha256sum {} + | sort | cmp -s - "$WORK/before.sum"
+ok $? "file contents unchanged by hash and sign"
+stat -c '%n %Y %s' $(find "$tree" -type f | sort) | cmp -s - "$WORK/before.stat"
+ok $? "file mtimes and sizes unchanged by hash and sign"
+ln -s .. "$tree/a/up"
+expect 0 "a/up/a: directory loop, not entered again" "--follow -r: a symlink loop is cut" -- timeout 60 "$T" hash $XU -r --follow "$tree/a"
+expect 0 "a/up: symlink not followed" "-r without --follow: symlinks are not followed" -- "$T" hash $XU -r "$tree/a"
+
+# --- audit: one file per class ---
+au=$WORK/audit; mkdir "$au"
+for n in ok_digest ok_sig missing stale badsig unknownkey unsupported malformed; do echo "$n" >"$au/$n"; done
+"$T" hash $XU "$au/ok_digest" "$au/stale"; echo x >>"$au/stale"
+"$T" sign $XU --key "$KEYS/rsa2048.key" "$au/ok_sig" "$au/badsig"; echo x >>"$au/badsig"
+"$T" sign $XU --key "$KEYS/rsa3072.key" "$au/unknownkey"
+xset "$au/unsupported" 0411$(printf '%064d' 0)
+xset "$au/malformed" 07
+expect 1 "^summary: 8 files: 2 ok, 1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 unsupported-algorithm, 1 malformed, 0 unreadable, 0 changed; 0 skipped, 0 errors$" \
+	"audit text: summary counts every class" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
+out=$("$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au")
+! grep -q 'ok_' <<<"$out" && grep -q 'stale: stale' <<<"$out"
+ok $? "audit text lists only files that are not ok"
+expect 1 "ok_sig: ok" "audit -v lists ok files too" -- "$T" audit $XU -v -r --cert "$KEYS/rsa2048.pem" "$au"
+"$T" audit $XU -r -j 4 --cert "$KEYS/rsa2048.pem" --format json "$au" >"$WORK/audit.json"
+ok $(( $? != 1 )) "audit json exits 1 with findings"
+python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+files = {r["path"].rsplit("/", 1)[1]: r for r in recs if "path" in r}
+want = {"ok_digest": "ok", "ok_sig": "ok", "missing": "missing", "stale": "stale",
+        "badsig": "bad-signature", "unknownkey": "unknown-key",
+        "unsupported": "unsupported-algorithm", "malformed": "malformed"}
+assert {k: v["status"] for k, v in files.items()} == want, files
+assert files["ok_sig"]["kind"] == "signature" and files["ok_sig"]["algo"] == "sha256"
+assert len(files["ok_sig"]["keyid"]) == 8
+assert files["ok_digest"]["kind"] == "digest"
+s = recs[-1]["summary"]
+assert s["files"] == 8 and s["ok"] == 2 and s["malformed"] == 1, s
+' "$WORK/audit.json"
+ok $? "audit json: one object per file with status, kind, algo, keyid; summary object last"
+rm "$au"/{missing,stale,badsig,unknownkey,unsupported,malformed}
+expect 0 "summary: 2 files: 2 ok" "audit with nothing to report exits 0" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
+
+# --- keylime runtime policy ---
+echo k >"$au/plain"
+(cd "$WORK" && "$T" audit $XU --cert "$KEYS/rsa2048.pem" --format keylime -r audit) >"$WORK/policy.json" 2>"$WORK/policy.err"
+rc=$?
+python3 -c '
+import json, sys, hashlib, os
+p = json.load(open(sys.argv[1]))
+assert p["meta"]["version"] == 1 and "generator" in p["meta"], p["meta"]
+for k in ("release", "digests", "excludes", "keyrings", "ima", "ima-buf", "verification-keys"):
+    assert k in p, k
+assert p["ima"]["log_hash_alg"] == "sha1" and p["ima"]["ignored_keyrings"] == []
+want = {}
+for n in ("ok_digest", "ok_sig", "plain"):
+    path = os.path.join(sys.argv[2], n)
+    want[path] = [hashlib.sha256(open(path, "rb").read()).hexdigest()]
+assert p["digests"] == want, (p["digests"], want)
+' "$WORK/policy.json" "$WORK/audit"
+ok $? "audit --format keylime: a runtime policy with absolute paths and sha256 digests"
+[ $rc = 1 ] && grep -q "summary: 3 files: 2 ok, 1 missing" "$WORK/policy.err"
+ok $? "keylime: counts on stderr, exit 1 for the file without xattr"
+
+# --- a file that changes while it is hashed ---
+big=$WORK/big
+head -c 300M /dev/zero >"$big" 2>/dev/null || dd if=/dev/zero of="$big" bs=1M count=300 2>/dev/null
+changed() {	# run "$@" while $big is touched continuously; retry a few times
+	local i out
+	for i in 1 2 3; do
+		( while :; do touch "$big"; sleep 0.002; done ) &
+		local pid=$!
+		out=$("$@" 2>&1)
+		kill $pid; wait $pid 2>/dev/null
+		grep -q "changed" <<<"$out" && { echo "$out"; return 0; }
+	done
+	echo "$out"; return 1
+}
+out=$(changed "$T" hash $XU "$big")
+grep -q "big: changed while being hashed; not written" <<<"$out" && [ -z "$(xhex "$big")" ]
+ok $? "hash: a file changed while hashed is reported, no xattr written" || diag "$out"
+"$T" hash $XU "$big"
+out=$(changed "$T" verify $XU "$big")
+grep -q "big: changed (file changed while being hashed)" <<<"$out"
+ok $? "verify: a file changed while hashed is 'changed', not 'stale'" || diag "$out"
+rm -f "$big"
+
+# --- static build for the initramfs ---
+if [ -e /usr/lib/x86_64-linux-gnu/libcrypto.a ] || [ -e /usr/lib/libcrypto.a ]; then
+	out=$(make -s -C "$TOOL_ROOT/tools/ima-test" static 2>&1)
+	s=$TOOL_ROOT/tools/ima-test/ima-test.static
+	file "$s" | grep -q 'statically linked' && "$s" --version | grep -q '^ima-test '
+	ok $? "make static: a statically linked ima-test.static that runs" || diag "$out"
+else
+	echo "ok $((T_N += 1)) # SKIP libcrypto.a not installed"
+fi
+
+# --- man page ---
+man=$TOOL_ROOT/tools/ima-test/ima-test.8
+out=$(LC_ALL=C groff -man -ww -z "$man" 2>&1)
+[ -f "$man" ] && [ -z "$out" ]
+ok $? "man page ima-test.8 renders without warnings" || diag "$out"
+good=1
+for c in sign hash verify audit keys; do grep -q "^\\.SS $c" "$man" || good=0; done
+[ $good = 1 ]
+ok $? "man page documents every command"
+
+done_testing
