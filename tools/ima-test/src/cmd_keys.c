@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <keyutils.h>
+#include <openssl/x509v3.h>
 
 #include "certs.h"
 #include "common.h"
@@ -60,12 +61,16 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 		if (k < 0) {
 			fprintf(stderr, "ima-test keys: %s: kernel refused the certificate: %s%s\n",
 				certs[i], strerror(errno),
-				errno == EBADMSG || errno == ENOPKG ?
-				" (kernel without X.509/asymmetric key support for it?)" : "");
+				errno == EBADMSG || errno == ENOPKG || errno == ENOENT ?
+				" (kernel without X.509 or this key type's support?)" : "");
 			status = EXIT_TROUBLE;
 		} else {
 			hex_encode(c.keyid, 4, hex);
 			printf("%d keyid %s added to %s (%s)\n", k, hex, ring_name, certs[i]);
+			if (!X509_get0_subject_key_id(c.x509))
+				fprintf(stderr, "ima-test keys: %s: warning: no subject key identifier; "
+					"the kernel will not find this key by IMA keyid %s\n",
+					certs[i], hex);
 		}
 		OPENSSL_free(der);
 		cert_free(&c);
@@ -73,7 +78,10 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 	return status;
 }
 
-/* The kernel describes an X.509 key as "SUBJECT: <subject key id hex>". */
+/*
+ * The kernel describes an X.509 key as "SUBJECT: <subject key id hex>"
+ * (the serial number instead when the certificate has no subject key id).
+ */
 static void keyid_of_description(const char *desc, char out[9])
 {
 	size_t len = strlen(desc);
@@ -162,7 +170,7 @@ int cmd_keys(int argc, char **argv)
 		argv[optind] = argv[0];
 		argc -= optind;
 		argv += optind;
-		optind = 1;
+		optind = 0;	/* glibc: 0 starts a fresh scan */
 		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 			if (opt == OPT_KEYRING)
 				ring = optarg;
