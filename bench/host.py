@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Host benchmark: ima-test against evmctl and openssl, same files, same key.
+
+Each comparison runs its commands interleaved (A B A B ...), after one
+untimed warm-up of each, and appends one line per timed run to SAMPLES:
+    bench  subject  run  value  unit  status  user_s  sys_s
+value is wall-clock seconds; status is "ok" or what went wrong (a run that
+failed measures nothing and makes its row FAILED in the report).
+
+Usage: host.py SAMPLES  (settings from the environment, see bench/run.sh)
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def env_int(name, default):
+    v = os.environ.get(name, "")
+    return int(v) if v.isdigit() and int(v) > 0 else default
+
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+RUNS = env_int("BENCH_RUNS", 1 if QUICK else 7)
+FILES = env_int("BENCH_FILES", 50 if QUICK else 2000)
+BIG_MB = env_int("BENCH_BIG_MB", 8 if QUICK else 200)
+SSL_SECONDS = env_int("BENCH_OPENSSL_SECONDS", 1 if QUICK else 3)
+TOOL = os.environ["IMA_TEST"]
+EVMCTL = shutil.which("evmctl") or "evmctl"
+OPENSSL = shutil.which("openssl") or "openssl"
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def timed(argv, capture=False):
+    """Run argv, output discarded unless captured; (wall s, user s, sys s,
+    status, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    out = p.stdout.read() if capture else b""
+    _, wstatus, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(wstatus)
+    status = "ok" if p.returncode == 0 else "exit-%d" % p.returncode
+    return wall, ru.ru_utime, ru.ru_stime, status, out.decode(errors="replace")
+
+
+def xattr_dir(base):
+    """A scratch dir under base where security.ima (else user.ima) can be set
+    by both tools; returns (dir, extra args for ima-test, for evmctl)."""
+    d = tempfile.mkdtemp(prefix="ima-fput-bench.", dir=base)
+    probe = os.path.join(d, ".probe")
+    open(probe, "w").close()
+    try:
+        os.setxattr(probe, "security.ima", b"\x01")
+        args = ([], [])
+    except OSError:
+        os.setxattr(probe, "user.ima", b"\x01")
+        args = (["--xattr-user"], ["--xattr-user"])
+    os.unlink(probe)
+    return d, args
+
+
+def pick_scratch():
+    """tmpfs first (no disk noise), then the build directory."""
+    for base in (os.environ.get("BENCH_SCRATCH"), "/dev/shm", os.environ["BENCH_OUT"]):
+        if not base or not os.path.isdir(base):
+            continue
+        try:
+            return xattr_dir(base)
+        except OSError:
+            continue
+    sys.exit("bench: no scratch directory where security.ima or user.ima can be written")
+
+
+def make_key(d):
+    key, pem, der = (os.path.join(d, n) for n in ("bench.key", "bench.pem", "bench.der"))
+    subprocess.run([OPENSSL, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                    "-out", key], check=True, capture_output=True)
+    subprocess.run([OPENSSL, "req", "-x509", "-new", "-key", key, "-out", pem, "-days", "2",
+                    "-subj", "/CN=ima-fput bench", "-addext", "subjectKeyIdentifier=hash"],
+                   check=True, capture_output=True)
+    subprocess.run([OPENSSL, "x509", "-in", pem, "-outform", "der", "-out", der],
+                   check=True, capture_output=True)
+    return key, pem, der
+
+
+def make_files(d, n, size):
+    os.makedirs(d)
+    for i in range(n):
+        with open(os.path.join(d, "f%05d" % i), "wb") as f:
+            f.write(os.urandom(size))
+
+
+def make_big(path, mib):
+    with open(path, "wb") as f:
+        chunk = os.urandom(1 << 20)
+        for _ in range(mib):
+            f.write(chunk)
+            chunk = chunk[1:] + chunk[:1]
+
+
+def openssl_time(nbytes):
+    """openssl speed's single-core sha256 rate, expressed as the seconds it
+    needs for nbytes; in the shape timed() returns."""
+    argv = [OPENSSL, "speed", "-evp", "sha256", "-bytes", "16384", "-seconds", str(SSL_SECONDS)]
+    _, u, s, status, out = timed(argv, capture=True)
+    m = re.search(r"^sha256\s+([0-9.]+)k\s*$", out, re.M)
+    if status == "ok" and not m:
+        status = "unparsed-output"
+    if status != "ok":
+        return 0.0, u, s, status, out
+    rate = float(m.group(1)) * 1000.0   # openssl's 'k' is 1000 bytes/s
+    return nbytes / rate, u, s, "ok", out
+
+
+class Samples:
+    def __init__(self, path):
+        self.f = open(path, "a")
+
+    def add(self, bench, subject, run, value, status, user=0.0, sys_=0.0, unit="s"):
+        self.f.write("%s\t%s\t%d\t%.9f\t%s\t%s\t%.6f\t%.6f\n"
+                     % (bench, subject, run, value, unit, status, user, sys_))
+        self.f.flush()
+
+
+def interleave(samples, bench, subjects):
+    """subjects: list of (name, argv or callable returning a timed() tuple)."""
+    def once(what):
+        return what() if callable(what) else timed(what)
+
+    for _, what in subjects:      # warm-up: binaries, page cache, key files
+        once(what)
+    for run in range(1, RUNS + 1):
+        for name, what in subjects:
+            r = once(what)
+            samples.add(bench, name, run, r[0], r[3], r[1], r[2])
+        log("%s: run %d/%d" % (bench, run, RUNS))
+
+
+def main():
+    samples = Samples(sys.argv[1])
+    scratch, (xu_tool, xu_evm) = pick_scratch()
+    try:
+        key, pem, der = make_key(scratch)
+        tree = os.path.join(scratch, "tree")
+        log("%d files of 4 KiB and one %d MiB file in %s (%s)"
+            % (FILES, BIG_MB, scratch, "user.ima" if xu_tool else "security.ima"))
+        make_files(tree, FILES, 4096)
+        big = os.path.join(scratch, "big")
+        make_big(big, BIG_MB)
+
+        evm_verify_loop = ["bash", "-c", 'k=$1 x=$2; shift 2; bad=0; '
+                           'for f; do "$0" ima_verify $x --key "$k" "$f" >/dev/null 2>&1 || bad=$((bad+1)); done; '
+                           '[ $bad = 0 ]', EVMCTL, der, " ".join(xu_evm)]
+        files = sorted(os.path.join(tree, n) for n in os.listdir(tree))
+
+        interleave(samples, "sign-r", [
+            ("ima-test", [TOOL, "sign", "-r", "--key", key] + xu_tool + [tree]),
+            ("evmctl", [EVMCTL, "ima_sign", "-r", "--key", key] + xu_evm + [tree])])
+        interleave(samples, "hash-r", [
+            ("ima-test", [TOOL, "hash", "-r"] + xu_tool + [tree]),
+            ("evmctl", [EVMCTL, "ima_hash", "-r"] + xu_evm + [tree])])
+        # verify what was signed, by each tool against the same certificate
+        subprocess.run([TOOL, "sign", "-r", "--key", key] + xu_tool + [tree],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        interleave(samples, "verify-r", [
+            ("ima-test", [TOOL, "verify", "-r", "--cert", pem] + xu_tool + [tree]),
+            ("evmctl", evm_verify_loop + files)])
+
+        nbytes = BIG_MB << 20
+        interleave(samples, "hash-big", [
+            ("ima-test", [TOOL, "hash"] + xu_tool + [big]),
+            ("evmctl", [EVMCTL, "ima_hash"] + xu_evm + [big]),
+            ("openssl", lambda: openssl_time(nbytes))])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
