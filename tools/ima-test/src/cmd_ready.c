@@ -117,6 +117,13 @@ oom:
 	out_error(&r->out, path, "out of memory");
 }
 
+static void add_assumption(char *buf, size_t cap, const struct ready_decision *d)
+{
+	snprintf(buf, cap, "; assumes line %u %s: %s", d->assumed->line,
+		 d->assumed->action == IMA_ACT_APPRAISE ? "matches" : "does not match",
+		 d->assumed_why);
+}
+
 static int ready_file(void *arg, const char *path)
 {
 	struct ready *r = arg;
@@ -148,9 +155,8 @@ static int ready_file(void *arg, const char *path)
 					     d.dont_rule->line, d.dont_rule->text);
 		else
 			n = (size_t)snprintf(detail, sizeof(detail), "no appraise rule matches");
-		if (d.assumed)
-			snprintf(detail + n, sizeof(detail) - n, "; assumes line %u does not match: %s",
-				 d.assumed->line, d.assumed_why);
+		if (d.assumed && n < sizeof(detail))
+			add_assumption(detail + n, sizeof(detail) - n, &d);
 		snprintf(extra, sizeof(extra), "\"line\":%u",
 			 d.dont_rule ? d.dont_rule->line : 0);
 		add_record(r, path, V_NOT_APPRAISED, detail, extra);
@@ -180,8 +186,7 @@ static int ready_file(void *arg, const char *path)
 	n = (size_t)snprintf(detail, sizeof(detail), "%s; appraised on %s by line %u: %s",
 			     why, ready_access_name(acc), rule->line, rule->text);
 	if (d.assumed && n < sizeof(detail))
-		snprintf(detail + n, sizeof(detail) - n, "; assumes line %u matches: %s",
-			 d.assumed->line, d.assumed_why);
+		add_assumption(detail + n, sizeof(detail) - n, &d);
 	snprintf(extra, sizeof(extra), "\"line\":%u,\"access\":\"%s\",\"signature_required\":%s",
 		 rule->line, ready_access_name(acc), d.sig_required ? "true" : "false");
 	add_record(r, path, v, detail, extra);
@@ -383,7 +388,8 @@ int cmd_ready(int argc, char **argv)
 	status = walk_paths(&tree.walk, argv + optind, (size_t)(argc - optind),
 			    ready_file, ready_skip, &r);
 	out_finish(&r.out);
-	qsort(r.rec, r.nrec, sizeof(*r.rec), cmp_record);
+	if (r.nrec)
+		qsort(r.rec, r.nrec, sizeof(*r.rec), cmp_record);
 	out_init(&r.out, r.fmt, false);
 	for (size_t i = 0; i < r.nrec; i++)
 		out_result(&r.out, r.rec[i].path, verdict_name(r.rec[i].verdict),
