@@ -179,8 +179,33 @@ def main():
             ("ima-test", [TOOL, "hash"] + xu_tool + [big]),
             ("evmctl", [EVMCTL, "ima_hash"] + xu_evm + [big]),
             ("openssl", lambda: openssl_time(nbytes))])
+        if os.environ.get("BENCH_PROFILE", "1") != "0" and shutil.which("perf"):
+            profile("hash-big", [TOOL, "hash"] + xu_tool + [big])
+            profile("sign-r", [TOOL, "sign", "-r", "--key", key] + xu_tool + [tree])
+            profile("verify-r", [TOOL, "verify", "-r", "--cert", pem] + xu_tool + [tree])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def profile(name, argv):
+    """perf record one run of argv; the share of time per DSO and the top
+    symbols go to BENCH_OUT/profile-NAME.txt (skipped where perf cannot run)."""
+    out = os.environ["BENCH_OUT"]
+    data = os.path.join(out, "perf-%s.data" % name)
+    rec = subprocess.run(["perf", "record", "-q", "-F", "2999", "-o", data, "--"] + argv,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if rec.returncode != 0 or not os.path.exists(data):
+        log("perf record failed for %s; no profile (%s)" % (name, rec.stderr.strip()[:200]))
+        return
+    with open(os.path.join(out, "profile-%s.txt" % name), "w") as f:
+        f.write("# perf record -F 2999 -- %s\n" % " ".join(argv))
+        for sort, top in (("dso", 8), ("dso,sym", 25)):
+            rep = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                                  "--sort", sort], capture_output=True, text=True)
+            lines = [l for l in rep.stdout.splitlines() if l.strip() and not l.startswith("#")]
+            f.write("\n## by %s\n" % sort + "\n".join(lines[:top]) + "\n")
+    os.unlink(data)
+    log("profile of ima-test %s: %s" % (name, f.name))
 
 
 if __name__ == "__main__":
