@@ -1,0 +1,50 @@
+#!/bin/sh
+# Fix mode: ima-test close-check runs every final-close scenario on the
+# ext4 disk; each is one test here.  Then what the tool must say about
+# this kernel: the series has the ima:ima_update_xattr tracepoint and
+# shows the asynchronous paths rewriting from a kernel thread; the
+# baseline has no tracepoint, which the tool reports without failing.
+. /suites/lib.sh
+variant=$(kernel_variant)
+iterations=$(cmdline_arg cciter)
+d=/mnt/closecheck
+mkdir -p $d
+
+ima-test close-check --iterations "${iterations:-3}" $d > /tmp/cc.tap 2> /tmp/cc.err
+rc=$?
+sed 's/^/# stderr: /' /tmp/cc.err
+if grep -q '^Bail out!' /tmp/cc.tap; then
+	cat /tmp/cc.tap
+	exit 2
+fi
+while IFS= read -r line; do
+	case $line in
+	'ok '*) ok "close-check $(echo "$line" | sed -E 's/^ok [0-9]+ - //')" ;;
+	'not ok '*) not_ok "close-check $(echo "$line" | sed -E 's/^not ok [0-9]+ - //')" ;;
+	'#'*) echo "$line" ;;
+	esac
+done < /tmp/cc.tap
+check "close-check exit status 0 (was $rc)" [ "$rc" = 0 ]
+skips=$(grep -c '# SKIP' /tmp/cc.tap)
+check "no scenario skipped ($skips skipped)" [ "$skips" = 0 ]
+planned=$(sed -n 's/^1\.\.//p' /tmp/cc.tap)
+check "close-check ran at least 20 scenarios (plan $planned)" [ "${planned:-0}" -ge 20 ]
+
+ctx() { sed -n "s/^#   $1: rewritten in \([a-z]*\) context.*/\1/p" /tmp/cc.tap; }
+case $variant in
+series)
+	check "tracepoint ima:ima_update_xattr present" \
+		[ -e /sys/kernel/tracing/events/ima/ima_update_xattr ]
+	check "scm-gc: rewrite traced in a kernel thread (got '$(ctx scm-gc)')" [ "$(ctx scm-gc)" = kthread ]
+	check "close: rewrite traced in the closing task (got '$(ctx close)')" [ "$(ctx close)" = task ]
+	check "munmap: rewrite traced in the unmapping task (got '$(ctx munmap)')" [ "$(ctx munmap)" = task ]
+	;;
+none)
+	check "baseline: no ima:ima_update_xattr tracepoint" \
+		[ ! -e /sys/kernel/tracing/events/ima/ima_update_xattr ]
+	check "baseline: close-check says the tracepoint is absent" \
+		grep -q 'no ima:ima_update_xattr tracepoint' /tmp/cc.tap
+	;;
+*) not_ok "kernel variant known (imafput.kernel=series|none)" ;;
+esac
+finish

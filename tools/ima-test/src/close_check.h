@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * close-check: final-close scenarios and what they share.
+ *
+ * A scenario takes a file whose security.ima is the hash of its content
+ * (the "label"), changes the content through one or more writers, checks
+ * that the label is untouched while any writer remains (cc_unchanged), and
+ * ends with the final close of the last writer by its own path (close(2),
+ * exit, munmap, a unix socket dying, ...).  The driver then checks that
+ * security.ima is the hash of the new content: at once for paths that
+ * finish before the call returns, by polling with a bound for asynchronous
+ * ones.  Content changes go through a model of the file (struct cc_model),
+ * so the expected hash never needs the file to be opened while a writer
+ * holds it (an open could make fix mode rewrite the label by itself).
+ */
+#ifndef IMA_TEST_CLOSE_CHECK_H
+#define IMA_TEST_CLOSE_CHECK_H
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hashalgo.h"
+#include "imaxattr.h"
+
+/* What the file's content should be. */
+struct cc_model {
+	uint8_t *data;
+	size_t len, cap;
+};
+
+/* Fixed for a whole run. */
+struct cc_env {
+	const char *dir;
+	const struct hash_algo *algo;	/* what the kernel labels with */
+	unsigned timeout_ms;		/* bound for asynchronous paths */
+};
+
+/* One scenario run on one file. */
+struct cc_run {
+	const struct cc_env *env;
+	char path[PATH_MAX];
+	ino_t ino;
+	struct cc_model m;
+	uint8_t label[IMA_XATTR_MAX];	/* security.ima before the scenario */
+	size_t label_len;
+	uint64_t rng;
+	unsigned unchanged_checks;	/* cc_unchanged() calls that passed */
+	bool final_checked;		/* the scenario ran cc_final_check() */
+	char why[512];			/* failure or skip reason */
+};
+
+enum cc_result { CC_PASS = 0, CC_FAIL = -1, CC_SKIP = 1 };
+
+struct cc_scenario {
+	const char *name;
+	const char *what;		/* one line: the final close path */
+	bool async;			/* poll for the rewrite */
+	bool kthread;			/* expected rewrite context */
+	enum cc_result (*run)(struct cc_run *r);
+};
+
+/* The scenario table (close_check_scen.c). */
+extern const struct cc_scenario cc_scenarios[];
+extern const size_t cc_nscenarios;
+
+/* close_check_util.c */
+enum cc_result cc_fail(struct cc_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum cc_result cc_skip(struct cc_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+uint64_t cc_rand(uint64_t *state);
+/* Random bytes of random length in [min, max]; malloc'ed, NULL on ENOMEM. */
+uint8_t *cc_payload(struct cc_run *r, size_t min, size_t max, size_t *len);
+int cc_model_pwrite(struct cc_model *m, size_t off, const uint8_t *buf, size_t len);
+int cc_model_truncate(struct cc_model *m, size_t len);
+void cc_model_free(struct cc_model *m);
+/* write() or pwrite() all of @len; 0 or -errno. */
+int cc_write_all(int fd, const uint8_t *buf, size_t len);
+int cc_pwrite_all(int fd, const uint8_t *buf, size_t len, off_t off);
+/* Apply a write to the file and the model, or fail with @what. */
+enum cc_result cc_write_at(struct cc_run *r, int fd, size_t off,
+			   const uint8_t *buf, size_t len, const char *what);
+/* Read security.ima by path: length, or -errno. */
+ssize_t cc_read_label(const struct cc_run *r, uint8_t *buf, size_t cap);
+/* The value fix mode must write for the model's content; 0 on error. */
+size_t cc_expected_label(const struct cc_run *r, uint8_t *out, size_t cap);
+/* Fail unless security.ima still equals the label from before. */
+enum cc_result cc_unchanged(struct cc_run *r, const char *when);
+/*
+ * Check now that security.ima is the hash of the model's content; for a
+ * scenario that must look before it lets its processes go.  Defined by
+ * the driver (cmd_close_check.c).
+ */
+enum cc_result cc_final_check(struct cc_run *r);
+/* Pipe/socket handshakes between the processes of a scenario. */
+int cc_send_byte(int fd, char c);
+int cc_recv_byte(int fd, char *c);
+/* Wait for @pid; 0 when it exited with status 0, else -1 and a reason. */
+enum cc_result cc_reap(struct cc_run *r, pid_t pid, const char *who);
+/* Monotonic milliseconds. */
+double cc_now_ms(void);
+
+/* close_check_sys.c: raw io_uring for one close. */
+struct cc_uring;
+/* Set up a ring; NULL with -errno in *err (ENOSYS: no io_uring). */
+struct cc_uring *cc_uring_open(int *err);
+/* IORING_OP_CLOSE of @fd (or of fixed slot @slot if @slot >= 0); result of the CQE. */
+int cc_uring_close(struct cc_uring *u, int fd);
+/* Register @fd as fixed file 0.  0 or -errno. */
+int cc_uring_register(struct cc_uring *u, int fd);
+void cc_uring_free(struct cc_uring *u);
+
+/* close_check_sys.c: SCM_RIGHTS. */
+int cc_send_fds(int sock, const int *fds, int n);
+int cc_recv_fd(int sock);
+
+/* close_check_trace.c: the ima:ima_update_xattr tracepoint, if present. */
+struct cc_trace {
+	bool available;
+	bool enabled_by_us;
+	char reason[160];		/* why it is unavailable */
+};
+struct cc_trace_event {
+	bool found;
+	unsigned count;
+	int rc;
+	bool kthread;
+	char task[64];			/* comm-pid of the rewriting task */
+};
+void cc_trace_start(struct cc_trace *t);
+void cc_trace_clear(const struct cc_trace *t);
+/* Find the rewrite events for inode @ino since the last clear. */
+void cc_trace_lookup(const struct cc_trace *t, ino_t ino, struct cc_trace_event *ev);
+void cc_trace_stop(struct cc_trace *t);
+
+/* Entry of the hidden sub-command the exec scenario runs after execve. */
+int cc_exec_child(int argc, char **argv);
+
+#endif

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ima-test close-check: prove on the running kernel that security.ima is
+ * rewritten on every final close of a written file, and only then.
+ *
+ * Prints TAP, one test per scenario (close_check_scen.c).  It refuses to
+ * pass when nothing could fail: no IMA, a policy that does not appraise
+ * DIR, or security xattrs that cannot be written end the run with
+ * "Bail out!" and exit status 2.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "close_check.h"
+#include "common.h"
+#include "digest.h"
+#include "out.h"
+#include "xattr_io.h"
+
+static const char help[] =
+	"Usage: ima-test close-check [OPTIONS] DIR\n"
+	"Run the final-close scenarios on files created in DIR and check, for\n"
+	"each, that security.ima is unchanged while a writer remains and is the\n"
+	"hash of the new content after the final close.  DIR must be on a file\n"
+	"system IMA appraises in fix mode (ima_appraise=fix ima_policy=appraise_tcb).\n"
+	"Output is TAP, one test per scenario.\n\n"
+	"  -n, --iterations N    runs per scenario (with --random: runs in all)\n"
+	"      --random          draw scenarios at random, reusing one file\n"
+	"      --seed N          seed of the random choices (default: from the clock)\n"
+	"  -s, --scenario LIST   only these scenarios (comma separated)\n"
+	"      --timeout-ms MS   bound for asynchronous rewrites (default 10000)\n"
+	"      --no-trace        do not use the ima:ima_update_xattr tracepoint\n"
+	"      --json            JSON lines instead of TAP\n"
+	"  -l, --list            list the scenarios\n"
+	"  -h, --help            show this help\n\n"
+	"Exit status: 0 all passed (skips are reported, never counted as passes),\n"
+	"1 a scenario failed, 2 the environment cannot show a failure.\n";
+
+enum { OPT_RANDOM = 0x200, OPT_SEED, OPT_TIMEOUT, OPT_NO_TRACE, OPT_JSON, OPT_EXEC_CHILD };
+
+struct cc_opts {
+	unsigned long iterations;
+	bool random, json, trace;
+	uint64_t seed;
+	const char *only;
+	unsigned timeout_ms;
+};
+
+/* What one scenario did over all its runs. */
+struct cc_stats {
+	unsigned long runs, passed, failed, skipped;
+	unsigned long async_runs;
+	double lat_sum, lat_max;
+	char why[600];			/* first failure, or skip reason */
+	struct cc_trace_event ev;	/* from the first traced run */
+	bool traced;
+};
+
+struct cc_state {
+	struct cc_env env;
+	struct cc_opts opts;
+	struct cc_trace trace;
+	struct cc_stats *stats;
+	bool *selected;
+	unsigned long closes;		/* final closes whose label was checked */
+	unsigned long files;
+};
+
+static void bail(const struct cc_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void bail(const struct cc_opts *o, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o->json) {
+		fputs("{\"bail\":", stdout);
+		json_write_string(stdout, msg);
+		fputs("}\n", stdout);
+	} else {
+		printf("Bail out! %s\n", msg);
+	}
+	fflush(stdout);
+	fprintf(stderr, "ima-test close-check: %s\n", msg);
+}
+
+static bool label_is(const struct cc_run *r, const uint8_t *want, size_t wlen,
+		     uint8_t *got, ssize_t *glen)
+{
+	*glen = cc_read_label(r, got, IMA_XATTR_MAX);
+	return *glen == (ssize_t)wlen && !memcmp(got, want, wlen);
+}
+
+static void describe(const uint8_t *buf, ssize_t len, char *out, size_t cap)
+{
+	char hex[2 * IMA_XATTR_MAX + 1];
+
+	if (len < 0) {
+		snprintf(out, cap, "%s", len == -ENODATA ? "absent" : strerror((int)-len));
+		return;
+	}
+	hex_encode(buf, (size_t)len, hex);
+	snprintf(out, cap, "%.40s%s", hex, strlen(hex) > 40 ? "..." : "");
+}
+
+static enum cc_result final_mismatch(struct cc_run *r, const uint8_t *got, ssize_t glen,
+				     const uint8_t *want, size_t wlen, const char *when)
+{
+	char g[64], w[64];
+
+	describe(got, glen, g, sizeof(g));
+	describe(want, (ssize_t)wlen, w, sizeof(w));
+	if (glen == (ssize_t)r->label_len && !memcmp(got, r->label, r->label_len))
+		return cc_fail(r, "%s: security.ima still holds the old hash %s, want %s",
+			       when, g, w);
+	return cc_fail(r, "%s: security.ima is %s, want %s", when, g, w);
+}
+
+enum cc_result cc_final_check(struct cc_run *r)
+{
+	uint8_t want[IMA_XATTR_MAX], got[IMA_XATTR_MAX];
+	size_t wlen = cc_expected_label(r, want, sizeof(want));
+	ssize_t glen;
+
+	r->final_checked = true;
+	if (!wlen)
+		return cc_fail(r, "cannot hash the expected content");
+	if (label_is(r, want, wlen, got, &glen))
+		return CC_PASS;
+	return final_mismatch(r, got, glen, want, wlen, "after the final close");
+}
+
+/* Poll for an asynchronous rewrite; *lat gets the time it took. */
+static enum cc_result final_poll(struct cc_run *r, double *lat)
+{
+	uint8_t want[IMA_XATTR_MAX], got[IMA_XATTR_MAX];
+	size_t wlen = cc_expected_label(r, want, sizeof(want));
+	double start = cc_now_ms();
+	struct timespec ts = { 0, 200000 };
+	ssize_t glen;
+
+	if (!wlen)
+		return cc_fail(r, "cannot hash the expected content");
+	for (;;) {
+		double now = cc_now_ms();
+
+		if (label_is(r, want, wlen, got, &glen)) {
+			*lat = now - start;
+			return CC_PASS;
+		}
+		if (now - start > r->env->timeout_ms) {
+			char when[64];
+
+			snprintf(when, sizeof(when), "no rewrite within %u ms", r->env->timeout_ms);
+			return final_mismatch(r, got, glen, want, wlen, when);
+		}
+		nanosleep(&ts, NULL);
+		if (ts.tv_nsec < 5000000)
+			ts.tv_nsec *= 2;
+	}
+}
+
+/* After the label is right, the file must hold what the model says. */
+static enum cc_result content_check(struct cc_run *r)
+{
+	uint8_t want[IMA_XATTR_MAX], md[HASH_MAX_DIGEST], enc[IMA_XATTR_MAX];
+	size_t wlen = cc_expected_label(r, want, sizeof(want)), mdlen = 0, elen;
+	int err = 0;
+
+	if (digest_path(r->path, false, r->env->algo, md, &mdlen, &err) != DIGEST_OK)
+		return cc_fail(r, "cannot hash %s: %s", r->path, strerror(err ? err : EIO));
+	elen = ima_xattr_encode_digest(r->env->algo, md, mdlen, enc, sizeof(enc));
+	if (elen != wlen || memcmp(enc, want, wlen))
+		return cc_fail(r, "the file's content is not what the scenario wrote (lost write?)");
+	return CC_PASS;
+}
+
+/* Create a fresh file with random content and check its first label. */
+static enum cc_result file_create(struct cc_state *s, struct cc_run *r, const char *tag)
+{
+	uint8_t *p;
+	size_t len;
+	struct stat st;
+	ssize_t n;
+	int fd, e;
+
+	cc_model_free(&r->m);
+	snprintf(r->path, sizeof(r->path), "%s/cc-%ld-%lu-%s", s->env.dir,
+		 (long)getpid(), s->files++, tag);
+	fd = open(r->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cc_fail(r, "setup: create %s: %s", r->path, strerror(errno));
+	p = cc_payload(r, 1, 8192, &len);
+	e = p ? cc_write_all(fd, p, len) : -ENOMEM;
+	if (!e && cc_model_pwrite(&r->m, 0, p, len))
+		e = -ENOMEM;
+	free(p);
+	if (!e && fstat(fd, &st))
+		e = -errno;
+	if (close(fd) && !e)
+		e = -errno;
+	if (e)
+		return cc_fail(r, "setup: write %s: %s", r->path, strerror(-e));
+	r->ino = st.st_ino;
+	s->closes++;
+	if (cc_final_check(r)) {
+		char why[sizeof(r->why)];
+
+		memcpy(why, r->why, sizeof(why));
+		return cc_fail(r, "setup: new file %.400s", why);
+	}
+	n = cc_read_label(r, r->label, sizeof(r->label));
+	r->label_len = n > 0 ? (size_t)n : 0;
+	return CC_PASS;
+}
+
+static void record(struct cc_state *s, size_t i, const struct cc_run *r,
+		   enum cc_result res, double lat)
+{
+	struct cc_stats *st = &s->stats[i];
+
+	st->runs++;
+	if (res == CC_PASS) {
+		st->passed++;
+	} else if (res == CC_SKIP) {
+		st->skipped++;
+		if (!st->why[0])
+			snprintf(st->why, sizeof(st->why), "%s", r->why);
+	} else {
+		if (!st->failed)
+			snprintf(st->why, sizeof(st->why), "%.400s (%.180s)", r->why, r->path);
+		st->failed++;
+	}
+	if (res == CC_PASS && cc_scenarios[i].async) {
+		st->async_runs++;
+		st->lat_sum += lat;
+		if (lat > st->lat_max)
+			st->lat_max = lat;
+	}
+}
+
+/* One run of scenario @i on r's file, which is labelled. */
+static enum cc_result run_one(struct cc_state *s, size_t i, struct cc_run *r)
+{
+	const struct cc_scenario *sc = &cc_scenarios[i];
+	struct cc_stats *st = &s->stats[i];
+	bool trace = s->trace.available && !st->traced;
+	enum cc_result res;
+	double lat = 0;
+
+	r->unchanged_checks = 0;
+	r->final_checked = false;
+	r->why[0] = '\0';
+	if (trace)
+		cc_trace_clear(&s->trace);
+	res = sc->run(r);
+	if (res == CC_PASS && !r->final_checked)
+		res = sc->async ? final_poll(r, &lat) : cc_final_check(r);
+	if (res == CC_PASS && r->unchanged_checks == 0)
+		res = cc_fail(r, "internal: the scenario never checked the label while a writer remained");
+	if (res == CC_PASS)
+		s->closes++;
+	if (res == CC_PASS)
+		res = content_check(r);
+	if (res == CC_PASS && trace) {
+		/* the event follows the xattr write by a few instructions */
+		for (int tries = 0; tries < 50; tries++) {
+			struct timespec ts = { 0, 2000000 };
+
+			cc_trace_lookup(&s->trace, r->ino, &st->ev);
+			if (st->ev.found)
+				break;
+			nanosleep(&ts, NULL);
+		}
+		st->traced = true;
+		if (!st->ev.found)
+			res = cc_fail(r, "security.ima is right, but no ima:ima_update_xattr event was "
+				      "traced for inode %lu: something other than the final close wrote it",
+				      (unsigned long)r->ino);
+	}
+	record(s, i, r, res, lat);
+	if (res == CC_PASS) {
+		ssize_t n = cc_read_label(r, r->label, sizeof(r->label));
+
+		r->label_len = n > 0 ? (size_t)n : 0;
+	}
+	return res;
+}
+
+static void run_sequential(struct cc_state *s, uint64_t *rng)
+{
+	for (size_t i = 0; i < cc_nscenarios; i++) {
+		if (!s->selected[i])
+			continue;
+		for (unsigned long it = 0; it < s->opts.iterations; it++) {
+			struct cc_run r = { .env = &s->env, .rng = cc_rand(rng) };
+			enum cc_result res = file_create(s, &r, cc_scenarios[i].name);
+
+			if (res)
+				record(s, i, &r, res, 0);
+			else
+				res = run_one(s, i, &r);
+			unlink(r.path);
+			cc_model_free(&r.m);
+			if (res == CC_SKIP)
+				break;
+		}
+	}
+}
+
+/* Random scenarios on one file, re-created now and then to bound its size. */
+static void run_random(struct cc_state *s, uint64_t *rng)
+{
+	size_t pick[64], npick = 0;
+	struct cc_run r = { .env = &s->env, .rng = cc_rand(rng) };
+	bool fresh = true;
+	unsigned since = 0;
+
+	for (size_t i = 0; i < cc_nscenarios && npick < 64; i++)
+		if (s->selected[i])
+			pick[npick++] = i;
+	for (unsigned long it = 0; it < s->opts.iterations; it++) {
+		size_t i = pick[cc_rand(rng) % npick];
+		enum cc_result res;
+
+		if (fresh || since >= 64 || r.m.len > (1u << 18)) {
+			if (r.path[0])
+				unlink(r.path);
+			since = 0;
+			res = file_create(s, &r, "random");
+			if (res) {
+				record(s, i, &r, res, 0);
+				fresh = true;
+				continue;
+			}
+		}
+		res = run_one(s, i, &r);
+		since++;
+		fresh = res != CC_PASS;
+	}
+	if (r.path[0])
+		unlink(r.path);
+	cc_model_free(&r.m);
+}
+
+static void trace_note(const struct cc_state *s, size_t i, char *out, size_t cap)
+{
+	const struct cc_stats *st = &s->stats[i];
+
+	if (!s->trace.available) {
+		snprintf(out, cap, "context unknown (%s)", s->trace.reason);
+		return;
+	}
+	if (!st->ev.found) {
+		snprintf(out, cap, "context unknown (no traced run)");
+		return;
+	}
+	snprintf(out, cap, "rewritten in %s context by %s, rc=%d%s%s",
+		 st->ev.kthread ? "kthread" : "task", st->ev.task, st->ev.rc,
+		 st->ev.kthread != cc_scenarios[i].kthread ? ", expected " : "",
+		 st->ev.kthread != cc_scenarios[i].kthread ?
+		 (cc_scenarios[i].kthread ? "kthread" : "task") : "");
+}
+
+static void report_tap(const struct cc_state *s, size_t i, unsigned num)
+{
+	const struct cc_scenario *sc = &cc_scenarios[i];
+	const struct cc_stats *st = &s->stats[i];
+	char note[256];
+
+	if (st->failed)
+		printf("not ok %u - %s: %s\n#   %lu of %lu runs failed; first: %s\n",
+		       num, sc->name, sc->what, st->failed, st->runs, st->why);
+	else if (st->skipped || !st->runs)
+		printf("ok %u - %s: %s # SKIP %s\n", num, sc->name, sc->what,
+		       st->runs ? st->why : "not drawn in this run");
+	else
+		printf("ok %u - %s: %s (%lu runs)\n", num, sc->name, sc->what, st->runs);
+	if (st->async_runs)
+		printf("#   %s: asynchronous rewrite after %.1f ms on average, %.1f ms at most\n",
+		       sc->name, st->lat_sum / (double)st->async_runs, st->lat_max);
+	if (st->passed && s->trace.available) {
+		trace_note(s, i, note, sizeof(note));
+		printf("#   %s: %s\n", sc->name, note);
+	}
+	fflush(stdout);
+}
+
+static void report_json(const struct cc_state *s, size_t i)
+{
+	const struct cc_scenario *sc = &cc_scenarios[i];
+	const struct cc_stats *st = &s->stats[i];
+	const char *status = st->failed ? "fail" : st->skipped || !st->runs ? "skip" : "pass";
+
+	printf("{\"scenario\":\"%s\",\"status\":\"%s\",\"runs\":%lu,\"passed\":%lu,"
+	       "\"failed\":%lu,\"skipped\":%lu,\"async\":%s", sc->name, status, st->runs,
+	       st->passed, st->failed, st->skipped, sc->async ? "true" : "false");
+	if (st->why[0]) {
+		fputs(",\"reason\":", stdout);
+		json_write_string(stdout, st->why);
+	}
+	if (st->async_runs)
+		printf(",\"latency_ms_avg\":%.2f,\"latency_ms_max\":%.2f",
+		       st->lat_sum / (double)st->async_runs, st->lat_max);
+	if (st->ev.found)
+		printf(",\"context\":\"%s\",\"trace_rc\":%d",
+		       st->ev.kthread ? "kthread" : "task", st->ev.rc);
+	fputs("}\n", stdout);
+}
+
+/* Refuse to run where no scenario could fail.  0, or 2 after a bail. */
+static int preflight(struct cc_state *s)
+{
+	const struct cc_opts *o = &s->opts;
+	struct cc_run r = { .env = &s->env, .rng = 1 };
+	uint8_t buf[IMA_XATTR_MAX];
+	struct ima_xattr x;
+	char why[160];
+	struct stat st;
+	ssize_t n;
+	int fd, status = EXIT_TROUBLE;
+
+	if (access("/sys/kernel/security/ima", F_OK)) {
+		bail(o, "IMA is not active on this kernel (no /sys/kernel/security/ima): "
+		     "nothing here could fail");
+		return status;
+	}
+	if (stat(s->env.dir, &st) || !S_ISDIR(st.st_mode)) {
+		bail(o, "%s is not a directory", s->env.dir);
+		return status;
+	}
+	snprintf(r.path, sizeof(r.path), "%s/cc-%ld-probe", s->env.dir, (long)getpid());
+	unlink(r.path);
+	fd = open(r.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || cc_write_all(fd, (const uint8_t *)"close-check probe\n", 18) || close(fd)) {
+		bail(o, "cannot create a file in %s: %s", s->env.dir, strerror(errno));
+		return status;
+	}
+	n = cc_read_label(&r, buf, sizeof(buf));
+	if (n == -ENODATA) {
+		bail(o, "the IMA policy does not appraise %s: a file written and closed there "
+		     "got no security.ima (boot with ima_appraise=fix ima_policy=appraise_tcb; "
+		     "files must be root-owned on a file system with security xattrs)", s->env.dir);
+		goto out;
+	}
+	if (n < 0) {
+		bail(o, "cannot read security.ima in %s: %s", s->env.dir, strerror((int)-n));
+		goto out;
+	}
+	if (ima_xattr_decode(buf, (size_t)n, &x, why, sizeof(why)) != IMA_XATTR_OK ||
+	    (x.type != IMA_XATTR_DIGEST && x.type != IMA_XATTR_DIGEST_NG) || !x.algo->supported) {
+		bail(o, "a new file in %s got a security.ima that is not a digest close-check "
+		     "can compute (%s)", s->env.dir, why[0] ? why : "type or algorithm");
+		goto out;
+	}
+	s->env.algo = x.algo;
+	if (cc_model_pwrite(&r.m, 0, (const uint8_t *)"close-check probe\n", 18) ||
+	    cc_final_check(&r)) {
+		bail(o, "the kernel labels new files in %s with something other than their "
+		     "hash: %s", s->env.dir, r.why);
+		goto out;
+	}
+	if (setxattr(r.path, XATTR_IMA_SECURITY, buf, (size_t)n, XATTR_REPLACE)) {
+		bail(o, "cannot write security.* xattrs in %s (%s): run as root on a file "
+		     "system with security xattrs", s->env.dir, strerror(errno));
+		goto out;
+	}
+	status = EXIT_OK;
+out:
+	cc_model_free(&r.m);
+	unlink(r.path);
+	return status;
+}
+
+static int select_scenarios(struct cc_state *s)
+{
+	char *list, *tok, *save = NULL;
+	int n = 0;
+
+	for (size_t i = 0; i < cc_nscenarios; i++)
+		s->selected[i] = !s->opts.only;
+	if (!s->opts.only)
+		return (int)cc_nscenarios;
+	list = strdup(s->opts.only);
+	if (!list)
+		return -1;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < cc_nscenarios; i++)
+			if (!strcmp(tok, cc_scenarios[i].name))
+				break;
+		if (i == cc_nscenarios) {
+			usage_error("close-check", "no scenario '%s' (see --list)", tok);
+			free(list);
+			return -1;
+		}
+		if (!s->selected[i])
+			n++;
+		s->selected[i] = true;
+	}
+	free(list);
+	return n;
+}
+
+static int parse_opts(int argc, char **argv, struct cc_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "random", no_argument, NULL, OPT_RANDOM },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
+		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned long long v;
+	char *end;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "n:s:lh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+		case OPT_SEED:
+		case OPT_TIMEOUT:
+			errno = 0;
+			v = strtoull(optarg, &end, 0);
+			if (*optarg < '0' || *optarg > '9' || *end || errno ||
+			    (opt != OPT_SEED && (v < 1 || v > 100000000)))
+				return usage_error("close-check", "bad number '%s'", optarg);
+			if (opt == 'n')
+				o->iterations = (unsigned long)v;
+			else if (opt == OPT_SEED)
+				o->seed = v;
+			else
+				o->timeout_ms = (unsigned)v;
+			break;
+		case OPT_RANDOM: o->random = true; break;
+		case 's': o->only = optarg; break;
+		case OPT_NO_TRACE: o->trace = false; break;
+		case OPT_JSON: o->json = true; break;
+		case 'l':
+			for (size_t i = 0; i < cc_nscenarios; i++)
+				printf("%-16s %s%s\n", cc_scenarios[i].name, cc_scenarios[i].what,
+				       cc_scenarios[i].async ? " (asynchronous)" : "");
+			return -EXIT_OK - 1;
+		case 'h':
+			fputs(help, stdout);
+			return -EXIT_OK - 1;
+		default:
+			return usage_error("close-check", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("close-check", "exactly one DIR expected");
+	return 0;
+}
+
+int cmd_close_check(int argc, char **argv)
+{
+	struct cc_state s = { .opts = { .iterations = 1, .trace = true, .timeout_ms = 10000 } };
+	uint64_t rng;
+	double start;
+	int rc, n;
+	unsigned long passed = 0, failed = 0, skipped = 0, runs = 0;
+	unsigned num = 0;
+
+	if (argc == 3 && !strcmp(argv[1], "--exec-child"))
+		return cc_exec_child(argc, argv);
+	s.opts.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	rc = parse_opts(argc, argv, &s.opts);
+	if (rc)
+		return rc < 0 ? -rc - 1 : rc;
+	s.env.dir = argv[argc - 1];
+	s.env.timeout_ms = s.opts.timeout_ms;
+	s.stats = calloc(cc_nscenarios, sizeof(*s.stats));
+	s.selected = calloc(cc_nscenarios, sizeof(*s.selected));
+	if (!s.stats || !s.selected) {
+		free(s.stats);
+		free(s.selected);
+		return EXIT_TROUBLE;
+	}
+	n = select_scenarios(&s);
+	if (n <= 0 || preflight(&s)) {
+		free(s.stats);
+		free(s.selected);
+		return EXIT_TROUBLE;
+	}
+	if (s.opts.trace)
+		cc_trace_start(&s.trace);
+	else
+		snprintf(s.trace.reason, sizeof(s.trace.reason), "--no-trace");
+	if (!s.opts.json) {
+		printf("1..%d\n# close-check in %s: %s labels, seed %llu, %s\n", n, s.env.dir,
+		       s.env.algo->name, (unsigned long long)s.opts.seed,
+		       s.trace.available ? "tracepoint ima:ima_update_xattr enabled" :
+		       s.trace.reason);
+		fflush(stdout);
+	}
+	rng = s.opts.seed;
+	start = cc_now_ms();
+	if (s.opts.random)
+		run_random(&s, &rng);
+	else
+		run_sequential(&s, &rng);
+	cc_trace_stop(&s.trace);
+	for (size_t i = 0; i < cc_nscenarios; i++) {
+		const struct cc_stats *st = &s.stats[i];
+
+		if (!s.selected[i])
+			continue;
+		if (s.opts.json)
+			report_json(&s, i);
+		else
+			report_tap(&s, i, ++num);
+		runs += st->runs;
+		if (st->failed)
+			failed++;
+		else if (st->skipped || !st->runs)
+			skipped++;
+		else
+			passed++;
+	}
+	if (s.opts.json)
+		printf("{\"summary\":{\"scenarios\":%d,\"passed\":%lu,\"failed\":%lu,\"skipped\":%lu,"
+		       "\"runs\":%lu,\"final_closes\":%lu,\"seconds\":%.2f,\"tracepoint\":%s}}\n",
+		       n, passed, failed, skipped, runs, s.closes,
+		       (cc_now_ms() - start) / 1e3, s.trace.available ? "true" : "false");
+	else
+		printf("# close-check: %lu passed, %lu failed, %lu skipped of %d scenarios; "
+		       "%lu runs, %lu final closes checked in %.2f s\n", passed, failed, skipped,
+		       n, runs, s.closes, (cc_now_ms() - start) / 1e3);
+	free(s.stats);
+	free(s.selected);
+	return failed ? EXIT_FINDINGS : EXIT_OK;
+}
