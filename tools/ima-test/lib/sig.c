@@ -37,8 +37,9 @@ int sig_v2_sign(EVP_PKEY *key, const struct hash_algo *alg,
 		goto out;
 	}
 	if (EVP_PKEY_sign(ctx, sig, &len, digest, digest_len) <= 0) {
-		snprintf(err, errlen, "signing failed (%s)",
-			 ERR_reason_error_string(ERR_peek_last_error()) ?: "?");
+		const char *why = ERR_reason_error_string(ERR_peek_last_error());
+
+		snprintf(err, errlen, "signing failed (%s)", why ? why : "?");
 		goto out;
 	}
 	*sig_len = len;
