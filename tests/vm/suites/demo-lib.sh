@@ -1,0 +1,32 @@
+# Helpers for the demo suites (busybox sh), on top of lib.sh.  Sourced.
+# Lines starting with "# " are the narrative the host prints; each step
+# is one TAP test named after what it shows.
+. /suites/lib.sh
+
+say() { echo "# $*"; }
+# run CMD...: show the command and its output; returns its exit status
+run() {
+	echo "# \$ $*"
+	"$@" > /tmp/demo.out 2>&1
+	_rc=$?
+	sed 's/^/#   /' /tmp/demo.out
+	[ "$_rc" = 0 ] || echo "#   (exit status $_rc)"
+	return $_rc
+}
+# step DESC CMD...: run CMD, ok when it succeeds
+step() { _d=$1; shift; if run "$@"; then ok "$_d"; else not_ok "$_d"; fi; }
+# step_fails DESC CMD...: run CMD, ok when it fails
+step_fails() { _d=$1; shift; if run "$@"; then not_ok "$_d"; else ok "$_d"; fi; }
+# step_status DESC STATUS CMD...: ok when CMD exits with STATUS
+step_status() {
+	_d=$1 _want=$2; shift 2
+	run "$@"
+	if [ "$_rc" = "$_want" ]; then ok "$_d"; else not_ok "$_d (exit $_rc, expected $_want)"; fi
+}
+chapter() { echo "#"; echo "# == $* =="; }
+
+D=/mnt/demo
+KEYS=/mnt/keys
+# load_policy: write the demo policy, one rule per line, to IMA
+load_policy() { cat $D/ima-policy > /sys/kernel/security/ima/policy; }
+appraise_rules() { grep appraise /sys/kernel/security/ima/policy; }
