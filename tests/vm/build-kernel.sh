@@ -1,6 +1,8 @@
 #!/bin/bash
 # Build the test kernel: Debian's linux-source-6.12 + kernel/series (or no
 # patches with PATCHES=none) + kernel/ima-fput.config merged onto tinyconfig.
+# SERIES=FILE applies another series file instead of kernel/series (names
+# relative to FILE's directory), e.g. kernel/broken/series.
 #
 # The tree is built in a cache outside the clone, keyed by source version,
 # patch contents and config, so a second run with the same inputs is a no-op.
@@ -23,14 +25,18 @@ pkg=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 [ "$pkg" = "$pinned_pkg" ] ||
 	say "warning: linux-source-6.12 is $pkg, the series is pinned to $pinned_pkg; trying anyway"
 
+series_file=$(realpath -m "${SERIES:-$top/kernel/series}")
+series_dir=$(dirname "$series_file")
 patches=()
 case $variant in
 series)
+	[ -f "$series_file" ] || die "no series file $series_file"
 	while read -r p; do
 		case $p in ''|'#'*) continue ;; esac
-		[ -f "$top/kernel/$p" ] || die "kernel/series names $p, which does not exist"
-		patches+=("$top/kernel/$p")
-	done < "$top/kernel/series"
+		[ -f "$series_dir/$p" ] || die "$series_file names $p, which does not exist"
+		patches+=("$series_dir/$p")
+	done < "$series_file"
+	[ -n "${SERIES:-}" ] && variant=series-$(basename "$series_dir")
 	;;
 none) ;;
 *) die "PATCHES must be 'series' or 'none', not '$variant'" ;;
