@@ -6,7 +6,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 69
+plan 70
 
 f=$WORK/file
 echo "some content" >"$f"
@@ -74,6 +74,8 @@ expect 2 "nokey: cannot read key: No such file or directory" "missing key file" 
 expect 2 "cannot read key: Is a directory" "directory as key" -- "$T" sign $XU --key "$WORK" "$f"
 expect 2 "p256.pem does not match key .*rsa2048.key" "certificate of another key (refused)" -- "$T" sign $XU --key "$KEYS/rsa2048.key" --cert "$KEYS/p256.pem" "$f"
 expect 2 "rsa3072.pem does not match key .*rsa2048.key" "certificate of another RSA key (refused)" -- "$T" sign $XU --key "$KEYS/rsa2048.key" --cert "$KEYS/rsa3072.pem" "$f"
+cat "$KEYS/p256.key" "$KEYS/rsa2048.pem" >"$WORK/appended.pem"
+expect 2 "appended.pem: the appended certificate does not match the key" "key file with someone else's certificate appended (refused)" -- "$T" sign $XU --key "$WORK/appended.pem" "$f"
 expect 2 "file: not an X.509 certificate \\(PEM or DER\\)" "verify with a garbage certificate" -- "$T" verify $XU --cert "$f" "$f"
 expect 2 "rsa2048.key: not an X.509 certificate" "verify with a private key as certificate" -- "$T" verify $XU --cert "$KEYS/rsa2048.key" "$f"
 expect 2 "nocert: cannot read certificate: No such file" "verify with a missing certificate" -- "$T" verify $XU --cert "$WORK/nocert" "$f"

@@ -12,7 +12,7 @@ XE=()
 
 KEYS_ALL="rsa2048 rsa3072 rsa4096 p256 p384"
 HASHES="sha1 sha224 sha256 sha384 sha512"
-plan $((5 * 5 * 3 + 3 * 5 + 5 + 4))
+plan $((5 * 5 * 3 + 3 * 5 + 5 + 5))
 
 f=$WORK/data
 head -c 100000 /dev/urandom >"$f"
@@ -79,5 +79,16 @@ skid=$(openssl x509 -in "$KEYS/p256.pem" -noout -ext subjectKeyIdentifier | tail
 "$IMA_TEST" sign $XU --key "$KEYS/p256.key" --cert "$KEYS/p256.pem" "$f" >/dev/null 2>&1
 [[ $(xhex "$f") == 030204${skid: -8}* ]]
 ok $? "--cert: keyid is the last 4 bytes of the subject key identifier (${skid: -8})"
+
+# A certificate appended to the key file (custom SKI) names the keyid, as in evmctl.
+openssl req -x509 -new -key "$KEYS/rsa2048.key" -out "$WORK/custom.pem" -days 3 -subj /CN=custom \
+	-addext subjectKeyIdentifier=0102030405060708 2>/dev/null
+cat "$KEYS/rsa2048.key" "$WORK/custom.pem" >"$WORK/combined.pem"
+"$IMA_TEST" sign $XU --key "$WORK/combined.pem" "$f" >/dev/null 2>&1
+ours=$(xhex "$f")
+evmctl ima_sign "${XE[@]}" --key "$WORK/combined.pem" -a sha256 "$f" >/dev/null 2>&1
+theirs=$(xhex "$f")
+[[ $ours == 03020405060708* ]] && [ "$ours" = "$theirs" ]
+ok $? "key file with an appended certificate: keyid from its SKI, same bytes as evmctl"
 
 done_testing

@@ -27,6 +27,7 @@ static const char help[] =
 	"Write a v2 signature of each file's content to security.ima.\n\n"
 	"  -k, --key KEY       private key (PEM or DER, RSA or EC)\n"
 	"      --cert CERT     certificate of KEY: keyid from its subject key id\n"
+	"                      (default: a certificate appended to KEY, if any)\n"
 	"      --keyid HEX     use this 4-byte keyid (8 hex digits)\n"
 	"  -p, --pass PASS     passphrase of KEY (or env IMA_TEST_KEY_PASS)\n"
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
@@ -99,13 +100,21 @@ static int load_identity(struct sign_ctx *c, const char *key, const char *cert,
 		fprintf(stderr, "ima-test sign: %s: cannot derive keyid\n", key);
 		return -1;
 	}
+	/* As with evmctl, a certificate appended to the key file names the keyid. */
+	if (!cert && !cert_load(key, &crt, err, sizeof(err))) {
+		cert_free(&crt);
+		cert = key;
+	}
 	if (cert) {
 		if (cert_load(cert, &crt, err, sizeof(err))) {
 			fprintf(stderr, "ima-test sign: %s\n", err);
 			return -1;
 		}
 		if (!sig_key_matches(c->key, crt.pub)) {
-			fprintf(stderr, "ima-test sign: %s does not match key %s\n", cert, key);
+			if (cert == key)
+				fprintf(stderr, "ima-test sign: %s: the appended certificate does not match the key\n", key);
+			else
+				fprintf(stderr, "ima-test sign: %s does not match key %s\n", cert, key);
 			cert_free(&crt);
 			return -1;
 		}
