@@ -7,10 +7,11 @@
 . /suites/lib.sh
 variant=$(kernel_variant)
 iterations=$(cmdline_arg cciter)
+timeout=$(cmdline_arg cctimeout)
 d=/mnt/closecheck
 mkdir -p $d
 
-ima-test close-check --iterations "${iterations:-3}" $d > /tmp/cc.tap 2> /tmp/cc.err
+ima-test close-check --iterations "${iterations:-3}" --timeout-ms "${timeout:-10000}" $d > /tmp/cc.tap 2> /tmp/cc.err
 rc=$?
 sed 's/^/# stderr: /' /tmp/cc.err
 if grep -q '^Bail out!' /tmp/cc.tap; then

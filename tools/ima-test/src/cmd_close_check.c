@@ -334,7 +334,7 @@ static void run_random(struct cc_state *s, uint64_t *rng)
 		size_t i = pick[cc_rand(rng) % npick];
 		enum cc_result res;
 
-		if (fresh || since >= 64 || r.m.len > (1u << 18)) {
+		if (fresh || since >= 64 || r.m.len > (1u << 15)) {
 			if (r.path[0])
 				unlink(r.path);
 			since = 0;
