@@ -7,7 +7,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 31
+plan 33
 
 # --- help and version ---
 expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
@@ -87,6 +87,25 @@ assert s["files"] == 8 and s["ok"] == 2 and s["malformed"] == 1, s
 ok $? "audit json: one object per file with status, kind, algo, keyid; summary object last"
 rm "$au"/{missing,stale,badsig,unknownkey,unsupported,malformed}
 expect 0 "summary: 2 files: 2 ok" "audit with nothing to report exits 0" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
+
+# --- verify JSON lines; user.ima is a separate attribute ---
+"$T" verify $XU --format json "$au/ok_digest" "$au/ok_sig" --cert "$KEYS/rsa2048.pem" >"$WORK/verify.json"
+python3 -c '
+import json, sys
+a, b = [json.loads(l) for l in open(sys.argv[1])]
+assert a["status"] == "ok" and a["kind"] == "digest" and a["algo"] == "sha256" and "keyid" not in a, a
+assert b["status"] == "ok" and b["kind"] == "signature" and len(b["keyid"]) == 8, b
+' "$WORK/verify.json"
+ok $? "verify --format json: one object per file"
+if [ -z "$XU" ]; then
+	echo u >"$WORK/u"
+	"$T" hash --xattr-user --hash sha1 "$WORK/u"
+	[ "$(getfattr --only-values -n user.ima "$WORK/u" | od -An -tx1 | tr -d ' \n')" = "01$(sha1sum "$WORK/u" | cut -c1-40)" ] &&
+		! getfattr -n security.ima "$WORK/u" >/dev/null 2>&1
+	ok $? "--xattr-user writes user.ima and leaves security.ima alone"
+else
+	echo "ok $((T_N += 1)) # SKIP security.ima not settable here"
+fi
 
 # --- keylime runtime policy ---
 echo k >"$au/plain"
