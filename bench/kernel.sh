@@ -24,16 +24,26 @@ else
 	log "warning: host TSC rate unknown; the guest clock will be jiffies (coarse)"
 fi
 echo "$cmdline" > "${BENCH_OUT:-$top/build/bench}/kernel-cmdline.txt"
+retries=${BENCH_OUT:-$top/build/bench}/kernel-retries.txt
+: > "$retries"
 
 # boot KERNEL SUBJECT RUN
 boot() {
-	local kernel=$1 subject=$2 run=$3 name=bench-$1-$3 status=ok tap line mode median
-	log "kernel: boot $run/$boots, $subject ($kernel)"
-	if ! "$top/tests/vm/run-suite.sh" --kernel "$kernel" --suite bench --name "$name" \
-		--timeout 600 --cmdline "$cmdline" > "${BENCH_OUT:-$top/build/bench}/$name.tap" 2>&1; then
+	local kernel=$1 subject=$2 run=$3 name=bench-$1-$3 status tap line mode median attempt
+	# A second attempt covers a boot lost to the shared checkout (another
+	# run remaking the same initramfs); a second failure is reported.
+	for attempt in 1 2; do
+		log "kernel: boot $run/$boots, $subject ($kernel), attempt $attempt"
+		status=ok
+		"$top/tests/vm/run-suite.sh" --kernel "$kernel" --suite bench --name "$name" \
+			--timeout 600 --cmdline "$cmdline" > "${BENCH_OUT:-$top/build/bench}/$name.tap" 2>&1 && break
 		status=suite-failed
 		log "kernel: $name failed; see build/test-results/$name/ and build/bench/$name.tap"
-	fi
+		grep '^not ok' "${BENCH_OUT:-$top/build/bench}/$name.tap" | head -n 3 | sed 's/^/bench:   /' >&2
+		[ $attempt = 1 ] && echo "$name: first attempt failed ($(grep -m1 '^not ok' \
+			"${BENCH_OUT:-$top/build/bench}/$name.tap" | cut -c1-120)); retried" >> "$retries"
+		sleep 5
+	done
 	tap=$top/build/test-results/$name/guest.tap
 	grep -q 'clocksource=tsc' "$tap" 2>/dev/null || [ "$status" != ok ] || status=coarse-clock
 	while read -r line; do
