@@ -62,7 +62,9 @@ void cc_trace_start(struct cc_trace *t)
 		e = write_str(EVENT "/enable", "1", 0);
 		if (e) {
 			snprintf(t->reason, sizeof(t->reason),
-				 "cannot enable ima:ima_update_xattr: %s", strerror(-e));
+				 "cannot enable ima:ima_update_xattr: %s%s", strerror(-e),
+				 e == -EACCES ? " (appraise_tcb does not exempt tracefs: "
+				 "denied under enforce)" : "");
 			return;
 		}
 		t->enabled_by_us = true;
