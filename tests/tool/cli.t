@@ -100,7 +100,7 @@ ok $? "verify --format json: one object per file"
 if [ -z "$XU" ]; then
 	echo u >"$WORK/u"
 	"$T" hash --xattr-user --hash sha1 "$WORK/u"
-	[ "$(getfattr --only-values -n user.ima "$WORK/u" | od -An -tx1 | tr -d ' \n')" = "01$(sha1sum "$WORK/u" | cut -c1-40)" ] &&
+	[ "$(getfattr --absolute-names --only-values -n user.ima "$WORK/u" | od -An -tx1 | tr -d ' \n')" = "01$(sha1sum "$WORK/u" | cut -c1-40)" ] &&
 		! getfattr -n security.ima "$WORK/u" >/dev/null 2>&1
 	ok $? "--xattr-user writes user.ima and leaves security.ima alone"
 else

@@ -6,7 +6,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 70
+plan 72
 
 f=$WORK/file
 echo "some content" >"$f"
@@ -124,6 +124,9 @@ assert recs[2]["summary"]["missing"] == 2, recs[2]
 ok $? "json: newline and invalid UTF-8 in names give valid JSON lines with path_hex"
 expect 1 '/new\\nline: missing' "text: a newline in a name is escaped, one line per file" -- "$T" verify $XU "$nl"
 expect 1 '/bad\\xff\\xfename: missing' "text: invalid UTF-8 bytes are shown as \\xNN" -- "$T" verify $XU "$bad_utf8"
+
+expect 2 "dir: is a directory \\(use -r\\)" "keylime policy with nothing to put in it" -- "$T" audit $XU --format keylime "$WORK/dir"
+expect 1 "warning: 1 path\\(s\\) are not valid UTF-8; written with U\\+FFFD" "keylime policy: invalid UTF-8 name is warned about" -- "$T" audit $XU --format keylime "$bad_utf8"
 
 # --- writing not permitted ---
 if mkdir -p "$WORK/ramfs" && mount -t ramfs none "$WORK/ramfs" 2>/dev/null; then

@@ -63,8 +63,9 @@ static int cmp_entry(const void *a, const void *b)
 	return c ? c : strcmp(x->hex, y->hex);
 }
 
-void policy_write(struct policy *p, FILE *fp)
+size_t policy_write(struct policy *p, FILE *fp)
 {
+	size_t invalid = 0;
 	char stamp[64] = "";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -72,7 +73,8 @@ void policy_write(struct policy *p, FILE *fp)
 	if (gmtime_r(&now, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pthread_mutex_lock(&p->lock);
-	qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
+	if (p->n)
+		qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
 	fprintf(fp, "{\"meta\":{\"version\":1,\"generator\":0,\"timestamp\":\"%s\"},"
 		"\"release\":0,\"digests\":{", stamp);
 	for (size_t i = 0; i < p->n; i++) {
@@ -84,7 +86,8 @@ void policy_write(struct policy *p, FILE *fp)
 		}
 		if (i)
 			fputs("],", fp);
-		json_write_string(fp, p->v[i].path);
+		if (!json_write_string(fp, p->v[i].path))
+			invalid++;
 		fprintf(fp, ":[\"%s\"", p->v[i].hex);
 	}
 	if (p->n)
@@ -93,6 +96,7 @@ void policy_write(struct policy *p, FILE *fp)
 	      "\"log_hash_alg\":\"sha1\",\"dm_policy\":null},\"ima-buf\":{},"
 	      "\"verification-keys\":\"\"}\n", fp);
 	pthread_mutex_unlock(&p->lock);
+	return invalid;
 }
 
 void policy_free(struct policy *p)

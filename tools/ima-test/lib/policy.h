@@ -32,7 +32,11 @@ struct policy {
 int policy_init(struct policy *p);
 /* 0, or -1 when out of memory. */
 int policy_add(struct policy *p, const char *path, const uint8_t sha256[32]);
-void policy_write(struct policy *p, FILE *fp);
+/*
+ * Write the policy.  Returns how many paths were not valid UTF-8 (JSON
+ * cannot carry them; they are written with U+FFFD and will not match).
+ */
+size_t policy_write(struct policy *p, FILE *fp);
 void policy_free(struct policy *p);
 
 #endif

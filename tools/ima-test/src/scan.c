@@ -116,7 +116,11 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 	status = walk_paths(&opts->tree.walk, paths, n, scan_one, scan_skip, &s);
 	out_finish(&s.out);
 	if (opts->fmt == OUT_KEYLIME) {
-		policy_write(&s.policy, stdout);
+		size_t invalid = policy_write(&s.policy, stdout);
+
+		if (invalid)
+			fprintf(stderr, "ima-test: warning: %zu path(s) are not valid UTF-8; "
+				"written with U+FFFD, they will not match the IMA log\n", invalid);
 		policy_free(&s.policy);
 	}
 	if (opts->summary)
