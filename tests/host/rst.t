@@ -1,0 +1,70 @@
+#!/bin/bash
+# Documentation/security/ima-fput.rst: builds without a single docutils
+# warning, here and inside the patched kernel tree, and the kernel patch
+# that adds it carries exactly this file (one source of truth).
+top=$(cd "$(dirname "$0")/../.." && pwd)
+doc=Documentation/security/ima-fput.rst
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+
+rst2html=$(command -v rst2html || command -v rst2html.py)
+if [ -z "$rst2html" ]; then
+	echo "1..0 # SKIP docutils is not installed (Debian package python3-docutils)"
+	exit 0
+fi
+# build FILE: HTML with docutils, halting on any warning; messages on stdout
+build() { "$rst2html" --halt=warning --report=warning "$1" 2>&1 >/dev/null; }
+
+out=$(build "$top/$doc")
+check "docutils builds $doc without warnings" [ $? = 0 ]
+[ -n "$out" ] && sed 's/^/#   /' <<<"$out"
+
+last=$(grep -v '^#' "$top/kernel/series" | grep . | tail -n 1)
+check "kernel/series ends with the documentation patch ($last)" \
+	test -f "$top/kernel/$last" -a "${last#0004-Documentation-}" != "$last"
+patch=$top/kernel/$last
+
+# The file as the patch adds it: the '+' lines of its hunk.
+added=$(mktemp)
+trap 'rm -f "$added"' EXIT
+awk -v f="b/$doc" '
+	/^diff --git / { inside = ($4 == f); next }
+	inside && /^@@ / { body = 1; next }
+	inside && body && /^\+/ { print substr($0, 2) }
+' "$patch" > "$added"
+if cmp -s "$added" "$top/$doc"; then
+	ok "the patch adds $doc byte-identical to the repository's copy"
+else
+	not_ok "the patch adds $doc byte-identical to the repository's copy (run kernel/refresh-doc-patch.sh)"
+	diff "$added" "$top/$doc" | head -n 10 | sed 's/^/#   /'
+fi
+check "the patch lists ima-fput in Documentation/security/index.rst" \
+	grep -qx '+   ima-fput' "$patch"
+
+# Regenerating the patch from the repository's copy changes nothing.
+regen=$(mktemp -d)
+if made=$("$top/kernel/refresh-doc-patch.sh" -o "$regen" 2>&1) && cmp -s "$made" "$patch"; then
+	ok "kernel/refresh-doc-patch.sh reproduces $last byte for byte"
+else
+	not_ok "kernel/refresh-doc-patch.sh reproduces $last byte for byte"
+	{ [ -f "$made" ] && diff "$patch" "$made" | head -n 10; } | sed 's/^/#   /'
+fi
+rm -rf "$regen"
+
+# Inside the patched kernel tree: the same file, in the toctree, and it
+# builds there too (the tree has no Sphinx setup we could use offline).
+kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+if [ -z "$kdir" ]; then
+	not_ok "the patched kernel tree builds (run: make kernel)"
+else
+	check "the patched tree has $doc, identical" cmp -s "$kdir/$doc" "$top/$doc"
+	check "the patched tree's Documentation/security/index.rst lists it" \
+		grep -qx '   ima-fput' "$kdir/Documentation/security/index.rst"
+	out=$(cd "$kdir/Documentation/security" && build ima-fput.rst)
+	check "docutils builds it inside the patched tree without warnings" [ $? = 0 ]
+	[ -n "$out" ] && sed 's/^/#   /' <<<"$out"
+fi
+echo "1..$n"
+exit $failed
