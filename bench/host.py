@@ -24,7 +24,7 @@ def env_int(name, default):
 
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-RUNS = env_int("BENCH_RUNS", 1 if QUICK else 7)
+RUNS = env_int("BENCH_RUNS", 1 if QUICK else 5)
 FILES = env_int("BENCH_FILES", 50 if QUICK else 2000)
 BIG_MB = env_int("BENCH_BIG_MB", 8 if QUICK else 200)
 SSL_SECONDS = env_int("BENCH_OPENSSL_SECONDS", 1 if QUICK else 3)

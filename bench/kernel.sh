@@ -7,7 +7,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 samples=$1
-boots=${BENCH_BOOTS:-5}
+boots=${BENCH_BOOTS:-6}
 iters=${BENCH_ITERS:-1000}
 log() { echo "bench: $*" >&2; }
 

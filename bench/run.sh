@@ -5,12 +5,12 @@
 #
 # Settings (environment):
 #   BENCH_QUICK=1          tiny run: 50 files, 8 MiB, 1 run, no VM (for the smoke test)
-#   BENCH_RUNS=N           interleaved runs per host comparison (default 7)
+#   BENCH_RUNS=N           interleaved runs per host comparison (default 5)
 #   BENCH_FILES=N          small files for sign/hash/verify -r (default 2000)
 #   BENCH_BIG_MB=N         size of the single large file (default 200)
 #   BENCH_OPENSSL_SECONDS  duration of each openssl speed run (default 3)
 #   BENCH_VM=0             skip the kernel part
-#   BENCH_BOOTS=N          boots of each kernel (default 5)
+#   BENCH_BOOTS=N          boots of each kernel (default 6)
 #   BENCH_ITERS=N          closes timed per measurement and boot (default 1000)
 #   BENCH_PROFILE=0        skip the perf profiles of ima-test
 #   BENCH_OUT=DIR          output directory (default build/bench)
@@ -50,7 +50,7 @@ if [ "${BENCH_VM:-1}" != 0 ]; then
 	"$here/kernel.sh" "$BENCH_OUT/samples.tsv"
 	[ -s "$BENCH_OUT/kernel-retries.txt" ] &&
 		sed 's/^/boot retried: /' "$BENCH_OUT/kernel-retries.txt" >> "$BENCH_OUT/context.txt"
-	echo "VM: QEMU TCG, 2 vCPUs, ${BENCH_BOOTS:-5} boots per kernel alternating (A B, B A, ...), ${BENCH_ITERS:-1000} closes per measurement and boot; cmdline: $(cat "$BENCH_OUT/kernel-cmdline.txt" 2>/dev/null)" >> "$BENCH_OUT/context.txt"
+	echo "VM: QEMU TCG, 2 vCPUs, ${BENCH_BOOTS:-6} boots per kernel alternating (A B, B A, ...), ${BENCH_ITERS:-1000} closes per measurement and boot; cmdline: $(cat "$BENCH_OUT/kernel-cmdline.txt" 2>/dev/null)" >> "$BENCH_OUT/context.txt"
 fi
 echo "took $(( $(date +%s) - start )) s; load average at end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$BENCH_OUT/context.txt"
 ls "$BENCH_OUT"/profile-*.txt >/dev/null 2>&1 &&
