@@ -88,7 +88,7 @@ rm -rf "$work"
 mkdir -p "$work/disk/demo/bin" "$work/disk/demo/etc" "$work/disk/keys" "$(dirname "$disk")"
 keys=$work/disk/keys
 host_step "generate an RSA key pair with openssl" \
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$keys/ima.key"
+	openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$keys/ima.key"
 host_step "make a self-signed X.509 certificate with a subject key identifier (the IMA keyid)" \
 	openssl req -x509 -new -key "$keys/ima.key" -out "$keys/ima.pem" -days 30 \
 	-subj "/CN=ima-fput demo signing key" -addext subjectKeyIdentifier=hash \
