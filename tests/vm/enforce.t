@@ -83,5 +83,21 @@ for k in ${ENFORCE_KERNELS:-series none}; do
 	boot "$k" "enforce-check-$k" enforce-check "ima_appraise=enforce ima_policy=appraise_tcb"
 	boot "$k" "enforce-sig-$k" enforce-sig "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid"
 done
+
+# the same behaviour on both kernels, test by test
+kernels=${ENFORCE_KERNELS:-series none}
+if [ "$kernels" = "series none" ]; then
+	for stage in label check sig; do
+		a=$top/build/test-results/enforce-$stage-series/guest.tap
+		b=$top/build/test-results/enforce-$stage-none/guest.tap
+		strip() { sed -n -E 's/^(not )?ok [0-9]+ - /\1ok /p' "$1"; }
+		if [ -s "$a" ] && [ "$(strip "$a")" = "$(strip "$b")" ]; then
+			emit ok "enforce-$stage: the series and the baseline give the same $(strip "$a" | wc -l) results"
+		else
+			emit not_ok "enforce-$stage: the series and the baseline give the same results"
+			diff <(strip "$a") <(strip "$b") | sed 's/^/#   /'
+		fi
+	done
+fi
 echo "1..$n"
 exit $status
