@@ -7,7 +7,7 @@
 [ -x "$IMA_TEST" ] || skip_all "$IMA_TEST not built"
 setup_work
 T=$IMA_TEST
-plan 30
+plan 33
 
 # Two keys: "ima" is the one the kernel would hold, "other" is not.
 K=$T_TMP/keys
@@ -170,4 +170,40 @@ bad "two actions" "second action 'dont_appraise'" "appraise dont_appraise"
 bad "appraise_type on a measure rule" "appraise_type= needs the appraise action" "measure appraise_type=imasig"
 bad "bad fsuuid" "bad or second fsuuid=1234" "appraise fsuuid=1234"
 expect 2 "unknown built-in policy 'builtin:tcb'" "an unknown built-in policy" -- "$T" ready --policy builtin:tcb "$R"
+expect 2 "$WORK/nonexistent: No such file" "a ROOT that does not exist: exit 2" -- "$T" ready --policy "$P" "$WORK/nonexistent"
+if [ -r /sys/kernel/security/ima/policy ]; then
+	expect 0 "^policy: /sys/kernel/security/ima/policy: " "the live policy is read by default" -- "$T" ready "$WORK/fixed"
+else
+	expect 2 "cannot read the policy /sys/kernel/security/ima/policy: .*--policy FILE" \
+		"no live policy here: exit 2 and a hint" -- "$T" ready "$R"
+fi
+
+# Hostile policies: token soup with over-long values, and random bytes.
+# Each is rejected or evaluated; never a sanitizer report or a crash.
+long=$(printf 'x%.0s' $(seq 1 300))
+words="appraise dont_appraise measure func=BPRM_CHECK func= mask=^MAY_READ mask=MAY_EXEC fsmagic=0x
+fsmagic=zz fowner<5 fowner>4 fowner= uid<-1 fsuuid=00000000-0000-0000-0000-000000000000 fsuuid=0-0
+appraise_type=imasig appraise_type=sigv3 appraise_algos=sha1,sha256 appraise_algos=, obj_type=$long
+subj_user=$long fsname=$long appraise_flag=check_blacklist permit_directio template=ima-ng # = < >"
+read -r -a w <<<"$(tr '\n' ' ' <<<"$words")"
+bad=0
+for i in $(seq 1 150); do
+	if [ $i -le 100 ]; then
+		for l in 1 2 3; do
+			line=
+			for t in 1 2 3 4 5 6; do line+="${w[RANDOM % ${#w[@]}]} "; done
+			echo "$line"
+		done >"$T_TMP/hostile"
+	else
+		head -c $((RANDOM % 800)) /dev/urandom >"$T_TMP/hostile"
+	fi
+	out=$("$T" ready $XU --policy "$T_TMP/hostile" "$R/etc" 2>&1)
+	rc=$?
+	if [ $rc -gt 2 ] || grep -Eq 'Sanitizer|runtime error' <<<"$out"; then
+		bad=$((bad + 1))
+		[ $bad = 1 ] && { diag "exit $rc on:"; diag "$(cat -v "$T_TMP/hostile")"; diag "$out"; }
+	fi
+done
+[ $bad = 0 ]
+ok $? "150 hostile policies: rejected or evaluated, no crash or sanitizer report ($bad bad)"
 done_testing
