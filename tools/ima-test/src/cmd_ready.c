@@ -136,7 +136,7 @@ static int ready_file(void *arg, const char *path)
 	size_t n;
 	int v;
 
-	if (lstat(path, &st) < 0)
+	if ((r->check.follow ? stat(path, &st) : lstat(path, &st)) < 0)
 		snprintf(why, sizeof(why), "%s", strerror(errno));
 	else if (!ready_decide(&r->policy, &r->subject, path, &st, &d, why, sizeof(why)))
 		why[0] = '\0';

@@ -81,13 +81,17 @@ bool ready_rule_in_scope(const struct ima_rule *r)
 static void read_uuid(struct facts *f)
 {
 	struct fsuuid2 u = { 0 };
-	int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
 		f->uuid_state = -errno;
 		return;
 	}
-	if (ioctl(fd, FS_IOC_GETFSUUID, &u) < 0)
+	/* the file that was judged, not whatever the name points to now */
+	if (fstat(fd, &st) < 0 || st.st_dev != f->st->st_dev || st.st_ino != f->st->st_ino)
+		f->uuid_state = -ESTALE;
+	else if (ioctl(fd, FS_IOC_GETFSUUID, &u) < 0)
 		f->uuid_state = -errno;
 	else if (u.len != 16)
 		f->uuid_state = -EINVAL;

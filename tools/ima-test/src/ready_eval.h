@@ -56,7 +56,7 @@ struct ready_decision {
 };
 
 /*
- * Decide for the regular file @path with lstat() @st.  0, or -1 with a
+ * Decide for the regular file @path with stat (or lstat) @st.  0, or -1 with a
  * reason in @err when the file system cannot be inspected.
  */
 int ready_decide(const struct ima_policy *p, const struct ready_subject *s,
