@@ -7,7 +7,7 @@
 [ -x "$IMA_TEST" ] || skip_all "$IMA_TEST not built"
 setup_work
 T=$IMA_TEST
-plan 33
+plan 34
 
 # Two keys: "ima" is the one the kernel would hold, "other" is not.
 K=$T_TMP/keys
@@ -109,6 +109,9 @@ expect 1 ' 9 appraised, 0 not appraised' "uid=1000: all appraised with --uid 100
 pol "appraise mask=MAY_EXEC"
 expect 1 ' 2 appraised, 7 not appraised; enforce would deny 1 \(0 missing, 0 stale, 0 bad-signature, 1 unknown-key' \
 	"mask=MAY_EXEC: only the two programs (no --cert: the signed one is unknown-key)" -- "$T" ready $XU --policy "$T_TMP/p" "$R"
+pol "appraise func=FILE_CHECK mask=MAY_EXEC"
+expect 1 ' 2 appraised, 7 not appraised;.*' "func=FILE_CHECK mask=MAY_EXEC: execve() opens the programs with MAY_EXEC" -- \
+	"$T" ready $XU --policy "$T_TMP/p" "$R"
 magic=$(stat -f -c %t "$R")
 pol "dont_appraise fsmagic=0x$magic" "appraise"
 expect 0 " 0 appraised, 9 not appraised" "dont_appraise fsmagic=0x$magic (this file system) comes first" -- \

@@ -25,6 +25,7 @@ static const struct {
 	unsigned mask;
 } accesses[ACCESS__COUNT] = {
 	[ACCESS_OPEN] = { "open", IMA_FUNC_FILE, IMA_MAY_READ },
+	[ACCESS_OPEN_EXEC] = { "open (exec)", IMA_FUNC_FILE, IMA_MAY_EXEC },
 	[ACCESS_EXEC] = { "exec", IMA_FUNC_BPRM, IMA_MAY_EXEC },
 	[ACCESS_CREDS] = { "exec (creds)", IMA_FUNC_CREDS, IMA_MAY_EXEC },
 	[ACCESS_MMAP] = { "mmap", IMA_FUNC_MMAP, IMA_MAY_EXEC },

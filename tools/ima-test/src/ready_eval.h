@@ -5,7 +5,8 @@
  * A file is not appraised as such: an access is.  ready models the
  * accesses a file on a running system meets: every file is opened for
  * read (FILE_CHECK, MAY_READ); a file with an execute bit is also
- * executed (BPRM_CHECK and CREDS_CHECK, MAY_EXEC) and mapped executable
+ * executed (opened with FILE_CHECK, MAY_EXEC, then BPRM_CHECK and
+ * CREDS_CHECK, MAY_EXEC) and mapped executable
  * (MMAP_CHECK and MMAP_CHECK_REQPROT, MAY_EXEC).  For each access the
  * first appraise or dont_appraise rule that matches decides, as in the
  * kernel's ima_match_policy().  Subject conditions (uid, euid, gid, egid)
@@ -27,6 +28,7 @@
 
 enum ready_access {
 	ACCESS_OPEN,		/* FILE_CHECK, MAY_READ */
+	ACCESS_OPEN_EXEC,	/* FILE_CHECK, MAY_EXEC: execve() opens the file */
 	ACCESS_EXEC,		/* BPRM_CHECK, MAY_EXEC */
 	ACCESS_CREDS,		/* CREDS_CHECK, MAY_EXEC */
 	ACCESS_MMAP,		/* MMAP_CHECK, MAY_EXEC */
@@ -34,7 +36,7 @@ enum ready_access {
 	ACCESS__COUNT
 };
 
-/* "open", "exec", "exec (creds)", "mmap", "mmap (reqprot)" */
+/* "open", "open (exec)", "exec", "exec (creds)", "mmap", "mmap (reqprot)" */
 const char *ready_access_name(enum ready_access a);
 
 struct ready_subject {
