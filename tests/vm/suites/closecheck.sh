@@ -11,7 +11,16 @@ timeout=$(cmdline_arg cctimeout)
 d=/mnt/closecheck
 mkdir -p $d
 
-ima-test close-check --iterations "${iterations:-3}" --timeout-ms "${timeout:-10000}" $d > /tmp/cc.tap 2> /tmp/cc.err
+# imafput.ccbin=asan: the sanitizer build, with its shared libraries, from
+# the disk (closecheck-asan-*.t puts them there)
+tool=ima-test
+if [ "$(cmdline_arg ccbin)" = asan ]; then
+	cp -a /mnt/asan/root/. / || { echo "Bail out! no sanitizer build on the disk"; exit 2; }
+	tool=/mnt/asan/ima-test-asan
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+	diag "running the ASan/UBSan build of ima-test"
+fi
+$tool close-check --iterations "${iterations:-3}" --timeout-ms "${timeout:-10000}" $d > /tmp/cc.tap 2> /tmp/cc.err
 rc=$?
 sed 's/^/# stderr: /' /tmp/cc.err
 if grep -q '^Bail out!' /tmp/cc.tap; then
@@ -26,6 +35,8 @@ while IFS= read -r line; do
 	esac
 done < /tmp/cc.tap
 check "close-check exit status 0 (was $rc)" [ "$rc" = 0 ]
+check "no sanitizer or crash report from close-check" \
+	sh -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation' /tmp/cc.err"
 skips=$(grep -c '# SKIP' /tmp/cc.tap)
 check "no scenario skipped ($skips skipped)" [ "$skips" = 0 ]
 planned=$(sed -n 's/^1\.\.//p' /tmp/cc.tap)
