@@ -3,7 +3,10 @@
 # alternately, BENCH_BOOTS times each (order A B, then B A, ... so a drift of
 # the machine's speed hits both alike), run the guest suite tests/vm/suites/
 # bench.sh and append each boot's medians to SAMPLES (see bench/host.py):
-#   kclose-write  patched|baseline  BOOT  MEDIAN_NS  ns  ok|why
+#   kwrite-close       patched|baseline  BOOT  MEDIAN_NS  ns  ok|why
+#   kwrite-close-norm  patched|baseline  BOOT  NORM       x   ok|why
+# (NORM: the median close time in units of a reference workload timed right
+# after each close in the same guest; see tests/vm/helpers/bench-close.c).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 samples=$1
@@ -29,7 +32,7 @@ retries=${BENCH_OUT:-$top/build/bench}/kernel-retries.txt
 
 # boot KERNEL SUBJECT RUN
 boot() {
-	local kernel=$1 subject=$2 run=$3 name=bench-$1-$3 status tap line mode median attempt
+	local kernel=$1 subject=$2 run=$3 name=bench-$1-$3 status tap line mode median norm attempt
 	# A second attempt covers a boot lost to the shared checkout (another
 	# run remaking the same initramfs); a second failure is reported.
 	for attempt in 1 2; do
@@ -51,11 +54,19 @@ boot() {
 		median=$(printf '%s\n' "$line" | sed -n 's/.* median_ns=\([0-9]*\).*/\1/p')
 		[ -n "$median" ] || continue
 		printf 'k%s\t%s\t%d\t%s\tns\t%s\t0\t0\n' "$mode" "$subject" "$run" "$median" "$status" >> "$samples"
+		norm=$(printf '%s\n' "$line" | sed -n 's/.* norm_ppm=\([0-9]*\).*/\1/p')
+		[ -n "$norm" ] && printf 'k%s-norm\t%s\t%d\t%s\tx\t%s\t0\t0\n' "$mode" "$subject" "$run" \
+			"$(awk -v p="$norm" 'BEGIN { printf "%.6f", p / 1e6 }')" "$status" >> "$samples"
 	done < <(sed -n 's/^# bench \([a-z-]*-close .*\)/\1/p' "$tap" 2>/dev/null)
 	if ! grep -q '^# bench write-close' "$tap" 2>/dev/null; then
 		printf 'kwrite-close\t%s\t%d\t0\tns\tno-measurement\t0\t0\n' "$subject" "$run" >> "$samples"
 	fi
 }
+
+# What the series' assertions cost depends on lockdep being built in.
+kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
+	echo "VM kernels' lock debugging (same config for both): $(grep -E '^CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP)=' "$kdir/.config" | tr '\n' ' ')" \
+	> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 
 for run in $(seq 1 "$boots"); do
 	if [ $((run % 2)) = 1 ]; then

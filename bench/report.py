@@ -30,9 +30,15 @@ ROWS = [
      "ima-test", "evmctl", "speed", None, None),
     ("kwrite", "VM: close() after a 64 KiB write (re-hash)", "kwrite-close",
      "patched", "baseline", "cost", "<=", 1.01),
+    ("kwrite-n", "VM: the same, load-normalised", "kwrite-close-norm",
+     "patched", "baseline", "cost", "<=", 1.01),
     ("kopen", "VM: open()+close() read-only, appraised", "kopen-close",
      "patched", "baseline", "cost", "<=", 1.01),
+    ("kopen-n", "VM: the same, load-normalised", "kopen-close-norm",
+     "patched", "baseline", "cost", "<=", 1.01),
     ("kwopen", "VM: close() of a writable open, no write", "kwopen-close",
+     "patched", "baseline", "cost", None, None),
+    ("kwopen-n", "VM: the same, load-normalised", "kwopen-close-norm",
      "patched", "baseline", "cost", None, None),
 ]
 LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
@@ -56,6 +62,8 @@ def load(path):
 
 def scale(v, unit):
     """(factor, unit name) to show a value of about v."""
+    if unit == "x":
+        return 1, "ref"
     if unit == "ns":
         v = v * 1e-9
     for f, name, lim in ((1, "s", 1), (1e3, "ms", 1e-3), (1e6, "µs", 1e-6), (1e9, "ns", 0)):

@@ -48,6 +48,7 @@ start=$(date +%s)
 python3 "$here/host.py" "$BENCH_OUT/samples.tsv" || die "the host benchmark did not run"
 if [ "${BENCH_VM:-1}" != 0 ]; then
 	"$here/kernel.sh" "$BENCH_OUT/samples.tsv"
+	cat "$BENCH_OUT/kernel-config.txt" >> "$BENCH_OUT/context.txt" 2>/dev/null
 	[ -s "$BENCH_OUT/kernel-retries.txt" ] &&
 		sed 's/^/boot retried: /' "$BENCH_OUT/kernel-retries.txt" >> "$BENCH_OUT/context.txt"
 	echo "VM: QEMU TCG, 2 vCPUs, ${BENCH_BOOTS:-6} boots per kernel alternating (A B, B A, ...), ${BENCH_ITERS:-1000} closes per measurement and boot; cmdline: $(cat "$BENCH_OUT/kernel-cmdline.txt" 2>/dev/null)" >> "$BENCH_OUT/context.txt"
