@@ -10,7 +10,7 @@ chapter "boot 2: ima_appraise=enforce ($(uname -r))"
 # IMA's audit records reach the console through printk_ratelimit(); the
 # policy load alone would use up its burst.
 echo 100 > /proc/sys/kernel/printk_ratelimit_burst 2>/dev/null
-step "enforce mode: load the demo policy" load_policy
+step "enforce mode: load the demo policy" sh -c "$LOAD_POLICY"
 if [ "$(cmdline_arg skipkeys)" = 1 ]; then
 	say "DEMO_SKIP_KEYS=1: the certificate is NOT loaded into the _ima keyring."
 else

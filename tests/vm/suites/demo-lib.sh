@@ -27,6 +27,5 @@ chapter() { echo "#"; echo "# == $* =="; }
 
 D=/mnt/demo
 KEYS=/mnt/keys
-# load_policy: write the demo policy, one rule per line, to IMA
-load_policy() { cat $D/ima-policy > /sys/kernel/security/ima/policy; }
-appraise_rules() { grep appraise /sys/kernel/security/ima/policy; }
+# LOAD_POLICY: write the demo policy, one rule per line, to IMA
+LOAD_POLICY="cat $D/ima-policy > /sys/kernel/security/ima/policy"
