@@ -7,7 +7,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 33
+plan 35
 
 # --- help and version ---
 expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
@@ -53,6 +53,26 @@ ok $? "file mtimes and sizes unchanged by hash and sign"
 ln -s .. "$tree/a/up"
 expect 0 "a/up/a: directory loop, not entered again" "--follow -r: a symlink loop is cut" -- timeout 60 "$T" hash $XU -r --follow "$tree/a"
 expect 0 "a/up: symlink not followed" "-r without --follow: symlinks are not followed" -- "$T" hash $XU -r "$tree/a"
+
+# --- other file systems below a tree ---
+mnt=$WORK/mnt; mkdir -p "$mnt/sub" "$mnt/proc"; echo m >"$mnt/top"
+if mount -t tmpfs none "$mnt/sub" 2>/dev/null; then
+	echo s >"$mnt/sub/inner"
+	out=$("$T" hash $XU -r -x -v "$mnt" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && grep -q "mnt/sub: another file system, not entered (--one-file-system)" <<<"$out" &&
+		grep -q "mnt/top: sha256" <<<"$out" && ! grep -q inner <<<"$out"
+	ok $? "-x: a mount below the tree is not entered" || diag "$out"
+	umount "$mnt/sub"
+else
+	echo "ok $((T_N += 1)) # SKIP cannot mount tmpfs"
+fi
+if mount -t proc proc "$mnt/proc" 2>/dev/null; then
+	expect 0 "mnt/proc: skipping pseudo file system \\(proc\\)" "-r: a proc mount below the tree is skipped with a note" -- timeout 60 "$T" hash $XU -r "$mnt"
+	umount "$mnt/proc"
+else
+	echo "ok $((T_N += 1)) # SKIP cannot mount proc"
+fi
 
 # --- audit: one file per class ---
 au=$WORK/audit; mkdir "$au"

@@ -6,7 +6,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 72
+plan 73
 
 f=$WORK/file
 echo "some content" >"$f"
@@ -105,6 +105,8 @@ expect 2 "link: symlink not followed \\(use --follow\\)" "hash: named symlink" -
 expect 0 "" "hash --follow: named symlink" -- "$T" hash $XU --follow "$WORK/link"
 ln -s "$f" "$WORK/dir/link"
 expect 0 "dir/link: symlink not followed" "hash -r: symlink in the tree is skipped with a note" -- "$T" hash $XU -r "$WORK/dir"
+
+expect 2 "/proc: skipping pseudo file system \\(proc\\)" "audit -r /proc: pseudo file systems are not entered" -- timeout 20 "$T" audit -r /proc
 
 # --- names that need escaping ---
 nl="$WORK/dir/new

@@ -26,7 +26,7 @@ keyctl unlink "$probe" @u >/dev/null 2>&1
 cleanup_ring() { local k; k=$(keyctl search @u keyring "$ring" 2>/dev/null) && keyctl unlink "$k" @u >/dev/null; cleanup; }
 trap cleanup_ring EXIT
 
-plan 11
+plan 12
 id1=$(skid "$KEYS/k.pem"); id2=$(skid "$KEYS/k2.pem")
 expect 0 "^[0-9]+ keyid $id1 added to $ring" "add a PEM certificate (keyring created)" -- "$T" keys add --keyring "$ring" "$KEYS/k.pem"
 keyctl search @u keyring "$ring" >/dev/null 2>&1
@@ -39,6 +39,9 @@ expect 2 "k.key: not an X.509 certificate" "add a private key instead of a certi
 expect 2 "nothere: cannot read certificate: No such file" "add a missing file" -- "$T" keys add --keyring "$ring" "$KEYS/nothere"
 expect 0 "warning: no subject key identifier; the kernel will not find this key by IMA keyid" "add a certificate without SKI: warning" -- "$T" keys add --keyring "$ring" "$KEYS/noski.pem"
 expect 2 "no keyring ima-test-none-$$ in the user or session keyring" "list a keyring that does not exist" -- "$T" keys list --keyring "ima-test-none-$$"
+"$T" keys add --keyring "ima-test-none-$$" "$KEYS/k.key" 2>/dev/null
+! keyctl search @u keyring "ima-test-none-$$" >/dev/null 2>&1
+ok $? "a failed add does not leave an empty keyring behind"
 expect 2 "expected 'add' or 'list'" "keys without subcommand" -- "$T" keys
 expect 2 "unknown subcommand 'drop'" "keys with an unknown subcommand" -- "$T" keys drop
 # Default keyring _ima, found in a fresh session keyring (the user keyring is left alone).

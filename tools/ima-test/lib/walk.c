@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "walk.h"
 
@@ -33,6 +35,7 @@ struct walker {
 	int status;
 	struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];
 	size_t depth;
+	dev_t root_dev;		/* device of the named path being walked */
 };
 
 static void *worker_main(void *arg)
@@ -111,12 +114,47 @@ static const char *type_name(mode_t m)
 	return "skipping special file";
 }
 
+static const char *pseudo_fs(const char *path)
+{
+	static const struct { unsigned long magic; const char *name; } fs[] = {
+		{ PROC_SUPER_MAGIC, "proc" }, { SYSFS_MAGIC, "sysfs" },
+		{ DEBUGFS_MAGIC, "debugfs" }, { SECURITYFS_MAGIC, "securityfs" },
+		{ TRACEFS_MAGIC, "tracefs" }, { CGROUP_SUPER_MAGIC, "cgroup" },
+		{ CGROUP2_SUPER_MAGIC, "cgroup2" }, { DEVPTS_SUPER_MAGIC, "devpts" },
+		{ BPF_FS_MAGIC, "bpf" }, { PSTOREFS_MAGIC, "pstore" },
+		{ EFIVARFS_MAGIC, "efivarfs" }, { 0x62656570UL, "configfs" },
+	};
+	struct statfs sfs;
+
+	if (statfs(path, &sfs) < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if ((unsigned long)sfs.f_type == fs[i].magic)
+			return fs[i].name;
+	return NULL;
+}
+
 static void visit(struct walker *w, const char *path, bool named);
 
-static void visit_dir(struct walker *w, const char *path, const struct stat *st)
+static void visit_dir(struct walker *w, const char *path, const struct stat *st,
+		      bool named)
 {
 	struct dirent **ents = NULL;
+	const char *pseudo;
 	int n;
+
+	if (!named && w->opts->one_fs && st->st_dev != w->root_dev) {
+		note(w, path, "another file system, not entered (--one-file-system)", 0);
+		return;
+	}
+	if ((named || st->st_dev != w->stack[w->depth - 1].dev) &&
+	    (pseudo = pseudo_fs(path))) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "skipping pseudo file system (%s)", pseudo);
+		note(w, path, why, named ? 2 : 0);
+		return;
+	}
 
 	for (size_t i = 0; i < w->depth; i++)
 		if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino) {
@@ -173,11 +211,13 @@ static void visit(struct walker *w, const char *path, bool named)
 		note(w, path, why, 2);
 		return;
 	}
+	if (named)
+		w->root_dev = st.st_dev;
 	if (S_ISREG(st.st_mode)) {
 		submit(w, path);
 	} else if (S_ISDIR(st.st_mode)) {
 		if (w->opts->recursive)
-			visit_dir(w, path, &st);
+			visit_dir(w, path, &st, named);
 		else
 			note(w, path, "is a directory (use -r)", 2);
 	} else if (S_ISLNK(st.st_mode)) {

@@ -8,6 +8,12 @@
  * @recursive, a symlink without @follow, a special file) are reported with
  * status 2; special files and symlinks met while recursing are reported
  * with status 0 (a note).
+ *
+ * Pseudo file systems (proc, sysfs, debugfs, securityfs, tracefs, cgroup,
+ * devpts, bpf, pstore, efivarfs, configfs) are never entered: IMA does not
+ * appraise them, and their files can be endless or have side effects on
+ * read.  With @one_fs, directories on another file system than the named
+ * path's are not entered either.
  */
 #ifndef IMA_TEST_WALK_H
 #define IMA_TEST_WALK_H
@@ -18,6 +24,7 @@
 struct walk_opts {
 	bool recursive;
 	bool follow;
+	bool one_fs;		/* do not descend into other file systems */
 	unsigned jobs;		/* worker threads; 0 = online CPUs */
 };
 

@@ -36,14 +36,9 @@ static key_serial_t find_keyring(const char *name, bool create)
 
 static int keys_add(const char *ring_name, char *const *certs, int n)
 {
-	key_serial_t ring = find_keyring(ring_name, true);
+	key_serial_t ring = -1;
 	int status = EXIT_OK;
 
-	if (ring < 0) {
-		fprintf(stderr, "ima-test keys: cannot find or create keyring %s: %s\n",
-			ring_name, strerror(errno));
-		return EXIT_TROUBLE;
-	}
 	for (int i = 0; i < n; i++) {
 		unsigned char *der = NULL;
 		char err[512], hex[9];
@@ -55,6 +50,13 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 			fprintf(stderr, "ima-test keys: %s\n", err);
 			status = EXIT_TROUBLE;
 			continue;
+		}
+		/* created only once there is something to put in it */
+		if (ring < 0 && (ring = find_keyring(ring_name, true)) < 0) {
+			fprintf(stderr, "ima-test keys: cannot find or create keyring %s: %s\n",
+				ring_name, strerror(errno));
+			cert_free(&c);
+			return EXIT_TROUBLE;
 		}
 		len = i2d_X509(c.x509, &der);
 		k = len > 0 ? add_key("asymmetric", NULL, der, (size_t)len, ring) : -1;

@@ -36,6 +36,9 @@ int tree_option(const char *cmd, int opt, const char *arg, struct tree_opts *t)
 	case 'r':
 		t->walk.recursive = true;
 		return 1;
+	case 'x':
+		t->walk.one_fs = true;
+		return 1;
 	case OPT_FOLLOW:
 		t->walk.follow = true;
 		return 1;

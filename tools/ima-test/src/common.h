@@ -34,14 +34,16 @@ enum {
 	{ "recursive", no_argument, NULL, 'r' }, \
 	{ "xattr-user", no_argument, NULL, OPT_XATTR_USER }, \
 	{ "follow", no_argument, NULL, OPT_FOLLOW }, \
+	{ "one-file-system", no_argument, NULL, 'x' }, \
 	{ "jobs", required_argument, NULL, 'j' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, 'h' }
-#define TREE_SHORT_OPTIONS "rj:vh"
+#define TREE_SHORT_OPTIONS "rxj:vh"
 
 #define TREE_HELP \
 	"  -r, --recursive     descend into directories\n" \
 	"      --follow        follow symlinks\n" \
+	"  -x, --one-file-system  stay on the file system of each PATH\n" \
 	"      --xattr-user    use user.ima instead of security.ima\n" \
 	"  -j, --jobs N        worker threads (default: online CPUs)\n" \
 	"  -v, --verbose       report every file\n" \
