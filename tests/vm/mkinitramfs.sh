@@ -8,6 +8,10 @@ kdir=$1 out=$(realpath -m "$2")
 work=$(dirname "$out")
 root=$work/root
 die() { echo "mkinitramfs: error: $*" >&2; exit 2; }
+# Several test runs may rebuild the same initramfs at once: one at a time.
+mkdir -p "$work"
+exec 9>"$out.lock"
+flock 9
 
 bb=$(command -v busybox || true)
 [ -n "$bb" ] && file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
