@@ -137,6 +137,76 @@ void cc_trace_clear(const struct cc_trace *t);
 void cc_trace_lookup(const struct cc_trace *t, ino_t ino, struct cc_trace_event *ev);
 void cc_trace_stop(struct cc_trace *t);
 
+/* The driver (cmd_close_check.c, close_check_run.c). */
+struct cc_opts {
+	unsigned long iterations;
+	bool random, json, trace;
+	uint64_t seed;
+	const char *only;
+	unsigned timeout_ms;
+};
+
+/* What one scenario did over all its runs. */
+struct cc_stats {
+	unsigned long runs, passed, failed, skipped;
+	unsigned long async_runs;
+	double lat_sum, lat_max;
+	char why[600];			/* first failure, or skip reason */
+	struct cc_trace_event ev;	/* from the first traced run */
+	bool traced;
+};
+
+struct cc_state {
+	struct cc_env env;
+	struct cc_opts opts;
+	struct cc_trace trace;
+	struct cc_stats *stats;
+	bool *selected;
+	unsigned long closes;		/* final closes whose label was checked */
+	unsigned long files;
+};
+
+
+/* Run every selected scenario opts.iterations times, each on a fresh file. */
+void cc_run_sequential(struct cc_state *s, uint64_t *rng);
+/* opts.iterations runs of scenarios drawn at random, reusing one file. */
+void cc_run_random(struct cc_state *s, uint64_t *rng);
+
+/* Scenario building blocks (close_check_util.c). */
+#define CC_PAYLOAD_MIN 1
+#define CC_PAYLOAD_MAX 8192
+
+struct write_job {
+	const uint8_t *buf;
+	size_t len, off;
+};
+
+/* A write job for a process that inherited the writer @fd. */
+struct fd_job {
+	struct write_job w;
+	int fd;
+};
+
+/* A random offset at most @max (no holes unless asked). */
+size_t cc_rand_off(struct cc_run *r, size_t max);
+/* open() of the scenario's file, O_CLOEXEC|O_NOFOLLOW added. */
+int cc_open(const struct cc_run *r, int flags);
+enum cc_result cc_open_failed(struct cc_run *r, const char *how);
+enum cc_result cc_closed(struct cc_run *r, int fd, const char *what);
+/* Map the whole file shared and overwrite a random range (file and model). */
+enum cc_result cc_map_and_write(struct cc_run *r, int fd, void **map, size_t *maplen);
+
+/* The scenarios (close_check_scen.c, close_check_proc.c). */
+#define CC_SCENARIO(name) enum cc_result cc_sc_##name(struct cc_run *r);
+CC_SCENARIO(close) CC_SCENARIO(exit) CC_SCENARIO(dup) CC_SCENARIO(fork)
+CC_SCENARIO(trunc) CC_SCENARIO(append) CC_SCENARIO(pwrite) CC_SCENARIO(writev)
+CC_SCENARIO(copy_file_range) CC_SCENARIO(ftruncate) CC_SCENARIO(munmap)
+CC_SCENARIO(mmap_exit) CC_SCENARIO(scm_rights) CC_SCENARIO(scm_gc)
+CC_SCENARIO(exec) CC_SCENARIO(dup2) CC_SCENARIO(close_range)
+CC_SCENARIO(io_uring) CC_SCENARIO(io_uring_fixed) CC_SCENARIO(thread)
+CC_SCENARIO(two_writers)
+#undef CC_SCENARIO
+
 /* Entry of the hidden sub-command the exec scenario runs after execve. */
 int cc_exec_child(int argc, char **argv);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* close-check: the model of a file, labels, handshakes and reasons. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,3 +247,45 @@ double cc_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
+
+size_t cc_rand_off(struct cc_run *r, size_t max)
+{
+	return (size_t)(cc_rand(&r->rng) % (max + 1));
+}
+
+int cc_open(const struct cc_run *r, int flags)
+{
+	return open(r->path, flags | O_CLOEXEC | O_NOFOLLOW);
+}
+
+enum cc_result cc_open_failed(struct cc_run *r, const char *how)
+{
+	return cc_fail(r, "open %s (%s): %s", r->path, how, strerror(errno));
+}
+
+enum cc_result cc_closed(struct cc_run *r, int fd, const char *what)
+{
+	if (close(fd))
+		return cc_fail(r, "%s: close: %s", what, strerror(errno));
+	return CC_PASS;
+}
+
+enum cc_result cc_map_and_write(struct cc_run *r, int fd, void **map, size_t *maplen)
+{
+	size_t off = cc_rand_off(r, r->m.len - 1), len;
+	uint8_t *p = cc_payload(r, 1, r->m.len - off, &len);
+
+	if (!p)
+		return cc_fail(r, "out of memory");
+	*maplen = r->m.len;
+	*map = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (*map == MAP_FAILED) {
+		free(p);
+		return cc_fail(r, "mmap MAP_SHARED: %s", strerror(errno));
+	}
+	memcpy((uint8_t *)*map + off, p, len);
+	cc_model_pwrite(&r->m, off, p, len);
+	free(p);
+	return CC_PASS;
+}
+
