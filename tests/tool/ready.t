@@ -8,7 +8,7 @@
 [ "$(id -u)" = 0 ] || skip_all "needs root: the planted tree has files owned by root and by uid 1000"
 setup_work
 T=$IMA_TEST
-plan 34
+plan 36
 
 # Two keys: "ima" is the one the kernel would hold, "other" is not.
 K=$T_TMP/keys
@@ -173,6 +173,10 @@ bad "no action" "rule has no action" "func=BPRM_CHECK"
 bad "two actions" "second action 'dont_appraise'" "appraise dont_appraise"
 bad "appraise_type on a measure rule" "appraise_type= needs the appraise action" "measure appraise_type=imasig"
 bad "bad fsuuid" "bad or second fsuuid=1234" "appraise fsuuid=1234"
+bad "unknown hash in appraise_algos" "bad appraise_algos=sha256,sha4" "appraise appraise_algos=sha256,sha4"
+pol "appraise appraise_algos=sm3,sha3-256"
+expect 1 "etc/good: algorithm-not-allowed \(sha256 not in appraise_algos" \
+	"appraise_algos= takes every kernel hash name, computable here or not" -- "$T" ready $XU --policy "$T_TMP/p" "$R"
 expect 2 "unknown built-in policy 'builtin:tcb'" "an unknown built-in policy" -- "$T" ready --policy builtin:tcb "$R"
 expect 2 "$WORK/nonexistent: No such file" "a ROOT that does not exist: exit 2" -- "$T" ready --policy "$P" "$WORK/nonexistent"
 if [ -r /sys/kernel/security/ima/policy ]; then

@@ -134,11 +134,15 @@ static int parse_algos(const char *v, unsigned long *algos)
 	strcpy(buf, v);
 	*algos = 0;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const struct hash_algo *a = hash_algo_by_name(t);
+		/* any name the kernel knows, computable here or not */
+		int id = HASH_ALGO_LAST;
 
-		if (!a || a->id >= (int)(8 * sizeof(*algos)))
+		for (int i = 0; i < HASH_ALGO_LAST; i++)
+			if (!strcmp(hash_algo_by_id(i)->name, t))
+				id = i;
+		if (id == HASH_ALGO_LAST)
 			return -1;
-		*algos |= 1UL << a->id;
+		*algos |= 1UL << id;
 	}
 	return *algos ? 0 : -1;
 }
