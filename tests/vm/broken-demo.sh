@@ -1,41 +1,73 @@
 #!/bin/bash
-# broken-demo.sh: build the series with kernel/broken/series (the series
-# plus a patch that drops the security.ima update when the final __fput
-# runs in a kernel thread), boot it with the close-check suite, and show
-# which scenarios went red.  Passes when exactly the scenarios whose final
-# close happens in a kernel thread failed and every other one passed: the
-# check can fail, and fails where the breakage is.  Not part of make check.
+# broken-demo.sh [VARIANT...]: break the kernel on purpose and show that
+# the matching close-check scenario goes red.  Each variant is the series
+# (kernel/series) plus one patch from kernel/broken/:
+#
+#   kthread     0001: the security.ima update is skipped when the final
+#               __fput runs in a kernel thread (unix GC, io_uring teardown)
+#   writecount  0002: every writer's close counts as the last writer's, so
+#               the label moves under a live writer
+#
+# For each, the series file is composed in build/broken/VARIANT/, the
+# kernel built with SERIES= (cached like the others), and the closecheck
+# suite booted.  TAP: a variant passes when exactly its expected scenarios
+# failed and every other scenario passed.  Not part of make check.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-name=broken-closecheck
-expected="io_uring-fixed scm-gc"
+declare -A patch=(
+	[kthread]=0001-BROKEN-ima-skip-the-update-in-a-kernel-thread.patch
+	[writecount]=0002-BROKEN-ima-treat-every-writer-s-close-as-the-last.patch
+)
+declare -A expect=(
+	[kthread]="io_uring-fixed scm-gc"
+	[writecount]="two-writers"
+)
+variants=${*:-kthread writecount}
+make -s -C "$top/tools/ima-test" ima-test static >&2
+nscen=$("$top/tools/ima-test/ima-test" close-check --list | wc -l)
+n=0 status=0
+emit() {
+	n=$((n + 1))
+	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
+}
+for v in $variants; do
+	[ -n "${patch[$v]:-}" ] || { echo "broken-demo: no variant '$v' (kthread, writecount)" >&2; exit 2; }
+	dir=$top/build/broken/$v
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	: > "$dir/series"
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		cp "$top/kernel/$p" "$dir/" && echo "$p" >> "$dir/series"
+	done < "$top/kernel/series"
+	cp "$top/kernel/broken/${patch[$v]}" "$dir/" && echo "${patch[$v]}" >> "$dir/series"
 
-echo "# building the broken variant (SERIES=kernel/broken/series) and booting it"
-SERIES=$top/kernel/broken/series "$here/run-suite.sh" --kernel series --suite closecheck \
-	--name "$name" --no-plan \
-	--cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=3 imafput.cctimeout=2000" |
-	sed 's/^/# /'
-tap=$top/build/test-results/$name/guest.tap
-[ -s "$tap" ] || { echo "not ok 1 - the broken kernel ran close-check (no $tap)"; echo "1..1"; exit 1; }
-
-red=$(sed -n 's/^not ok [0-9]* - close-check \([^:]*\):.*/\1/p' "$tap" | sort | tr '\n' ' ' | sed 's/ $//')
-green=$(sed -n 's/^ok [0-9]* - close-check \([^:]*\):.*/\1/p' "$tap" | wc -l)
-echo "# red scenarios on the broken kernel: ${red:-none}"
-echo "# green scenarios: $green"
-grep -A1 '^not ok [0-9]* - close-check' "$tap" | grep '^#' | sed 's/^/# /'
-status=0
-if [ "$red" = "$expected" ]; then
-	echo "ok 1 - exactly the kernel-thread final closes went red ($expected)"
-else
-	echo "not ok 1 - exactly the kernel-thread final closes went red (want '$expected', got '${red:-none}')"
-	status=1
-fi
-if [ "$green" -ge 18 ]; then
-	echo "ok 2 - every other scenario stayed green ($green)"
-else
-	echo "not ok 2 - every other scenario stayed green ($green)"
-	status=1
-fi
-echo "1..2"
+	name=broken-$v
+	echo "# $v: the series plus ${patch[$v]}"
+	SERIES=$dir/series "$here/run-suite.sh" --kernel series --suite closecheck --name "$name" \
+		--no-plan --cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=3 imafput.cctimeout=2000" |
+		sed 's/^/#   /'
+	tap=$top/build/test-results/$name/guest.tap
+	if [ ! -s "$tap" ]; then
+		emit not_ok "$v: the broken kernel ran close-check (no $tap)"
+		continue
+	fi
+	red=$(sed -n 's/^not ok [0-9]* - close-check \([^:]*\):.*/\1/p' "$tap" | sort | tr '\n' ' ' | sed 's/ $//')
+	green=$(grep -Ec '^ok [0-9]+ - close-check [a-z0-9_-]+: ' "$tap")
+	echo "# $v: red: ${red:-none}; green: $green"
+	grep -A1 '^not ok [0-9]* - close-check' "$tap" | grep '^#' | sed "s/^#/# $v:/"
+	if [ "$red" = "${expect[$v]}" ]; then
+		emit ok "$v: exactly the expected scenarios went red (${expect[$v]})"
+	else
+		emit not_ok "$v: exactly the expected scenarios went red (want '${expect[$v]}', got '${red:-none}')"
+	fi
+	nred=$(echo $red | wc -w)
+	if [ $((green + nred)) = "$nscen" ]; then
+		emit ok "$v: every other scenario stayed green ($green of $nscen)"
+	else
+		emit not_ok "$v: every other scenario stayed green ($green green, $nred red, of $nscen)"
+	fi
+done
+echo "1..$n"
 exit $status
