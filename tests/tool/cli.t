@@ -109,7 +109,7 @@ rm "$au"/{missing,stale,badsig,unknownkey,unsupported,malformed}
 expect 0 "summary: 2 files: 2 ok" "audit with nothing to report exits 0" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
 
 # --- verify JSON lines; user.ima is a separate attribute ---
-"$T" verify $XU --format json "$au/ok_digest" "$au/ok_sig" --cert "$KEYS/rsa2048.pem" >"$WORK/verify.json"
+"$T" verify $XU -j 1 --format json "$au/ok_digest" "$au/ok_sig" --cert "$KEYS/rsa2048.pem" >"$WORK/verify.json"
 python3 -c '
 import json, sys
 a, b = [json.loads(l) for l in open(sys.argv[1])]

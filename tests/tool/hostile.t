@@ -113,7 +113,7 @@ nl="$WORK/dir/new
 line"
 bad_utf8=$WORK/dir/$'bad\xff\xfename'
 echo x >"$nl"; echo y >"$bad_utf8"
-"$T" audit $XU --format json "$nl" "$bad_utf8" >"$WORK/out.json"
+"$T" audit $XU -j 1 --format json "$nl" "$bad_utf8" >"$WORK/out.json"
 python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
