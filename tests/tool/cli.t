@@ -112,7 +112,8 @@ expect 0 "summary: 2 files: 2 ok" "audit with nothing to report exits 0" -- "$T"
 "$T" verify $XU -j 1 --format json "$au/ok_digest" "$au/ok_sig" --cert "$KEYS/rsa2048.pem" >"$WORK/verify.json"
 python3 -c '
 import json, sys
-a, b = [json.loads(l) for l in open(sys.argv[1])]
+a, b, s = [json.loads(l) for l in open(sys.argv[1])]
+assert s["summary"]["files"] == 2 and s["summary"]["ok"] == 2, s
 assert a["status"] == "ok" and a["kind"] == "digest" and a["algo"] == "sha256" and "keyid" not in a, a
 assert b["status"] == "ok" and b["kind"] == "signature" and len(b["keyid"]) == 8, b
 ' "$WORK/verify.json"

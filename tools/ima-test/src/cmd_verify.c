@@ -9,7 +9,8 @@ static const char help[] =
 	"Check each file's IMA xattr: a digest must match the content, a\n"
 	"signature must verify with the certificate holding its keyid.\n\n"
 	"      --cert CERT     X.509 certificate, PEM or DER (repeatable)\n"
-	"      --format FMT    text (default) or json (JSON lines)\n"
+	"      --format FMT    text (default) or json (JSON lines, then a\n"
+	"                      summary object)\n"
 	TREE_HELP;
 
 int cmd_verify(int argc, char **argv)
@@ -55,6 +56,7 @@ int cmd_verify(int argc, char **argv)
 		usage_error("verify", "no files given");
 		goto trouble;
 	}
+	so.summary = so.fmt == OUT_JSON;	/* JSON lines end with a summary object */
 	r = scan_run(&so, argv + optind, (size_t)(argc - optind));
 	certset_free(&so.certs);
 	return r;
