@@ -12,15 +12,8 @@
  * The first tenth of the iterations warms the caches and is not counted.
  * Prints one line:
  *   MODE n=N median_ns=M p10_ns=A p90_ns=B min_ns=C max_ns=D rewrites=R
- *        ref_ns=F norm_ppm=P
  * where rewrites counts the timed closes across which security.ima changed
  * (write-close writes new bytes every iteration, so it must equal N there).
- *
- * Under TCG the guest's speed follows the host's load, which differs from
- * one boot to the next.  So each iteration also times a fixed piece of
- * user-space work right after the close: ref_ns is its median, norm_ppm the
- * median over iterations of close time / reference time (x 1e6), a latency
- * in units of "what this vCPU could do at that moment".
  * Exit status: 0 measured, 2 error.  Static, for the test VM.
  */
 #include <errno.h>
@@ -46,19 +39,6 @@ static int64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* Fixed user-space work, about as long as a few thousand syscalls. */
-static int64_t reference_work(const unsigned char *data, size_t size)
-{
-	uint64_t h = 1469598103934665603ull;
-	int64_t t0 = now_ns();
-
-	for (int round = 0; round < 4; round++)
-		for (size_t i = 0; i < size; i++)
-			h = (h ^ data[i]) * 1099511628211ull;
-	__asm__ volatile("" : : "r"(h));	/* keep the loop */
-	return now_ns() - t0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -129,7 +109,7 @@ int main(int argc, char **argv)
 	long n, warm, rewrites = 0;
 	size_t size = 65536;
 	unsigned char *data;
-	int64_t *ns, *ref, *norm;
+	int64_t *ns;
 
 	if (argc < 4 || argc > 5) {
 		fprintf(stderr, "usage: bench-close write-close|wopen-close|open-close FILE ITERATIONS [SIZE]\n");
@@ -155,9 +135,7 @@ int main(int argc, char **argv)
 	warm = n / 10;
 	data = malloc(size);
 	ns = calloc((size_t)n, sizeof(*ns));
-	ref = calloc((size_t)n, sizeof(*ref));
-	norm = calloc((size_t)n, sizeof(*norm));
-	if (!data || !ns || !ref || !norm) {
+	if (!data || !ns) {
 		fprintf(stderr, "bench-close: out of memory\n");
 		return 2;
 	}
@@ -165,29 +143,21 @@ int main(int argc, char **argv)
 		data[i] = (unsigned char)(i * 131 + 7);
 
 	for (long i = -warm; i < n; i++) {
-		int64_t t, r;
+		int64_t t;
 		int rewrote, rc;
 
 		rc = run_once(mode, argv[2], data, size, i, &t, &rewrote);
 		if (rc)
 			return rc;
-		r = reference_work(data, 16384);
 		if (i >= 0) {
 			ns[i] = t;
-			ref[i] = r > 0 ? r : 1;
-			norm[i] = t * 1000000 / ref[i];
 			rewrites += rewrote;
 		}
 	}
 	qsort(ns, (size_t)n, sizeof(*ns), cmp_i64);
-	qsort(ref, (size_t)n, sizeof(*ref), cmp_i64);
-	qsort(norm, (size_t)n, sizeof(*norm), cmp_i64);
-	printf("%s n=%ld median_ns=%lld p10_ns=%lld p90_ns=%lld min_ns=%lld max_ns=%lld rewrites=%ld ref_ns=%lld norm_ppm=%lld\n",
+	printf("%s n=%ld median_ns=%lld p10_ns=%lld p90_ns=%lld min_ns=%lld max_ns=%lld rewrites=%ld\n",
 	       argv[1], n, (long long)ns[n / 2], (long long)ns[n / 10], (long long)ns[n * 9 / 10],
-	       (long long)ns[0], (long long)ns[n - 1], rewrites, (long long)ref[n / 2],
-	       (long long)norm[n / 2]);
-	free(norm);
-	free(ref);
+	       (long long)ns[0], (long long)ns[n - 1], rewrites);
 	free(ns);
 	free(data);
 	return 0;
