@@ -33,6 +33,8 @@ static const char help[] =
 	"      --uid N, --gid N  the process making the accesses (default 0)\n"
 	"      --format FMT    text (default) or json (JSON lines)\n"
 	"      --xattr-user    use user.ima instead of security.ima\n"
+	"  -x, --one-file-system  stay on the file system of each ROOT\n"
+	"      --follow        follow symlinks (and judge their targets)\n"
 	"  -j, --jobs N        worker threads (default: online CPUs)\n"
 	"  -v, --verbose       also list files that pass or are not appraised\n"
 	"  -h, --help          show this help\n"
