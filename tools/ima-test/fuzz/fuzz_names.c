@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer harness for name escaping: whatever bytes a file name holds,
+ * the JSON string is well formed (valid UTF-8, no raw control bytes, every
+ * escape known) and decodes back to the name when the name is valid UTF-8;
+ * the text form is one line of printable UTF-8.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char *render(bool json, const char *name, bool *valid)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		abort();
+	if (json)
+		*valid = json_write_string(fp, name);
+	else
+		text_write_name(fp, name);
+	fclose(fp);
+	return buf;
+}
+
+static void check_utf8_printable(const unsigned char *s)
+{
+	while (*s) {
+		size_t n = utf8_seq_len(s);
+
+		if (n == 0 || (n == 1 && (*s < 0x20 || *s == 0x7f)))
+			abort();
+		s += n;
+	}
+}
+
+static unsigned hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (unsigned)(c - 'a' + 10);
+	abort();
+}
+
+/* Decode the JSON string at @s into @out; aborts on anything malformed. */
+static size_t json_decode(const char *s, char *out)
+{
+	size_t n = 0;
+
+	if (*s++ != '"')
+		abort();
+	while (*s != '"') {
+		if (*s == '\0')
+			abort();
+		if (*s != '\\') {
+			out[n++] = *s++;
+			continue;
+		}
+		s++;
+		switch (*s++) {
+		case '"': out[n++] = '"'; break;
+		case '\\': out[n++] = '\\'; break;
+		case 'n': out[n++] = '\n'; break;
+		case 't': out[n++] = '\t'; break;
+		case 'r': out[n++] = '\r'; break;
+		case 'u': {
+			unsigned cp = 0;
+
+			for (int i = 0; i < 4; i++)
+				cp = cp << 4 | hexval(*s++);
+			if (cp < 0x80) {
+				out[n++] = (char)cp;
+			} else if (cp == 0xfffd) {
+				memcpy(out + n, "\xef\xbf\xbd", 3);
+				n += 3;
+			} else {
+				abort();
+			}
+			break;
+		}
+		default:
+			abort();
+		}
+	}
+	if (s[1] != '\0')
+		abort();
+	out[n] = '\0';
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *name = malloc(size + 1), *json, *text, *back;
+	bool valid = true;
+
+	if (!name)
+		return 0;
+	memcpy(name, data, size);
+	name[size] = '\0';		/* a name ends at its first NUL */
+	json = render(true, name, &valid);
+	text = render(false, name, &valid);
+	check_utf8_printable((const unsigned char *)json);
+	check_utf8_printable((const unsigned char *)text);
+	back = malloc(3 * strlen(name) + 1);
+	if (!back)
+		abort();
+	json_decode(json, back);
+	if (valid && strcmp(back, name))
+		abort();
+	free(back);
+	free(json);
+	free(text);
+	free(name);
+	return 0;
+}
