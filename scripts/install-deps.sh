@@ -8,7 +8,7 @@ pkgs=(
 	qemu-system-x86 busybox-static e2fsprogs
 	openssl libkeyutils-dev keyutils attr liburing-dev ima-evm-utils
 	clang libclang-rt-14-dev
-	python3-docutils gnuplot-nox hyperfine
+	python3-docutils python3-sphinx python3-yaml gnuplot-nox hyperfine
 )
 missing=()
 for p in "${pkgs[@]}"; do
