@@ -88,6 +88,8 @@ enum cc_result cc_write_at(struct cc_run *r, int fd, size_t off,
 ssize_t cc_read_label(const struct cc_run *r, uint8_t *buf, size_t cap);
 /* The value fix mode must write for the model's content; 0 on error. */
 size_t cc_expected_label(const struct cc_run *r, uint8_t *out, size_t cap);
+/* A label for a message: its first 20 bytes in hex, or why there is none. */
+void cc_label_text(const uint8_t *buf, ssize_t len, char *out, size_t cap);
 /* Fail unless security.ima still equals the label from before. */
 enum cc_result cc_unchanged(struct cc_run *r, const char *when);
 /*

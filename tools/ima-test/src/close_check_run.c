@@ -23,25 +23,13 @@ static bool label_is(const struct cc_run *r, const uint8_t *want, size_t wlen,
 	return *glen == (ssize_t)wlen && !memcmp(got, want, wlen);
 }
 
-static void describe(const uint8_t *buf, ssize_t len, char *out, size_t cap)
-{
-	char hex[2 * IMA_XATTR_MAX + 1];
-
-	if (len < 0) {
-		snprintf(out, cap, "%s", len == -ENODATA ? "absent" : strerror((int)-len));
-		return;
-	}
-	hex_encode(buf, (size_t)len, hex);
-	snprintf(out, cap, "%.40s%s", hex, strlen(hex) > 40 ? "..." : "");
-}
-
 static enum cc_result final_mismatch(struct cc_run *r, const uint8_t *got, ssize_t glen,
 				     const uint8_t *want, size_t wlen, const char *when)
 {
 	char g[64], w[64];
 
-	describe(got, glen, g, sizeof(g));
-	describe(want, (ssize_t)wlen, w, sizeof(w));
+	cc_label_text(got, glen, g, sizeof(g));
+	cc_label_text(want, (ssize_t)wlen, w, sizeof(w));
 	if (glen == (ssize_t)r->label_len && !memcmp(got, r->label, r->label_len))
 		return cc_fail(r, "%s: security.ima still holds the old hash %s, want %s",
 			       when, g, w);

@@ -178,16 +178,16 @@ size_t cc_expected_label(const struct cc_run *r, uint8_t *out, size_t cap)
 	return ima_xattr_encode_digest(r->env->algo, digest, dlen, out, cap);
 }
 
-static void hex_short(const uint8_t *buf, ssize_t len, char *out, size_t cap)
+void cc_label_text(const uint8_t *buf, ssize_t len, char *out, size_t cap)
 {
 	char hex[2 * IMA_XATTR_MAX + 1];
 
 	if (len < 0) {
-		snprintf(out, cap, "(%s)", len == -ENODATA ? "absent" : strerror((int)-len));
+		snprintf(out, cap, "%s", len == -ENODATA ? "absent" : strerror((int)-len));
 		return;
 	}
 	hex_encode(buf, (size_t)len, hex);
-	snprintf(out, cap, "%.*s%s", 24, hex, strlen(hex) > 24 ? "..." : "");
+	snprintf(out, cap, "%.40s%s", hex, strlen(hex) > 40 ? "..." : "");
 }
 
 enum cc_result cc_unchanged(struct cc_run *r, const char *when)
@@ -200,8 +200,8 @@ enum cc_result cc_unchanged(struct cc_run *r, const char *when)
 		r->unchanged_checks++;
 		return CC_PASS;
 	}
-	hex_short(now, n, got, sizeof(got));
-	hex_short(r->label, (ssize_t)r->label_len, was, sizeof(was));
+	cc_label_text(now, n, got, sizeof(got));
+	cc_label_text(r->label, (ssize_t)r->label_len, was, sizeof(was));
 	return cc_fail(r, "security.ima changed while a writer remained (%s): %s, was %s",
 		       when, got, was);
 }
