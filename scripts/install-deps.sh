@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev ccache cpio
-	xz-utils kmod rsync file perl linux-source-6.12
+	xz-utils kmod rsync file perl python3 groff-base linux-source-6.12
 	qemu-system-x86 busybox-static e2fsprogs
 	openssl libkeyutils-dev keyutils attr liburing-dev ima-evm-utils
 	clang libclang-rt-14-dev
