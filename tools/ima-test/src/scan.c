@@ -143,3 +143,56 @@ int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt)
 	}
 	return 0;
 }
+
+int scan_main(const char *cmd, const char *help, int argc, char **argv,
+	      struct scan_opts *so)
+{
+	static const struct option opts[] = {
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		TREE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	char err[512];
+	int opt, r = EXIT_TROUBLE;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
+		r = tree_option(cmd, opt, optarg, &so->tree);
+		if (r < 0)
+			goto out;
+		if (r)
+			continue;
+		r = EXIT_TROUBLE;
+		switch (opt) {
+		case OPT_CERT:
+			if (certset_add(&so->certs, optarg, err, sizeof(err))) {
+				fprintf(stderr, "ima-test %s: %s\n", cmd, err);
+				goto out;
+			}
+			break;
+		case OPT_FORMAT:
+			if (scan_parse_format(cmd, optarg, &so->fmt))
+				goto out;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			r = EXIT_OK;
+			goto out;
+		default:
+			usage_error(cmd, "bad option");
+			goto out;
+		}
+	}
+	r = EXIT_TROUBLE;
+	if (optind >= argc) {
+		usage_error(cmd, "no files given");
+		goto out;
+	}
+	if (so->fmt == OUT_JSON)
+		so->summary = true;	/* JSON lines end with a summary object */
+	r = scan_run(so, argv + optind, (size_t)(argc - optind));
+out:
+	certset_free(&so->certs);
+	return r;
+}

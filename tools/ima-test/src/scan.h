@@ -20,6 +20,15 @@ struct scan_opts {
 /* Check @paths; returns the exit status. */
 int scan_run(const struct scan_opts *opts, char *const *paths, size_t n);
 
+/*
+ * The whole of `verify` and `audit`: parse --cert, --format and the tree
+ * options into @so (which holds the command's defaults), then check the
+ * paths.  JSON output always ends with the summary object.  Returns the
+ * exit status.
+ */
+int scan_main(const char *cmd, const char *help, int argc, char **argv,
+	      struct scan_opts *so);
+
 /* Parse --format; prints a usage error and returns -1 when bad. */
 int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt);
 
