@@ -67,6 +67,17 @@ def xattr_dir(base):
     return d, args
 
 
+def fs_type(path):
+    """The type of the filesystem holding path, from /proc/self/mounts."""
+    best, kind = "", "?"
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            mnt, typ = line.split()[1:3]
+            if os.path.realpath(path).startswith(mnt.rstrip("/") + "/") and len(mnt) > len(best):
+                best, kind = mnt, "%s %s" % (typ, mnt)
+    return kind
+
+
 def pick_scratch():
     """tmpfs first (no disk noise), then the build directory."""
     for base in (os.environ.get("BENCH_SCRATCH"), "/dev/shm", os.environ["BENCH_OUT"]):
@@ -154,6 +165,9 @@ def main():
         tree = os.path.join(scratch, "tree")
         log("%d files of 4 KiB and one %d MiB file in %s (%s)"
             % (FILES, BIG_MB, scratch, "user.ima" if xu_tool else "security.ima"))
+        with open(os.path.join(os.environ["BENCH_OUT"], "context.txt"), "a") as f:
+            f.write("host files: %d x 4 KiB and %d MiB on %s (%s), written by both tools\n"
+                    % (FILES, BIG_MB, fs_type(scratch), "user.ima" if xu_tool else "security.ima"))
         make_files(tree, FILES, 4096)
         big = os.path.join(scratch, "big")
         make_big(big, BIG_MB)
