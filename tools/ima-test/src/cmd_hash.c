@@ -9,7 +9,7 @@
 #include "digest.h"
 #include "imaxattr.h"
 #include "out.h"
-#include "xattr_io.h"
+#include "label.h"
 
 struct hash_ctx {
 	const struct hash_algo *alg;
@@ -29,42 +29,20 @@ static int hash_one(void *arg, const char *path)
 	struct hash_ctx *c = arg;
 	uint8_t md[HASH_MAX_DIGEST], val[IMA_XATTR_MAX];
 	size_t md_len, val_len;
-	char msg[256];
-	int fd, err, ret = EXIT_TROUBLE;
+	int fd, ret;
 
 	out_tick(&c->out);
-	fd = digest_open(path, c->tree.walk.follow, NULL);
-	if (fd < 0) {
-		out_error(&c->out, path, "cannot open: %s",
-			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
-		return EXIT_TROUBLE;
-	}
-	switch (digest_fd(fd, c->alg, md, &md_len, &err)) {
-	case DIGEST_OK:
-		break;
-	case DIGEST_CHANGED:
-		out_error(&c->out, path, "changed while being hashed; not written");
-		ret = EXIT_FINDINGS;
-		goto out;
-	default:
-		out_error(&c->out, path, "read error: %s", strerror(err));
-		goto out;
-	}
+	fd = label_digest(&c->out, &c->tree, path, c->alg, md, &md_len, "written", &ret);
+	if (fd < 0)
+		return ret;
 	val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
-	err = val_len ? xattr_write_ima(fd, c->tree.user_xattr, val, val_len) : -EINVAL;
-	if (err) {
-		out_error(&c->out, path, "%s",
-			  xattr_write_error(-err, c->tree.user_xattr, msg, sizeof(msg)));
-		goto out;
-	}
-	if (c->tree.verbose) {
+	ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
+	if (ret == EXIT_OK && c->tree.verbose) {
 		char hex[2 * HASH_MAX_DIGEST + 1];
 
 		hex_encode(md, md_len, hex);
 		out_result(&c->out, path, c->alg->name, hex, NULL);
 	}
-	ret = EXIT_OK;
-out:
 	close(fd);
 	return ret;
 }

@@ -12,7 +12,7 @@
 #include "imaxattr.h"
 #include "out.h"
 #include "sig.h"
-#include "xattr_io.h"
+#include "label.h"
 
 struct sign_ctx {
 	EVP_PKEY *key;
@@ -39,41 +39,22 @@ static int sign_one(void *arg, const char *path)
 	uint8_t md[HASH_MAX_DIGEST], sig[SIG_MAX], val[IMA_XATTR_MAX];
 	size_t md_len, sig_len, val_len;
 	char msg[256];
-	int fd, err, ret = EXIT_TROUBLE;
+	int fd, ret;
 
 	out_tick(&c->out);
-	fd = digest_open(path, c->tree.walk.follow, NULL);
-	if (fd < 0) {
-		out_error(&c->out, path, "cannot open: %s",
-			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
-		return EXIT_TROUBLE;
-	}
-	switch (digest_fd(fd, c->alg, md, &md_len, &err)) {
-	case DIGEST_OK:
-		break;
-	case DIGEST_CHANGED:
-		out_error(&c->out, path, "changed while being hashed; not signed");
-		ret = EXIT_FINDINGS;
-		goto out;
-	default:
-		out_error(&c->out, path, "read error: %s", strerror(err));
-		goto out;
-	}
+	fd = label_digest(&c->out, &c->tree, path, c->alg, md, &md_len, "signed", &ret);
+	if (fd < 0)
+		return ret;
 	if (sig_v2_sign(c->key, c->alg, md, md_len, sig, &sig_len, msg, sizeof(msg))) {
 		out_error(&c->out, path, "%s", msg);
-		goto out;
+		ret = EXIT_TROUBLE;
+	} else {
+		val_len = ima_xattr_encode_sig_v2(c->alg, c->keyid, sig, sig_len,
+						  val, sizeof(val));
+		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
+		if (ret == EXIT_OK && c->tree.verbose)
+			out_result(&c->out, path, "signed", NULL, NULL);
 	}
-	val_len = ima_xattr_encode_sig_v2(c->alg, c->keyid, sig, sig_len, val, sizeof(val));
-	err = val_len ? xattr_write_ima(fd, c->tree.user_xattr, val, val_len) : -EOVERFLOW;
-	if (err) {
-		out_error(&c->out, path, "%s",
-			  xattr_write_error(-err, c->tree.user_xattr, msg, sizeof(msg)));
-		goto out;
-	}
-	if (c->tree.verbose)
-		out_result(&c->out, path, "signed", NULL, NULL);
-	ret = EXIT_OK;
-out:
 	close(fd);
 	return ret;
 }
