@@ -8,6 +8,7 @@
  *   wopen-close  open O_WRONLY, write nothing, time close(): the release
  *                hook runs for a writable file but has nothing to rewrite.
  *   open-close   time open(O_RDONLY) + close() of an appraised file.
+ *   ro-close     open O_RDONLY untimed, time close() alone.
  *
  * The first tenth of the iterations warms the caches and is not counted.
  * Prints one line:
@@ -26,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { WRITE_CLOSE, WOPEN_CLOSE, OPEN_CLOSE };
+enum mode { WRITE_CLOSE, WOPEN_CLOSE, OPEN_CLOSE, RO_CLOSE };
 
 struct xattr_value {
 	unsigned char buf[512];
@@ -84,9 +85,9 @@ static int run_once(enum mode mode, const char *path, unsigned char *data, size_
 		*rewrote = 0;
 		return 0;
 	}
-	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	fd = open(path, mode == RO_CLOSE ? O_RDONLY : O_WRONLY | O_CREAT, 0644);
 	if (fd < 0)
-		return die("open for writing", path);
+		return die("open", path);
 	if (mode == WRITE_CLOSE) {
 		memcpy(data, &iter, sizeof(iter));	/* new content every time */
 		if (pwrite(fd, data, size, 0) != (ssize_t)size)
@@ -112,7 +113,7 @@ int main(int argc, char **argv)
 	int64_t *ns;
 
 	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: bench-close write-close|wopen-close|open-close FILE ITERATIONS [SIZE]\n");
+		fprintf(stderr, "usage: bench-close write-close|wopen-close|open-close|ro-close FILE ITERATIONS [SIZE]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "write-close"))
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
 		mode = WOPEN_CLOSE;
 	else if (!strcmp(argv[1], "open-close"))
 		mode = OPEN_CLOSE;
+	else if (!strcmp(argv[1], "ro-close"))
+		mode = RO_CLOSE;
 	else {
 		fprintf(stderr, "bench-close: unknown mode '%s'\n", argv[1]);
 		return 2;

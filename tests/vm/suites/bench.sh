@@ -56,5 +56,6 @@ fi
 dd if=/dev/urandom of=$d/readonly bs=64k count=1 2>/dev/null
 labelled "the read-only file is appraised (hash written on its creation)" $d/readonly
 measure "open(O_RDONLY) + close() of an appraised file" open-close $d/readonly
+measure "close() alone of a read-only open of an appraised file" ro-close $d/readonly
 labelled "read-only opens leave security.ima alone" $d/readonly
 finish
