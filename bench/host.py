@@ -194,7 +194,8 @@ def main():
         interleave(samples, "hash-big", [
             ("ima-test", [TOOL, "hash"] + xu_tool + [big]),
             ("evmctl", [EVMCTL, "ima_hash"] + xu_evm + [big]),
-            ("openssl", lambda: openssl_time(nbytes))])
+            ("openssl", lambda: openssl_time(nbytes)),
+            ("openssl-dgst", [OPENSSL, "dgst", "-sha256", big])])
         rsa_floor(samples)
         if os.environ.get("BENCH_PROFILE", "1") != "0" and shutil.which("perf"):
             profile("hash-big", [TOOL, "hash"] + xu_tool + [big])
