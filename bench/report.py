@@ -176,6 +176,10 @@ def why(r):
         if key in ("sign", "verify", "hash", "big-evm", "big-dgst") and cpu_a > 0:
             s += "; CPU-time ratio %s/ima-test %.2fx" % (
                 "openssl dgst" if key == "big-dgst" else "evmctl", cpu_b / cpu_a)
+        busy = cpu_a / a["med"] if a["med"] else 0
+        if key in ("sign", "verify") and ncpu > 1 and busy < 0.8 * ncpu:
+            s += ("; ima-test kept only %.2f of %d CPUs busy: other work held the rest "
+                  "(see the load average below)" % (busy, ncpu))
         if key in ("sign", "verify") and r["verdict"] == "MISSED":
             s += ("; evmctl is single-threaded, so on %d CPUs the target needs ima-test's CPU per "
                   "file under %.0f%% of evmctl's and every CPU free for it" % (ncpu, 100.0 * ncpu / r["target"]))
