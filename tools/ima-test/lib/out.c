@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "out.h"
 
-#define PROGRESS_NS 250000000L
+#define PROGRESS_MS_DEFAULT 250
 
 size_t utf8_seq_len(const unsigned char *s)
 {
@@ -104,6 +105,19 @@ void text_write_name(FILE *fp, const char *str)
 	}
 }
 
+/* IMA_TEST_PROGRESS_MS: how often a terminal sees the count (0: every file) */
+static long progress_interval_ms(void)
+{
+	const char *env = getenv("IMA_TEST_PROGRESS_MS");
+	char *end;
+	long ms;
+
+	if (!env || !*env)
+		return PROGRESS_MS_DEFAULT;
+	ms = strtol(env, &end, 10);
+	return (*end || ms < 0 || ms > 60000) ? PROGRESS_MS_DEFAULT : ms;
+}
+
 void out_init(struct out *o, enum out_format fmt, bool prog_ok)
 {
 	memset(o, 0, sizeof(*o));
@@ -111,6 +125,7 @@ void out_init(struct out *o, enum out_format fmt, bool prog_ok)
 	o->err = stderr;
 	o->fmt = fmt;
 	o->progress = prog_ok && fmt == OUT_TEXT && isatty(STDERR_FILENO);
+	o->interval_ns = progress_interval_ms() * 1000000L;
 	pthread_mutex_init(&o->lock, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &o->last);
 }
@@ -202,7 +217,7 @@ void out_tick(struct out *o)
 	if (o->progress) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - o->last.tv_sec) * 1000000000L +
-		    (now.tv_nsec - o->last.tv_nsec) > PROGRESS_NS) {
+		    (now.tv_nsec - o->last.tv_nsec) >= o->interval_ns) {
 			o->last = now;
 			fprintf(o->err, "\r%lu files", o->done);
 			o->progress_shown = true;

@@ -30,6 +30,7 @@ struct out {
 	bool progress_shown;
 	unsigned long done;
 	struct timespec last;
+	long interval_ns;	/* between progress lines; env IMA_TEST_PROGRESS_MS */
 	pthread_mutex_t lock;
 };
 
