@@ -1,21 +1,2 @@
 #!/bin/bash
-# close-check's own code under AddressSanitizer and UBSan, on the running
-# kernel: the sanitizer build and its shared libraries go onto the disk
-# image (the initramfs only carries static binaries); every scenario runs
-# 5 times and any sanitizer report fails.
-set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-stage=$top/build/vm/closecheck-asan-none
-disk=$top/build/vm/disks/closecheck-asan-none.img
-make -s -C "$top/tools/ima-test" ima-test-asan >&2 || { echo "not ok 1 - build ima-test-asan"; echo 1..1; exit 1; }
-rm -rf "$stage" "$disk"
-mkdir -p "$stage/asan/root"
-cp "$top/tools/ima-test/ima-test-asan" "$stage/asan/"
-for lib in $(ldd "$top/tools/ima-test/ima-test-asan" | grep -o '/[^ ]*'); do
-	mkdir -p "$stage/asan/root$(dirname "$lib")"
-	cp -L "$lib" "$stage/asan/root$lib"
-done
-mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$stage" "$disk" 256M >&2
-exec "$here/run-suite.sh" --kernel none --suite closecheck --name closecheck-asan-none --disk "$disk" \
-	--cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=5 imafput.ccbin=asan"
+exec "$(dirname "$0")/closecheck-asan.sh" none
