@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the test kernel: Debian's linux-source-6.12 + kernel/series (or no
 # patches with PATCHES=none) + kernel/ima-fput.config merged onto tinyconfig.
+# FRAGMENT=FILE merges another config fragment instead of kernel/ima-fput.config.
 # SERIES=FILE applies another series file instead of kernel/series (names
 # relative to FILE's directory), e.g. kernel/broken/series.
 #
@@ -13,7 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 variant=${PATCHES:-series}
 pinned_pkg=6.12.117-1~deb12u1
 tarball=/usr/src/linux-source-6.12.tar.xz
-fragment=$top/kernel/ima-fput.config
+fragment=$(realpath -m "${FRAGMENT:-$top/kernel/ima-fput.config}")
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput
 
 say() { printf 'build-kernel: %s\n' "$*" >&2; }
@@ -90,7 +91,7 @@ while read -r line; do
 		grep -q "^$opt=" .config && { say "config: $opt is set but the fragment unsets it"; missing=1; } ;;
 	esac
 done < "$fragment"
-[ "$missing" = 0 ] || die "kernel/ima-fput.config does not apply cleanly; see above"
+[ "$missing" = 0 ] || die "$fragment does not apply cleanly; see above"
 
 export CCACHE_BASEDIR=$dir CCACHE_NOHASHDIR=1
 cc=gcc
