@@ -194,6 +194,13 @@ size_t cc_rand_off(struct cc_run *r, size_t max);
 /* open() of the scenario's file, O_CLOEXEC|O_NOFOLLOW added. */
 int cc_open(const struct cc_run *r, int flags);
 enum cc_result cc_open_failed(struct cc_run *r, const char *how);
+/*
+ * The opening steps most scenarios share: a random payload, an O_WRONLY
+ * writer, the payload written at a random offset (file and model, "write"
+ * in messages) and, if @when is not NULL, cc_unchanged(r, @when).  On
+ * CC_PASS *fd is the open writer; otherwise it is closed and *fd is -1.
+ */
+enum cc_result cc_open_and_write(struct cc_run *r, const char *when, int *fd);
 enum cc_result cc_closed(struct cc_run *r, int fd, const char *what);
 /* Map the whole file shared and overwrite a random range (file and model). */
 enum cc_result cc_map_and_write(struct cc_run *r, int fd, void **map, size_t *maplen);

@@ -82,6 +82,30 @@ static enum cc_result child_hold_check(struct cc_run *r, pid_t pid, int sock,
 	return cc_reap(r, pid, "child");
 }
 
+/*
+ * A random write job at a random offset and a child to do it: the child's
+ * pid, and in *p the payload to free; or -1 with the failure in r->why.
+ */
+static pid_t job_child_start(struct cc_run *r, struct write_job *w, uint8_t **p,
+			     int *sock, child_fn fn)
+{
+	pid_t pid;
+
+	*p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &w->len);
+	if (!*p) {
+		cc_fail(r, "out of memory");
+		return -1;
+	}
+	w->buf = *p;
+	w->off = cc_rand_off(r, r->m.len);
+	pid = child_start(r, sock, fn, w);
+	if (pid < 0) {
+		cc_fail(r, "fork: %s", strerror(errno));
+		free(*p);
+		*p = NULL;
+	}
+	return pid;
+}
 
 static int exit_child(struct cc_run *r, int sock, void *arg)
 {
@@ -99,20 +123,14 @@ static int exit_child(struct cc_run *r, int sock, void *arg)
 enum cc_result cc_sc_exit(struct cc_run *r)
 {
 	struct write_job w;
-	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &w.len);
 	enum cc_result res;
+	uint8_t *p;
 	int sock;
 	pid_t pid;
 
-	if (!p)
-		return cc_fail(r, "out of memory");
-	w.buf = p;
-	w.off = cc_rand_off(r, r->m.len);
-	pid = child_start(r, &sock, exit_child, &w);
-	if (pid < 0) {
-		free(p);
-		return cc_fail(r, "fork: %s", strerror(errno));
-	}
+	pid = job_child_start(r, &w, &p, &sock, exit_child);
+	if (pid < 0)
+		return CC_FAIL;
 	if (cc_model_pwrite(&r->m, w.off, p, w.len))
 		res = cc_fail(r, "out of memory");
 	else
@@ -304,32 +322,22 @@ out:
  */
 enum cc_result cc_sc_scm_gc(struct cc_run *r)
 {
-	size_t len;
-	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &len);
 	enum cc_result res;
 	int sv[2], fd, fds[2], e;
 
-	if (!p)
-		return cc_fail(r, "out of memory");
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		free(p);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return cc_fail(r, "socketpair: %s", strerror(errno));
+	res = cc_open_and_write(r, NULL, &fd);
+	if (!res) {
+		fds[0] = fd;
+		fds[1] = sv[1];
+		e = cc_send_fds(sv[0], fds, 2);
+		close(fd);
+		if (e)
+			res = cc_fail(r, "sendmsg SCM_RIGHTS: %s", strerror(-e));
+		else
+			res = cc_unchanged(r, "fd in flight, both socket ends open");
 	}
-	fd = cc_open(r, O_WRONLY);
-	if (fd < 0) {
-		res = cc_open_failed(r, "O_WRONLY");
-		goto out;
-	}
-	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p, len, "write");
-	fds[0] = fd;
-	fds[1] = sv[1];
-	e = res ? 0 : cc_send_fds(sv[0], fds, 2);
-	close(fd);
-	if (e)
-		res = cc_fail(r, "sendmsg SCM_RIGHTS: %s", strerror(-e));
-	if (!res)
-		res = cc_unchanged(r, "fd in flight, both socket ends open");
-out:
 	/*
 	 * The receiving end first: the close of the sending end, which has
 	 * no fds in flight and is really released, is what schedules the GC,
@@ -337,7 +345,6 @@ out:
 	 */
 	close(sv[1]);
 	close(sv[0]);
-	free(p);
 	return res;
 }
 
@@ -379,21 +386,15 @@ int cc_exec_child(int argc, char **argv)
 enum cc_result cc_sc_exec(struct cc_run *r)
 {
 	struct write_job w;
-	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &w.len);
 	enum cc_result res;
+	uint8_t *p;
 	int sock;
 	pid_t pid;
 	char c;
 
-	if (!p)
-		return cc_fail(r, "out of memory");
-	w.buf = p;
-	w.off = cc_rand_off(r, r->m.len);
-	pid = child_start(r, &sock, exec_child, &w);
-	if (pid < 0) {
-		free(p);
-		return cc_fail(r, "fork: %s", strerror(errno));
-	}
+	pid = job_child_start(r, &w, &p, &sock, exec_child);
+	if (pid < 0)
+		return CC_FAIL;
 	cc_model_pwrite(&r->m, w.off, p, w.len);
 	free(p);
 	if (cc_recv_byte(sock, &c))

@@ -21,29 +21,25 @@
 
 #include "close_check.h"
 
-enum cc_result cc_sc_close(struct cc_run *r)
+/*
+ * The end of a scenario with one writer: its close(2) is the final close.
+ * After an earlier failure @res, just close it and keep that result.
+ */
+static enum cc_result close_last(struct cc_run *r, int fd, enum cc_result res)
 {
-	struct write_job w;
-	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &w.len);
-	enum cc_result res;
-	int fd;
-
-	if (!p)
-		return cc_fail(r, "out of memory");
-	fd = cc_open(r, O_WRONLY);
-	if (fd < 0) {
-		free(p);
-		return cc_open_failed(r, "O_WRONLY");
-	}
-	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p, w.len, "write");
-	if (!res)
-		res = cc_unchanged(r, "written, before close(2)");
-	free(p);
 	if (res) {
 		close(fd);
 		return res;
 	}
 	return cc_closed(r, fd, "close(2)");
+}
+
+enum cc_result cc_sc_close(struct cc_run *r)
+{
+	int fd;
+	enum cc_result res = cc_open_and_write(r, "written, before close(2)", &fd);
+
+	return res ? res : cc_closed(r, fd, "close(2)");
 }
 
 
@@ -161,11 +157,7 @@ enum cc_result cc_sc_trunc(struct cc_run *r)
 	if (!res)
 		res = cc_unchanged(r, "rewritten, before close(2)");
 	free(p);
-	if (res) {
-		close(fd);
-		return res;
-	}
-	return cc_closed(r, fd, "close(2)");
+	return close_last(r, fd, res);
 }
 
 enum cc_result cc_sc_append(struct cc_run *r)
@@ -190,11 +182,7 @@ enum cc_result cc_sc_append(struct cc_run *r)
 	if (!res)
 		res = cc_unchanged(r, "appended, before close(2)");
 	free(p);
-	if (res) {
-		close(fd);
-		return res;
-	}
-	return cc_closed(r, fd, "close(2)");
+	return close_last(r, fd, res);
 }
 
 enum cc_result cc_sc_pwrite(struct cc_run *r)
@@ -218,11 +206,7 @@ enum cc_result cc_sc_pwrite(struct cc_run *r)
 	if (!res)
 		res = cc_unchanged(r, "pwritten, before close(2)");
 	free(p);
-	if (res) {
-		close(fd);
-		return res;
-	}
-	return cc_closed(r, fd, "close(2)");
+	return close_last(r, fd, res);
 }
 
 enum cc_result cc_sc_writev(struct cc_run *r)
@@ -253,11 +237,7 @@ enum cc_result cc_sc_writev(struct cc_run *r)
 	if (!res)
 		res = cc_unchanged(r, "writev done, before close(2)");
 	free(p);
-	if (res) {
-		close(fd);
-		return res;
-	}
-	return cc_closed(r, fd, "close(2)");
+	return close_last(r, fd, res);
 }
 
 enum cc_result cc_sc_copy_file_range(struct cc_run *r)
@@ -338,11 +318,7 @@ enum cc_result cc_sc_ftruncate(struct cc_run *r)
 		res = cc_fail(r, "out of memory");
 	if (!res)
 		res = cc_unchanged(r, "ftruncated, before close(2)");
-	if (res) {
-		close(fd);
-		return res;
-	}
-	return cc_closed(r, fd, "close(2)");
+	return close_last(r, fd, res);
 }
 
 /* Map the whole file shared and overwrite a random range of it. */
@@ -373,30 +349,19 @@ enum cc_result cc_sc_munmap(struct cc_run *r)
 
 enum cc_result cc_sc_dup2(struct cc_run *r)
 {
-	size_t len;
-	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &len);
 	enum cc_result res;
 	int fd, nul;
 
-	if (!p)
-		return cc_fail(r, "out of memory");
-	fd = cc_open(r, O_WRONLY);
-	if (fd < 0) {
-		free(p);
-		return cc_open_failed(r, "O_WRONLY");
-	}
-	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p, len, "write");
-	free(p);
-	if (!res)
-		res = cc_unchanged(r, "written, before dup2 over the fd");
+	res = cc_open_and_write(r, "written, before dup2 over the fd", &fd);
+	if (res)
+		return res;
 	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (nul < 0) {
+		res = cc_fail(r, "open /dev/null: %s", strerror(errno));
 		close(fd);
-		return res ? res : cc_fail(r, "open /dev/null: %s", strerror(errno));
+		return res;
 	}
-	if (res)
-		close(fd);
-	else if (dup2(nul, fd) != fd)
+	if (dup2(nul, fd) != fd)
 		res = cc_fail(r, "dup2: %s", strerror(errno));
 	close(nul);
 	if (!res)
@@ -406,27 +371,19 @@ enum cc_result cc_sc_dup2(struct cc_run *r)
 
 enum cc_result cc_sc_close_range(struct cc_run *r)
 {
-	size_t len;
-	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &len);
 	enum cc_result res;
 	int fd, fd2, lo, hi;
 
-	if (!p)
-		return cc_fail(r, "out of memory");
-	fd = cc_open(r, O_WRONLY);
-	if (fd < 0) {
-		free(p);
-		return cc_open_failed(r, "O_WRONLY");
-	}
-	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p, len, "write");
-	free(p);
+	res = cc_open_and_write(r, NULL, &fd);
+	if (res)
+		return res;
 	fd2 = dup(fd);
 	if (fd2 < 0) {
+		res = cc_fail(r, "dup: %s", strerror(errno));
 		close(fd);
-		return res ? res : cc_fail(r, "dup: %s", strerror(errno));
+		return res;
 	}
-	if (!res)
-		res = cc_unchanged(r, "two fds, before close_range");
+	res = cc_unchanged(r, "two fds, before close_range");
 	lo = fd < fd2 ? fd : fd2;
 	hi = fd < fd2 ? fd2 : fd;
 	if (res || syscall(SYS_close_range, lo, hi, 0)) {
@@ -442,8 +399,6 @@ enum cc_result cc_sc_close_range(struct cc_run *r)
 
 enum cc_result cc_sc_io_uring(struct cc_run *r)
 {
-	size_t len;
-	uint8_t *p;
 	enum cc_result res;
 	struct cc_uring *u;
 	int fd, e;
@@ -452,29 +407,17 @@ enum cc_result cc_sc_io_uring(struct cc_run *r)
 	if (!u)
 		return e == -ENOSYS ? cc_skip(r, "io_uring: %s", strerror(-e)) :
 			cc_fail(r, "io_uring_setup: %s", strerror(-e));
-	p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &len);
-	fd = p ? cc_open(r, O_WRONLY) : -1;
-	if (fd < 0) {
-		res = p ? cc_open_failed(r, "O_WRONLY") : cc_fail(r, "out of memory");
-		goto out;
+	res = cc_open_and_write(r, "written, before IORING_OP_CLOSE", &fd);
+	if (!res) {
+		e = cc_uring_close(u, fd);
+		if (e == -EINVAL) {
+			close(fd);
+			res = cc_skip(r, "IORING_OP_CLOSE not supported");
+		} else if (e) {
+			res = cc_fail(r, "IORING_OP_CLOSE: %s", strerror(-e));
+		}
 	}
-	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p, len, "write");
-	if (!res)
-		res = cc_unchanged(r, "written, before IORING_OP_CLOSE");
-	if (res) {
-		close(fd);
-		goto out;
-	}
-	e = cc_uring_close(u, fd);
-	if (e == -EINVAL) {
-		close(fd);
-		res = cc_skip(r, "IORING_OP_CLOSE not supported");
-	} else if (e) {
-		res = cc_fail(r, "IORING_OP_CLOSE: %s", strerror(-e));
-	}
-out:
 	cc_uring_free(u);
-	free(p);
 	return res;
 }
 
@@ -485,8 +428,6 @@ out:
  */
 enum cc_result cc_sc_io_uring_fixed(struct cc_run *r)
 {
-	size_t len;
-	uint8_t *p;
 	enum cc_result res;
 	struct cc_uring *u;
 	int fd, e;
@@ -495,21 +436,16 @@ enum cc_result cc_sc_io_uring_fixed(struct cc_run *r)
 	if (!u)
 		return e == -ENOSYS ? cc_skip(r, "io_uring: %s", strerror(-e)) :
 			cc_fail(r, "io_uring_setup: %s", strerror(-e));
-	p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &len);
-	fd = p ? cc_open(r, O_WRONLY) : -1;
-	if (fd < 0) {
-		res = p ? cc_open_failed(r, "O_WRONLY") : cc_fail(r, "out of memory");
-		goto out;
+	res = cc_open_and_write(r, NULL, &fd);
+	if (!res) {
+		e = cc_uring_register(u, fd);
+		if (e)
+			res = cc_fail(r, "IORING_REGISTER_FILES: %s", strerror(-e));
+		close(fd);
+		if (!res)
+			res = cc_unchanged(r, "fd closed, the file is registered in the ring");
 	}
-	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p, len, "write");
-	if (!res && (e = cc_uring_register(u, fd)))
-		res = cc_fail(r, "IORING_REGISTER_FILES: %s", strerror(-e));
-	close(fd);
-	if (!res)
-		res = cc_unchanged(r, "fd closed, the file is registered in the ring");
-out:
 	cc_uring_free(u);	/* closing the ring drops the registered file */
-	free(p);
 	return res;
 }
 

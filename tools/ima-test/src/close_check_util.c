@@ -263,6 +263,32 @@ enum cc_result cc_open_failed(struct cc_run *r, const char *how)
 	return cc_fail(r, "open %s (%s): %s", r->path, how, strerror(errno));
 }
 
+enum cc_result cc_open_and_write(struct cc_run *r, const char *when, int *fd)
+{
+	size_t len;
+	uint8_t *p = cc_payload(r, CC_PAYLOAD_MIN, CC_PAYLOAD_MAX, &len);
+	enum cc_result res;
+
+	*fd = -1;
+	if (!p)
+		return cc_fail(r, "out of memory");
+	*fd = cc_open(r, O_WRONLY);
+	if (*fd < 0) {
+		res = cc_open_failed(r, "O_WRONLY");
+		free(p);
+		return res;
+	}
+	res = cc_write_at(r, *fd, cc_rand_off(r, r->m.len), p, len, "write");
+	free(p);
+	if (!res && when)
+		res = cc_unchanged(r, when);
+	if (res) {
+		close(*fd);
+		*fd = -1;
+	}
+	return res;
+}
+
 enum cc_result cc_closed(struct cc_run *r, int fd, const char *what)
 {
 	if (close(fd))
