@@ -12,7 +12,7 @@ stage=$top/build/vm/$name
 disk=$top/build/vm/disks/$name.img
 make -s -C "$top/tools/ima-test" ima-test-asan >&2 || { echo "not ok 1 - build ima-test-asan"; echo 1..1; exit 1; }
 rm -rf "$stage" "$disk"
-mkdir -p "$stage/asan/root"
+mkdir -p "$stage/asan/root" "$(dirname "$disk")"
 cp "$top/tools/ima-test/ima-test-asan" "$stage/asan/"
 for lib in $(ldd "$top/tools/ima-test/ima-test-asan" | grep -o '/[^ ]*'); do
 	mkdir -p "$stage/asan/root$(dirname "$lib")"

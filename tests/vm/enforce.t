@@ -34,7 +34,7 @@ for k in ${ENFORCE_KERNELS:-series none}; do
 	stage=$work/stage
 	disk=$top/build/vm/disks/enforce-$k.img
 	rm -rf "$work" "$disk"
-	mkdir -p "$stage/sig" "$stage/keys" "$stage/enf"
+	mkdir -p "$stage/sig" "$stage/keys" "$stage/enf" "$(dirname "$disk")"
 
 	# a fresh test key pair; the kernel reads the DER certificate
 	openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 7 -subj "/CN=ima-fput enforce test" \
