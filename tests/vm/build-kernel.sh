@@ -57,8 +57,23 @@ mkdir -p "$cache"
 exec 9>"$dir.lock"
 flock 9
 
+# Each tree is ~2 GB: keep the KEEP_TREES (default 2) most recently used of
+# this variant and drop older ones, skipping any another build holds.
+prune() {
+	local old lock
+	ls -1td "$cache/linux-${pkg//\~/_}-$variant-"???????????????? 2>/dev/null |
+		tail -n +$((${KEEP_TREES:-2} + 1)) | while read -r old; do
+		[ "$old" = "$dir" ] && continue
+		lock=$old.lock
+		(flock -n 8 || exit 0; rm -rf "$old"; say "pruned $old") 8>"$lock"
+		rm -f "$lock"
+	done
+}
+
 if [ -f "$dir/.ima-fput-built" ]; then
+	touch "$dir"
 	say "cached: $dir"
+	prune
 	echo "$dir"
 	exit 0
 fi
@@ -100,6 +115,7 @@ say "building bzImage and modules in $dir (this takes a few minutes cold)"
 make -s -j"$(nproc)" CC="$cc" KBUILD_BUILD_TIMESTAMP='2024-01-01' \
 	KBUILD_BUILD_USER=ima-fput KBUILD_BUILD_HOST=ima-fput bzImage modules >&2
 
-touch .ima-fput-built
+touch .ima-fput-built "$dir"
 say "built $dir/arch/x86/boot/bzImage"
+prune
 echo "$dir"
