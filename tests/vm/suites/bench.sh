@@ -11,13 +11,7 @@
 iters=$(cmdline_arg bench_iters)
 iters=${iters:-300}
 
-if grep -q '^appraise' /sys/kernel/security/ima/policy 2>/dev/null; then
-	ok "IMA policy appraises"
-else
-	not_ok "IMA policy appraises"
-	echo "Bail out! IMA appraisal is not active: the benchmark would measure nothing"
-	exit 2
-fi
+require_appraisal "the benchmark would measure nothing"
 diag "bench kernel=$(kernel_variant) iters=$iters clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 
 d=/mnt/bench

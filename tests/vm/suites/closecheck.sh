@@ -23,17 +23,7 @@ fi
 $tool close-check --iterations "${iterations:-3}" --timeout-ms "${timeout:-10000}" $d > /tmp/cc.tap 2> /tmp/cc.err
 rc=$?
 sed 's/^/# stderr: /' /tmp/cc.err
-if grep -q '^Bail out!' /tmp/cc.tap; then
-	cat /tmp/cc.tap
-	exit 2
-fi
-while IFS= read -r line; do
-	case $line in
-	'ok '*) ok "close-check $(echo "$line" | sed -E 's/^ok [0-9]+ - //')" ;;
-	'not ok '*) not_ok "close-check $(echo "$line" | sed -E 's/^not ok [0-9]+ - //')" ;;
-	'#'*) echo "$line" ;;
-	esac
-done < /tmp/cc.tap
+relay_tap "close-check " /tmp/cc.tap
 check "close-check exit status 0 (was $rc)" [ "$rc" = 0 ]
 check "no sanitizer or crash report from close-check" \
 	sh -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation' /tmp/cc.err"

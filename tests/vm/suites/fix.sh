@@ -3,13 +3,7 @@
 # and left alone while another writer still has the file open.
 . /suites/lib.sh
 
-if grep -q '^appraise' /sys/kernel/security/ima/policy 2>/dev/null; then
-	ok "IMA policy appraises ($(grep -c '^appraise' /sys/kernel/security/ima/policy) appraise rules)"
-else
-	not_ok "IMA policy appraises"
-	echo "Bail out! IMA appraisal is not active: nothing here could fail"
-	exit 2
-fi
+require_appraisal "nothing here could fail"
 
 d=/mnt/fix
 mkdir -p $d
