@@ -7,7 +7,7 @@ PROVE ?= prove
 RESULTS := build/test-results
 
 .PHONY: all deps tool tool-check kernel kernels vm check check-host check-vm \
-	demo bench stress clean
+	demo bench stress clean install uninstall deb
 
 all: tool
 
@@ -16,6 +16,17 @@ deps:
 
 tool: deps
 	$(MAKE) -C tools/ima-test
+
+# PREFIX (default /usr/local) and DESTDIR are passed on.
+install: tool
+	$(MAKE) -C tools/ima-test install
+
+uninstall:
+	$(MAKE) -C tools/ima-test uninstall
+
+# The ima-test Debian package, lintian-checked, in build/deb/.
+deb: deps
+	@scripts/make-deb.sh
 
 tool-check: deps
 	$(MAKE) -C tools/ima-test check-build
