@@ -48,9 +48,12 @@ struct check_result {
 	uint8_t sha256[32];
 };
 
-/* Classify @path; never fails, every outcome is a class. */
-void check_path(const struct check_opts *opts, const char *path,
-		struct check_result *res);
+/*
+ * Classify the regular file open at @fd (read-only; not closed here), or
+ * give the reason @fd is -errno: it could not be opened.  Never fails,
+ * every outcome is a class.
+ */
+void check_fd(const struct check_opts *opts, int fd, struct check_result *res);
 
 /*
  * Read and decode the IMA xattr of the open file @fd into @buf / @x.

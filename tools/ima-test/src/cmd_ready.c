@@ -126,7 +126,7 @@ static void add_assumption(char *buf, size_t cap, const struct ready_decision *d
 		 d->assumed_why);
 }
 
-static int ready_file(void *arg, const char *path)
+static int ready_file(void *arg, const char *path, int fd, const struct stat *st)
 {
 	struct ready *r = arg;
 	struct ready_decision d;
@@ -134,13 +134,12 @@ static int ready_file(void *arg, const char *path)
 	const struct ima_rule *rule;
 	enum ready_access acc;
 	char why[512], detail[1024], extra[192];
-	struct stat st;
 	size_t n;
 	int v;
 
-	if ((r->check.follow ? stat(path, &st) : lstat(path, &st)) < 0)
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-	else if (!ready_decide(&r->policy, &r->subject, path, &st, &d, why, sizeof(why)))
+	if (fd < 0)
+		snprintf(why, sizeof(why), "cannot open: %s", strerror(-fd));
+	else if (!ready_decide(&r->policy, &r->subject, fd, st, &d, why, sizeof(why)))
 		why[0] = '\0';
 	if (why[0]) {
 		add_record(r, path, CHECK_UNREADABLE, why, "");
@@ -164,7 +163,7 @@ static int ready_file(void *arg, const char *path)
 		add_record(r, path, V_NOT_APPRAISED, detail, extra);
 		return EXIT_OK;
 	}
-	check_path(&r->check, path, &cr);
+	check_fd(&r->check, fd, &cr);
 	out_tick(&r->out);
 	v = cr.cls;
 	rule = d.rule;

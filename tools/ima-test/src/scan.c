@@ -17,14 +17,15 @@ struct scan {
 	unsigned long skipped, errors;
 };
 
-static int scan_one(void *arg, const char *path)
+static int scan_one(void *arg, const char *path, int fd, const struct stat *st)
 {
 	struct scan *s = arg;
 	struct check_result r;
 	char extra[256] = "";
 	size_t len = 0;
 
-	check_path(&s->check, path, &r);
+	(void)st;
+	check_fd(&s->check, fd, &r);
 	out_tick(&s->out);
 	pthread_mutex_lock(&s->lock);
 	s->counts[r.cls]++;
