@@ -126,6 +126,14 @@ static void add_assumption(char *buf, size_t cap, const struct ready_decision *d
 		 d->assumed_why);
 }
 
+/* Errors quote policy text: escaped like any untrusted text. */
+static void ready_error(const char *err)
+{
+	fputs("ima-test ready: ", stderr);
+	text_write_escaped(stderr, err);
+	fputc('\n', stderr);
+}
+
 static int ready_file(void *arg, const char *path, int fd, const struct stat *st)
 {
 	struct ready *r = arg;
@@ -225,7 +233,9 @@ static void print_header(struct ready *r)
 		fprintf(fp, ",\"rules\":%zu,\"appraisal_rules\":%zu,\"uid\":%lu,\"gid\":%lu}\n",
 			p->n, nappr, r->subject.uid, r->subject.gid);
 	} else {
-		fprintf(fp, "policy: %s: %zu rules, %zu about appraisal\n", p->source, p->n, nappr);
+		fputs("policy: ", fp);
+		text_write_name(fp, p->source);
+		fprintf(fp, ": %zu rules, %zu about appraisal\n", p->n, nappr);
 		fprintf(fp, "accesses: open for read; exec and mmap of files with an execute bit;"
 			" by uid %lu gid %lu\n", r->subject.uid, r->subject.gid);
 	}
@@ -257,7 +267,11 @@ static void print_header(struct ready *r)
 			json_write_string(fp, rule->text);
 			fputs("}\n", fp);
 		} else {
-			fprintf(fp, "note: line %u: %s: %s\n", rule->line, rule->text, note);
+			fprintf(fp, "note: line %u: ", rule->line);
+			text_write_escaped(fp, rule->text);
+			fputs(": ", fp);
+			text_write_escaped(fp, note);
+			fputc('\n', fp);
 		}
 	}
 }
@@ -348,7 +362,7 @@ int cmd_ready(int argc, char **argv)
 			break;
 		case OPT_CERT:
 			if (certset_add(&certs, optarg, err, sizeof(err))) {
-				fprintf(stderr, "ima-test ready: %s\n", err);
+				ready_error(err);
 				goto out;
 			}
 			break;
@@ -376,7 +390,7 @@ int cmd_ready(int argc, char **argv)
 		goto out;
 	}
 	if (ima_policy_load(&r.policy, policy, err, sizeof(err))) {
-		fprintf(stderr, "ima-test ready: %s\n", err);
+		ready_error(err);
 		goto out;
 	}
 	tree.walk.recursive = true;
