@@ -111,7 +111,6 @@ static enum check_class judge(const struct check_opts *o, struct ima_xattr *x,
 void check_fd(const struct check_opts *o, int fd, struct check_result *r)
 {
 	uint8_t buf[IMA_XATTR_MAX], md[HASH_MAX_DIGEST];
-	const struct hash_algo *sha256 = hash_algo_by_id(HASH_ALGO_SHA256);
 	struct ima_xattr x;
 	enum check_class xc;
 	size_t md_len = 0;
@@ -135,9 +134,9 @@ void check_fd(const struct check_opts *o, int fd, struct check_result *r)
 			memcpy(r->keyid, buf + 3, 4);
 		}
 	}
-	if (o->want_sha256) {
+	if (o->want_md) {
 		char why[128];
-		enum check_class hc = hash_file(fd, sha256, r->sha256, &md_len,
+		enum check_class hc = hash_file(fd, o->want_md, r->md, &r->md_len,
 						why, sizeof(why));
 
 		if (hc != CHECK_OK) {
@@ -145,14 +144,14 @@ void check_fd(const struct check_opts *o, int fd, struct check_result *r)
 			snprintf(r->detail, sizeof(r->detail), "%s", why);
 			return;
 		}
-		r->have_sha256 = true;
+		r->have_md = true;
 	}
 	r->cls = xc;
 	if (xc != CHECK_OK)
 		return;
-	if (r->have_sha256 && x.algo->id == HASH_ALGO_SHA256) {
-		memcpy(md, r->sha256, 32);
-		md_len = 32;
+	if (r->have_md && x.algo->id == o->want_md->id) {
+		memcpy(md, r->md, r->md_len);
+		md_len = r->md_len;
 	} else {
 		r->cls = hash_file(fd, x.algo, md, &md_len, r->detail,
 				   sizeof(r->detail));

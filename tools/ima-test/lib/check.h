@@ -34,7 +34,7 @@ struct check_opts {
 	const struct certset *certs;
 	bool user_xattr;	/* user.ima instead of security.ima */
 	bool follow;		/* follow a final symlink */
-	bool want_sha256;	/* also compute the content's sha256 */
+	const struct hash_algo *want_md; /* also digest the content with it */
 };
 
 struct check_result {
@@ -44,8 +44,9 @@ struct check_result {
 	const struct hash_algo *algo;	/* algorithm named by the xattr */
 	bool have_keyid;
 	uint8_t keyid[4];
-	bool have_sha256;		/* want_sha256 and the file was read */
-	uint8_t sha256[32];
+	bool have_md;			/* want_md and the file was read */
+	uint8_t md[HASH_MAX_DIGEST];	/* the content's want_md digest */
+	size_t md_len;
 };
 
 /*
