@@ -10,7 +10,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 16
+plan 17
 
 d=$WORK/tree
 mkdir -p "$d"
@@ -36,6 +36,7 @@ full audit $XU -r "$d"
 full audit $XU -r --format keylime "$d"
 full ready $XU --policy "$P" "$d"
 full keys --help
+full close-check --help
 "$T" hash $XU "$d/one"
 "$T" audit $XU -r "$d" >/dev/null
 ok $? "the same audit to a working stdout: exit 0"
