@@ -3,9 +3,9 @@
  * libFuzzer harness for name escaping: whatever bytes a file name holds,
  * the JSON string is well formed (valid UTF-8, no raw control bytes, every
  * escape known) and decodes back to the name when the name is valid UTF-8;
- * the text form is one line of printable UTF-8 with no C1 control, line
- * or paragraph separator or bidi control, and a name's text form holds no
- * ": " (which ends the name in "PATH: STATUS").
+ * the text form is one line of printable UTF-8; neither form holds a C1 control, line or paragraph separator or bidi
+ * control, and a name's text form holds no ": " (which ends the name in
+ * "PATH: STATUS").
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,9 +86,14 @@ static size_t json_decode(const char *s, char *out)
 				cp = cp << 4 | hexval(*s++);
 			if (cp < 0x80) {
 				out[n++] = (char)cp;
-			} else if (cp == 0xfffd) {
-				memcpy(out + n, "\xef\xbf\xbd", 3);
-				n += 3;
+			} else if (cp == 0xfffd || text_hidden_code_point(cp)) {
+				if (cp < 0x800) {
+					out[n++] = (char)(0xc0 | cp >> 6);
+				} else {
+					out[n++] = (char)(0xe0 | cp >> 12);
+					out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+				}
+				out[n++] = (char)(0x80 | (cp & 0x3f));
 			} else {
 				abort();
 			}
@@ -115,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name[size] = '\0';		/* a name ends at its first NUL */
 	json = render(true, name, &valid);
 	text = render(false, name, &valid);
-	check_utf8_printable((const unsigned char *)json, false);
+	check_utf8_printable((const unsigned char *)json, true);
 	check_utf8_printable((const unsigned char *)text, true);
 	if (strstr(text, ": "))
 		abort();

@@ -39,6 +39,24 @@ size_t utf8_seq_len(const unsigned char *s)
 	return n;
 }
 
+/* Code point of the valid @n-byte UTF-8 sequence at @s. */
+static unsigned utf8_code_point(const unsigned char *s, size_t n)
+{
+	unsigned cp = n == 2 ? s[0] & 0x1fu : n == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3fu);
+	return cp;
+}
+
+bool text_hidden_code_point(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||		/* C1 controls */
+	       cp == 0x2028 || cp == 0x2029 ||		/* line, paragraph separator */
+	       (cp >= 0x202a && cp <= 0x202e) ||	/* bidi embeddings, overrides */
+	       (cp >= 0x2066 && cp <= 0x2069);		/* bidi isolates */
+}
+
 bool json_write_string(FILE *fp, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -55,7 +73,12 @@ bool json_write_string(FILE *fp, const char *str)
 			continue;
 		}
 		if (n > 1) {
-			fwrite(s, 1, n, fp);
+			unsigned cp = utf8_code_point(s, n);
+
+			if (text_hidden_code_point(cp))
+				fprintf(fp, "\\u%04x", cp);
+			else
+				fwrite(s, 1, n, fp);
 			s += n;
 			continue;
 		}
@@ -75,24 +98,6 @@ bool json_write_string(FILE *fp, const char *str)
 	}
 	fputc('"', fp);
 	return valid;
-}
-
-/* Code point of the valid @n-byte UTF-8 sequence at @s. */
-static unsigned utf8_code_point(const unsigned char *s, size_t n)
-{
-	unsigned cp = n == 2 ? s[0] & 0x1fu : n == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
-
-	for (size_t i = 1; i < n; i++)
-		cp = cp << 6 | (s[i] & 0x3fu);
-	return cp;
-}
-
-bool text_hidden_code_point(unsigned cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) ||		/* C1 controls */
-	       cp == 0x2028 || cp == 0x2029 ||		/* line, paragraph separator */
-	       (cp >= 0x202a && cp <= 0x202e) ||	/* bidi embeddings, overrides */
-	       (cp >= 0x2066 && cp <= 0x2069);		/* bidi isolates */
 }
 
 static void text_write(FILE *fp, const char *str, bool name)

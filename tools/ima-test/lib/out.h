@@ -12,7 +12,8 @@
  *    U+2029, bidi controls U+202A-U+202E and U+2066-U+2069) as \uXXXX.
  *    In a name, a ':' followed by a space is written \x3a, so the first
  *    ": " of a "PATH: STATUS" line always ends the path.
- *  - JSON: '"', '\' and control characters are escaped (\n, \t, \u00NN);
+ *  - JSON: '"', '\' and control characters are escaped (\n, \t, \u00NN),
+ *    and so are the code points text escapes as \uXXXX;
  *    each byte that is not part of valid UTF-8 becomes U+FFFD, and the
  *    record then also carries "path_hex", the exact name bytes in hex.
  */

@@ -37,13 +37,14 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 22);
+	tap_plan(&t, 23);
 	check(&t, true, "plain", "\"plain\"", true);
 	check(&t, true, "a\"b\\c", "\"a\\\"b\\\\c\"", true);
 	check(&t, true, "new\nline\ttab", "\"new\\nline\\ttab\"", true);
 	check(&t, true, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"", true);
 	check(&t, true, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", true);
 	check(&t, true, "bad\xff", "\"bad\\ufffd\"", false);
+	check(&t, true, "\xc2\x85\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa9\xc3\xa9", "\"\\u0085\\u2028\\u202e\\u2069\xc3\xa9\"", true);
 	check(&t, true, "\xc0\xaf", "\"\\ufffd\\ufffd\"", false);		/* overlong */
 	check(&t, true, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", false);	/* surrogate */
 	check(&t, true, "\xe2\x82", "\"\\ufffd\\ufffd\"", false);		/* truncated */
