@@ -143,6 +143,7 @@ want = {}
 for n in ("ok_digest", "ok_sig", "plain"):
     path = os.path.join(sys.argv[2], n)
     want[path] = [hashlib.sha256(open(path, "rb").read()).hexdigest()]
+p["digests"].pop("boot_aggregate", None)  # present when the host has an IMA log
 assert p["digests"] == want, (p["digests"], want)
 ' "$WORK/policy.json" "$WORK/audit"
 ok $? "audit --format keylime: a runtime policy with absolute paths and sha256 digests"

@@ -43,12 +43,23 @@ none) ;;
 *) die "PATCHES must be 'series' or 'none', not '$variant'" ;;
 esac
 
+# code_of PATCH: the parts of PATCH that change what is built: its diffs of
+# files outside Documentation/ and MAINTAINERS (a document edit must not
+# cost a kernel build; tests/host/rst.t checks the document in a tree of
+# its own).
+code_of() {
+	awk '/^diff --git /{ skip = ($3 ~ "^a/Documentation/" || $3 == "a/MAINTAINERS") }
+		/^diff --git /,0 { if (!skip) print }' "$1"
+}
+# RECIPE names the build steps below: change it when they change what is
+# built (not for comments or messages).
+recipe=2
 key=$( {
 	echo "$pkg"
 	sha256sum "$tarball" | cut -d' ' -f1
 	cat "$fragment"
-	for p in "${patches[@]}"; do sha256sum < "$p"; done
-	sha256sum < "$0"
+	for p in "${patches[@]}"; do code_of "$p" | sha256sum; done
+	echo "recipe $recipe"
 } | sha256sum | cut -c1-16)
 dir=$cache/linux-$pkg-$variant-$key
 dir=${dir//\~/_}
@@ -57,12 +68,12 @@ mkdir -p "$cache"
 exec 9>"$dir.lock"
 flock 9
 
-# Each tree is ~2 GB: keep the KEEP_TREES (default 2) most recently used of
+# Each tree is ~2 GB: keep the KEEP_TREES (default 4) most recently used of
 # this variant and drop older ones, skipping any another build holds.
 prune() {
 	local old lock
 	ls -1td "$cache/linux-${pkg//\~/_}-$variant-"???????????????? 2>/dev/null |
-		tail -n +$((${KEEP_TREES:-2} + 1)) | while read -r old; do
+		tail -n +$((${KEEP_TREES:-4} + 1)) | while read -r old; do
 		[ "$old" = "$dir" ] && continue
 		lock=$old.lock
 		(flock -n 8 || exit 0; rm -rf "$old"; say "pruned $old") 8>"$lock"

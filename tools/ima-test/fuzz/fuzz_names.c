@@ -3,7 +3,9 @@
  * libFuzzer harness for name escaping: whatever bytes a file name holds,
  * the JSON string is well formed (valid UTF-8, no raw control bytes, every
  * escape known) and decodes back to the name when the name is valid UTF-8;
- * the text form is one line of printable UTF-8.
+ * the text form is one line of printable UTF-8; neither form holds a C1 control, line or paragraph separator or bidi
+ * control, and a name's text form holds no ": " (which ends the name in
+ * "PATH: STATUS").
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,12 +33,17 @@ static char *render(bool json, const char *name, bool *valid)
 	return buf;
 }
 
-static void check_utf8_printable(const unsigned char *s)
+static void check_utf8_printable(const unsigned char *s, bool text)
 {
 	while (*s) {
 		size_t n = utf8_seq_len(s);
+		unsigned cp = s[0];
 
 		if (n == 0 || (n == 1 && (*s < 0x20 || *s == 0x7f)))
+			abort();
+		for (size_t i = 1; i < n; i++)
+			cp = (i == 1 ? cp & (0xffu >> (n + 1)) : cp) << 6 | (s[i] & 0x3fu);
+		if (text && n > 1 && text_hidden_code_point(cp))
 			abort();
 		s += n;
 	}
@@ -79,9 +86,14 @@ static size_t json_decode(const char *s, char *out)
 				cp = cp << 4 | hexval(*s++);
 			if (cp < 0x80) {
 				out[n++] = (char)cp;
-			} else if (cp == 0xfffd) {
-				memcpy(out + n, "\xef\xbf\xbd", 3);
-				n += 3;
+			} else if (cp == 0xfffd || text_hidden_code_point(cp)) {
+				if (cp < 0x800) {
+					out[n++] = (char)(0xc0 | cp >> 6);
+				} else {
+					out[n++] = (char)(0xe0 | cp >> 12);
+					out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+				}
+				out[n++] = (char)(0x80 | (cp & 0x3f));
 			} else {
 				abort();
 			}
@@ -108,8 +120,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name[size] = '\0';		/* a name ends at its first NUL */
 	json = render(true, name, &valid);
 	text = render(false, name, &valid);
-	check_utf8_printable((const unsigned char *)json);
-	check_utf8_printable((const unsigned char *)text);
+	check_utf8_printable((const unsigned char *)json, true);
+	check_utf8_printable((const unsigned char *)text, true);
+	if (strstr(text, ": "))
+		abort();
 	back = malloc(3 * strlen(name) + 1);
 	if (!back)
 		abort();

@@ -108,18 +108,14 @@ static enum check_class judge(const struct check_opts *o, struct ima_xattr *x,
 	return CHECK_BAD_SIGNATURE;
 }
 
-void check_path(const struct check_opts *o, const char *path,
-		struct check_result *r)
+void check_fd(const struct check_opts *o, int fd, struct check_result *r)
 {
 	uint8_t buf[IMA_XATTR_MAX], md[HASH_MAX_DIGEST];
-	const struct hash_algo *sha256 = hash_algo_by_id(HASH_ALGO_SHA256);
 	struct ima_xattr x;
 	enum check_class xc;
 	size_t md_len = 0;
-	int fd;
 
 	memset(r, 0, sizeof(*r));
-	fd = digest_open(path, o->follow, NULL);
 	if (fd < 0) {
 		r->cls = CHECK_UNREADABLE;
 		snprintf(r->detail, sizeof(r->detail), "%s",
@@ -138,31 +134,29 @@ void check_path(const struct check_opts *o, const char *path,
 			memcpy(r->keyid, buf + 3, 4);
 		}
 	}
-	if (o->want_sha256) {
+	if (o->want_md) {
 		char why[128];
-		enum check_class hc = hash_file(fd, sha256, r->sha256, &md_len,
+		enum check_class hc = hash_file(fd, o->want_md, r->md, &r->md_len,
 						why, sizeof(why));
 
 		if (hc != CHECK_OK) {
 			r->cls = hc;
 			snprintf(r->detail, sizeof(r->detail), "%s", why);
-			goto out;
+			return;
 		}
-		r->have_sha256 = true;
+		r->have_md = true;
 	}
 	r->cls = xc;
 	if (xc != CHECK_OK)
-		goto out;
-	if (r->have_sha256 && x.algo->id == HASH_ALGO_SHA256) {
-		memcpy(md, r->sha256, 32);
-		md_len = 32;
+		return;
+	if (r->have_md && x.algo->id == o->want_md->id) {
+		memcpy(md, r->md, r->md_len);
+		md_len = r->md_len;
 	} else {
 		r->cls = hash_file(fd, x.algo, md, &md_len, r->detail,
 				   sizeof(r->detail));
 		if (r->cls != CHECK_OK)
-			goto out;
+			return;
 	}
 	r->cls = judge(o, &x, md, md_len, r);
-out:
-	close(fd);
 }

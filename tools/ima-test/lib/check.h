@@ -34,7 +34,7 @@ struct check_opts {
 	const struct certset *certs;
 	bool user_xattr;	/* user.ima instead of security.ima */
 	bool follow;		/* follow a final symlink */
-	bool want_sha256;	/* also compute the content's sha256 */
+	const struct hash_algo *want_md; /* also digest the content with it */
 };
 
 struct check_result {
@@ -44,13 +44,17 @@ struct check_result {
 	const struct hash_algo *algo;	/* algorithm named by the xattr */
 	bool have_keyid;
 	uint8_t keyid[4];
-	bool have_sha256;		/* want_sha256 and the file was read */
-	uint8_t sha256[32];
+	bool have_md;			/* want_md and the file was read */
+	uint8_t md[HASH_MAX_DIGEST];	/* the content's want_md digest */
+	size_t md_len;
 };
 
-/* Classify @path; never fails, every outcome is a class. */
-void check_path(const struct check_opts *opts, const char *path,
-		struct check_result *res);
+/*
+ * Classify the regular file open at @fd (read-only; not closed here), or
+ * give the reason @fd is -errno: it could not be opened.  Never fails,
+ * every outcome is a class.
+ */
+void check_fd(const struct check_opts *opts, int fd, struct check_result *res);
 
 /*
  * Read and decode the IMA xattr of the open file @fd into @buf / @x.

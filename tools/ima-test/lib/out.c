@@ -39,6 +39,24 @@ size_t utf8_seq_len(const unsigned char *s)
 	return n;
 }
 
+/* Code point of the valid @n-byte UTF-8 sequence at @s. */
+static unsigned utf8_code_point(const unsigned char *s, size_t n)
+{
+	unsigned cp = n == 2 ? s[0] & 0x1fu : n == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3fu);
+	return cp;
+}
+
+bool text_hidden_code_point(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||		/* C1 controls */
+	       cp == 0x2028 || cp == 0x2029 ||		/* line, paragraph separator */
+	       (cp >= 0x202a && cp <= 0x202e) ||	/* bidi embeddings, overrides */
+	       (cp >= 0x2066 && cp <= 0x2069);		/* bidi isolates */
+}
+
 bool json_write_string(FILE *fp, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -55,7 +73,12 @@ bool json_write_string(FILE *fp, const char *str)
 			continue;
 		}
 		if (n > 1) {
-			fwrite(s, 1, n, fp);
+			unsigned cp = utf8_code_point(s, n);
+
+			if (text_hidden_code_point(cp))
+				fprintf(fp, "\\u%04x", cp);
+			else
+				fwrite(s, 1, n, fp);
 			s += n;
 			continue;
 		}
@@ -77,7 +100,7 @@ bool json_write_string(FILE *fp, const char *str)
 	return valid;
 }
 
-void text_write_name(FILE *fp, const char *str)
+static void text_write(FILE *fp, const char *str, bool name)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
@@ -85,7 +108,12 @@ void text_write_name(FILE *fp, const char *str)
 		size_t n = utf8_seq_len(s);
 
 		if (n > 1) {
-			fwrite(s, 1, n, fp);
+			unsigned cp = utf8_code_point(s, n);
+
+			if (text_hidden_code_point(cp))
+				fprintf(fp, "\\u%04x", cp);
+			else
+				fwrite(s, 1, n, fp);
 			s += n;
 			continue;
 		}
@@ -98,11 +126,23 @@ void text_write_name(FILE *fp, const char *str)
 				fprintf(fp, "\\x%02x", *s);
 		} else if (*s == '\\') {
 			fputs("\\\\", fp);
+		} else if (name && *s == ':' && s[1] == ' ') {
+			fputs("\\x3a", fp);	/* ": " only ever ends the name */
 		} else {
 			fputc(*s, fp);
 		}
 		s++;
 	}
+}
+
+void text_write_name(FILE *fp, const char *s)
+{
+	text_write(fp, s, true);
+}
+
+void text_write_escaped(FILE *fp, const char *s)
+{
+	text_write(fp, s, false);
 }
 
 /* IMA_TEST_PROGRESS_MS: how often a terminal sees the count (0: every file) */
@@ -179,7 +219,7 @@ void out_result(struct out *o, const char *path, const char *status,
 		fprintf(o->fp, ": %s", status);
 		if (detail) {
 			fputs(" (", o->fp);
-			text_write_name(o->fp, detail);
+			text_write_escaped(o->fp, detail);
 			fputc(')', o->fp);
 		}
 		fputc('\n', o->fp);
@@ -191,8 +231,12 @@ void out_result(struct out *o, const char *path, const char *status,
 
 void out_error(struct out *o, const char *path, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	pthread_mutex_lock(&o->lock);
 	clear_progress(o);
 	fflush(o->fp);
@@ -201,9 +245,7 @@ void out_error(struct out *o, const char *path, const char *fmt, ...)
 		text_write_name(o->err, path);
 		fputs(": ", o->err);
 	}
-	va_start(ap, fmt);
-	vfprintf(o->err, fmt, ap);
-	va_end(ap);
+	text_write_escaped(o->err, msg);
 	fputc('\n', o->err);
 	pthread_mutex_unlock(&o->lock);
 }

@@ -7,8 +7,13 @@
  * Names are written so that each record stays on one line and is safe to
  * parse:
  *  - text: bytes 0x00-0x1f, 0x7f, '\' and bytes that are not valid UTF-8
- *    are written as C escapes (\n, \t, \\, \xNN).
- *  - JSON: '"', '\' and control characters are escaped (\n, \t, \u00NN);
+ *    are written as C escapes (\n, \t, \\, \xNN); the code points a
+ *    terminal would act on or hide (C1 controls U+0080-U+009F, U+2028,
+ *    U+2029, bidi controls U+202A-U+202E and U+2066-U+2069) as \uXXXX.
+ *    In a name, a ':' followed by a space is written \x3a, so the first
+ *    ": " of a "PATH: STATUS" line always ends the path.
+ *  - JSON: '"', '\' and control characters are escaped (\n, \t, \u00NN),
+ *    and so are the code points text escapes as \uXXXX;
  *    each byte that is not part of valid UTF-8 becomes U+FFFD, and the
  *    record then also carries "path_hex", the exact name bytes in hex.
  */
@@ -55,8 +60,15 @@ void out_tick(struct out *o);
 
 /* Write @s as a quoted JSON string; returns false if @s was not valid UTF-8. */
 bool json_write_string(FILE *fp, const char *s);
-/* Write @s for a human, escaped as described above. */
+/* Write the file name @s for a human, escaped as described above. */
 void text_write_name(FILE *fp, const char *s);
+
+/* Write other untrusted text (policy text, details) escaped as a name,
+ * except that ": " is kept. */
+void text_write_escaped(FILE *fp, const char *s);
+
+/* Whether text output escapes code point @cp (C1, separators, bidi). */
+bool text_hidden_code_point(unsigned cp);
 /* Length of the valid UTF-8 sequence at @s (1..4), 0 if invalid. */
 size_t utf8_seq_len(const unsigned char *s);
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -15,10 +17,19 @@
 #define QUEUE_LEN 256
 #define MAX_DEPTH 4096
 
+#define FILE_FLAGS (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+
+struct item {
+	char *path;
+	int fd;
+	struct stat st;
+};
+
 struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t not_empty, not_full;
-	char *q[QUEUE_LEN];
+	struct item q[QUEUE_LEN];
 	size_t head, count;
 	bool done;
 	int status;
@@ -43,7 +54,7 @@ static void *worker_main(void *arg)
 	struct pool *p = arg;
 
 	for (;;) {
-		char *path;
+		struct item it;
 		int st;
 
 		pthread_mutex_lock(&p->lock);
@@ -53,14 +64,16 @@ static void *worker_main(void *arg)
 			pthread_mutex_unlock(&p->lock);
 			return NULL;
 		}
-		path = p->q[p->head];
+		it = p->q[p->head];
 		p->head = (p->head + 1) % QUEUE_LEN;
 		p->count--;
 		pthread_cond_signal(&p->not_full);
 		pthread_mutex_unlock(&p->lock);
 
-		st = p->fn(p->ctx, path);
-		free(path);
+		st = p->fn(p->ctx, it.path, it.fd, &it.st);
+		if (it.fd >= 0)
+			close(it.fd);
+		free(it.path);
 		pthread_mutex_lock(&p->lock);
 		if (st > p->status)
 			p->status = st;
@@ -75,27 +88,40 @@ static void note(struct walker *w, const char *path, const char *why, int st)
 		w->status = st;
 }
 
-static void submit(struct walker *w, const char *path)
+static void note_errno(struct walker *w, const char *path, const char *what, int err)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), "%s%s", what, strerror(err));
+	note(w, path, why, 2);
+}
+
+/* Takes @fd (closed here or by the worker). */
+static void submit(struct walker *w, const char *path, int fd, const struct stat *st)
 {
 	struct pool *p = w->pool;
-	char *copy;
+	struct item it = { .fd = fd, .st = *st };
 
 	if (!p) {
-		int st = w->file_fn(w->ctx, path);
+		int s = w->file_fn(w->ctx, path, fd, st);
 
-		if (st > w->status)
-			w->status = st;
+		if (fd >= 0)
+			close(fd);
+		if (s > w->status)
+			w->status = s;
 		return;
 	}
-	copy = strdup(path);
-	if (!copy) {
+	it.path = strdup(path);
+	if (!it.path) {
+		if (fd >= 0)
+			close(fd);
 		note(w, path, "out of memory", 2);
 		return;
 	}
 	pthread_mutex_lock(&p->lock);
 	while (p->count == QUEUE_LEN)
 		pthread_cond_wait(&p->not_full, &p->lock);
-	p->q[(p->head + p->count) % QUEUE_LEN] = copy;
+	p->q[(p->head + p->count) % QUEUE_LEN] = it;
 	p->count++;
 	pthread_cond_signal(&p->not_empty);
 	pthread_mutex_unlock(&p->lock);
@@ -114,7 +140,7 @@ static const char *type_name(mode_t m)
 	return "skipping special file";
 }
 
-static const char *pseudo_fs(const char *path)
+static const char *pseudo_fs(int dfd)
 {
 	static const struct { unsigned long magic; const char *name; } fs[] = {
 		{ PROC_SUPER_MAGIC, "proc" }, { SYSFS_MAGIC, "sysfs" },
@@ -126,7 +152,7 @@ static const char *pseudo_fs(const char *path)
 	};
 	struct statfs sfs;
 
-	if (statfs(path, &sfs) < 0)
+	if (fstatfs(dfd, &sfs) < 0)
 		return NULL;
 	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
 		if ((unsigned long)sfs.f_type == fs[i].magic)
@@ -134,21 +160,105 @@ static const char *pseudo_fs(const char *path)
 	return NULL;
 }
 
-static void visit(struct walker *w, const char *path, bool named);
-
-static void visit_dir(struct walker *w, const char *path, const struct stat *st,
-		      bool named)
+static bool same_inode(const struct stat *a, const struct stat *b)
 {
-	struct dirent **ents = NULL;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * Open @name relative to @dfd as what @st says it is, without following a
+ * symlink (unless --follow), and check that the opened object is the one
+ * examined.  Returns the fd, or -errno; -ESTALE when the entry was replaced.
+ */
+static int open_examined(const struct walker *w, int dfd, const char *name,
+			 int flags, const struct stat *st)
+{
+	struct stat got;
+	int fd = openat(dfd, name, flags | (w->opts->follow ? 0 : O_NOFOLLOW));
+
+	if (fd < 0)
+		return errno == ELOOP || errno == ENOTDIR || errno == ENXIO ? -ESTALE : -errno;
+	if (fstat(fd, &got) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (!same_inode(&got, st) || (got.st_mode & S_IFMT) != (st->st_mode & S_IFMT)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+static void visit(struct walker *w, int dfd, const char *name, const char *path,
+		  bool named);
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcoll(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in the directory open at @dfd, sorted; NULL on error (errno). */
+static char **read_names(int dfd, size_t *n)
+{
+	char **names = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	int e = 0, copy = dup(dfd);
+	DIR *d = copy < 0 ? NULL : fdopendir(copy);
+
+	*n = 0;
+	if (!d) {
+		e = errno;
+		if (copy >= 0)
+			close(copy);
+		errno = e;
+		return NULL;
+	}
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (*n == cap) {
+			char **more = realloc(names, (cap ? 2 * cap : 64) * sizeof(*names));
+
+			if (!more)
+				break;
+			names = more;
+			cap = cap ? 2 * cap : 64;
+		}
+		if (!(names[*n] = strdup(de->d_name)))
+			break;
+		(*n)++;
+	}
+	e = de ? ENOMEM : errno;
+	closedir(d);
+	if (e) {
+		while (*n)
+			free(names[--(*n)]);
+		free(names);
+		errno = e;
+		return NULL;
+	}
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_names);
+	return names ? names : calloc(1, sizeof(*names));
+}
+
+/* Walk the directory open at @dfd (examined as @st), named @path. */
+static void visit_dir(struct walker *w, int dfd, const char *path,
+		      const struct stat *st, bool named)
+{
 	const char *pseudo;
-	int n;
+	char **names;
+	size_t n;
 
 	if (!named && w->opts->one_fs && st->st_dev != w->root_dev) {
 		note(w, path, "another file system, not entered (--one-file-system)", 0);
 		return;
 	}
 	if ((named || st->st_dev != w->stack[w->depth - 1].dev) &&
-	    (pseudo = pseudo_fs(path))) {
+	    (pseudo = pseudo_fs(dfd))) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "skipping pseudo file system (%s)", pseudo);
@@ -165,65 +275,84 @@ static void visit_dir(struct walker *w, const char *path, const struct stat *st,
 		note(w, path, "directory tree too deep", 2);
 		return;
 	}
-	n = scandir(path, &ents, NULL, alphasort);
-	if (n < 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "cannot read directory: %s", strerror(errno));
-		note(w, path, why, 2);
+	names = read_names(dfd, &n);
+	if (!names) {
+		note_errno(w, path, "cannot read directory: ", errno);
 		return;
 	}
 	w->stack[w->depth].dev = st->st_dev;
 	w->stack[w->depth].ino = st->st_ino;
 	w->depth++;
-	for (int i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-		size_t len = strlen(path) + strlen(name) + 2;
-		char *child;
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = strlen(path), len = plen + strlen(names[i]) + 2;
+		char *child = malloc(len);
 
-		if (strcmp(name, ".") && strcmp(name, "..")) {
-			child = malloc(len);
-			if (!child) {
-				note(w, path, "out of memory", 2);
-			} else {
-				bool slash = path[strlen(path) - 1] == '/';
+		if (!child) {
+			note(w, path, "out of memory", 2);
+		} else {
+			bool slash = plen && path[plen - 1] == '/';
 
-				snprintf(child, len, "%s%s%s", path, slash ? "" : "/", name);
-				visit(w, child, false);
-				free(child);
-			}
+			snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
+			visit(w, dfd, names[i], child, false);
+			free(child);
 		}
-		free(ents[i]);
+		free(names[i]);
 	}
-	free(ents);
+	free(names);
 	w->depth--;
 }
 
-static void visit(struct walker *w, const char *path, bool named)
+/* Examine @name in the directory @dfd (AT_FDCWD for a named path). */
+static void visit(struct walker *w, int dfd, const char *name, const char *path,
+		  bool named)
 {
+	static const char replaced[] = "replaced while the tree was walked; not examined";
 	struct stat st;
-	int r = w->opts->follow ? stat(path, &st) : lstat(path, &st);
+	int fd;
 
-	if (r < 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		note(w, path, why, 2);
+	if (fstatat(dfd, name, &st, w->opts->follow ? 0 : AT_SYMLINK_NOFOLLOW) < 0) {
+		note_errno(w, path, "", errno);
 		return;
 	}
 	if (named)
 		w->root_dev = st.st_dev;
 	if (S_ISREG(st.st_mode)) {
-		submit(w, path);
-	} else if (S_ISDIR(st.st_mode)) {
-		if (w->opts->recursive)
-			visit_dir(w, path, &st, named);
+		fd = open_examined(w, dfd, name, FILE_FLAGS, &st);
+		if (fd == -ESTALE)
+			note(w, path, replaced, 2);
 		else
+			submit(w, path, fd, &st);
+	} else if (S_ISDIR(st.st_mode)) {
+		if (!w->opts->recursive) {
 			note(w, path, "is a directory (use -r)", 2);
+			return;
+		}
+		fd = open_examined(w, dfd, name, DIR_FLAGS, &st);
+		if (fd == -ESTALE) {
+			note(w, path, replaced, 2);
+		} else if (fd == -EMFILE || fd == -ENFILE) {
+			note(w, path, "directory tree too deep (too many open files)", 2);
+		} else if (fd < 0) {
+			note_errno(w, path, "cannot read directory: ", -fd);
+		} else {
+			visit_dir(w, fd, path, &st, named);
+			close(fd);
+		}
 	} else if (S_ISLNK(st.st_mode)) {
 		note(w, path, "symlink not followed (use --follow)", named ? 2 : 0);
 	} else {
 		note(w, path, type_name(st.st_mode), named ? 2 : 0);
+	}
+}
+
+/* A directory descriptor is held per level of the walk: allow as many as may. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
@@ -255,6 +384,7 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 	w->file_fn = file_fn;
 	w->skip_fn = skip_fn;
 	w->ctx = ctx;
+	raise_fd_limit();
 	if (jobs > 1) {
 		tids = calloc(jobs, sizeof(*tids));
 		for (; tids && started < jobs; started++)
@@ -264,7 +394,7 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 			w->pool = &pool;
 	}
 	for (size_t i = 0; i < n; i++)
-		visit(w, paths[i], true);
+		visit(w, AT_FDCWD, paths[i], paths[i], true);
 	if (w->pool) {
 		pthread_mutex_lock(&pool.lock);
 		pool.done = true;

@@ -3,6 +3,17 @@
  * Walking the paths given on the command line and handing every regular
  * file to a pool of worker threads.
  *
+ * Below a named path the walk goes by file descriptor, never by name: each
+ * directory is opened relative to its parent's descriptor with
+ * O_DIRECTORY|O_NOFOLLOW, each entry is examined with
+ * fstatat(AT_SYMLINK_NOFOLLOW) and each regular file opened relative to its
+ * directory with O_NOFOLLOW, and what was opened must have the device and
+ * inode that were examined.  A directory swapped for a symlink (rename,
+ * renameat2 RENAME_EXCHANGE) while the walk runs therefore cannot lead it
+ * out of the tree: the swapped entry is reported, not followed.  The path
+ * strings given to the callbacks are for the reader only; the file
+ * function must work on the descriptor it is given.
+ *
  * Symlinks are not followed unless @follow (then directory loops are cut).
  * Named paths that cannot be processed (missing, a directory without
  * @recursive, a symlink without @follow, a special file) are reported with
@@ -20,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct walk_opts {
 	bool recursive;
@@ -30,9 +42,14 @@ struct walk_opts {
 
 /*
  * Called once per regular file, possibly from several threads at once;
- * returns the file's exit status (0 ok, 1 finding, 2 error).
+ * returns the file's exit status (0 ok, 1 finding, 2 error).  @fd is the
+ * file opened O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY (read its content and
+ * xattrs through it; the walk closes it), or -errno when it could not be
+ * opened.  @st is what the walk examined, and when @fd >= 0 the file behind
+ * @fd has its device and inode.
  */
-typedef int (*walk_file_fn)(void *ctx, const char *path);
+typedef int (*walk_file_fn)(void *ctx, const char *path, int fd,
+			    const struct stat *st);
 /*
  * Called from the walking thread for a path that is not handed to the
  * file function, with why it was skipped; returns the status to count.

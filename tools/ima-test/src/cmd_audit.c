@@ -12,8 +12,17 @@ static const char help[] =
 	"(all of them with -v).\n\n"
 	"      --cert CERT     X.509 certificate, PEM or DER (repeatable)\n"
 	"      --format FMT    text (default), json (JSON lines and a summary\n"
-	"                      object) or keylime (a Keylime runtime policy of\n"
-	"                      sha256 digests on stdout, counts on stderr)\n"
+	"                      object) or keylime (a Keylime runtime policy on\n"
+	"                      stdout, counts on stderr)\n"
+	"  with --format keylime:\n"
+	"      --hash-algo ALG digest of the entries, the kernel's ima_hash:\n"
+	"                      sha1, sha224, sha256 (default), sha384, sha512\n"
+	"      --boot-aggregate HEX  the boot_aggregate entry (default: read\n"
+	"                      from the measurement list)\n"
+	"      --ima-measurement-list FILE  ASCII measurement list to read it from\n"
+	"                      (default /sys/kernel/security/ima/\n"
+	"                      ascii_runtime_measurements)\n"
+	"                      --cert keys become its verification-keys\n"
 	TREE_HELP;
 
 int cmd_audit(int argc, char **argv)

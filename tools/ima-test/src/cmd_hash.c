@@ -24,16 +24,17 @@ static const char help[] =
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
 	TREE_HELP;
 
-static int hash_one(void *arg, const char *path)
+static int hash_one(void *arg, const char *path, int fd,
+		    const struct stat *st)
 {
 	struct hash_ctx *c = arg;
 	uint8_t md[HASH_MAX_DIGEST], val[IMA_XATTR_MAX];
 	size_t md_len, val_len;
-	int fd, ret;
+	int ret;
 
 	out_tick(&c->out);
-	fd = label_digest(&c->out, &c->tree, path, c->alg, md, &md_len, "written", &ret);
-	if (fd < 0)
+	(void)st;
+	if (label_digest(&c->out, path, fd, c->alg, md, &md_len, "written", &ret))
 		return ret;
 	val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
 	ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
@@ -43,7 +44,6 @@ static int hash_one(void *arg, const char *path)
 		hex_encode(md, md_len, hex);
 		out_result(&c->out, path, c->alg->name, hex, NULL);
 	}
-	close(fd);
 	return ret;
 }
 

@@ -126,7 +126,15 @@ static void add_assumption(char *buf, size_t cap, const struct ready_decision *d
 		 d->assumed_why);
 }
 
-static int ready_file(void *arg, const char *path)
+/* Errors quote policy text: escaped like any untrusted text. */
+static void ready_error(const char *err)
+{
+	fputs("ima-test ready: ", stderr);
+	text_write_escaped(stderr, err);
+	fputc('\n', stderr);
+}
+
+static int ready_file(void *arg, const char *path, int fd, const struct stat *st)
 {
 	struct ready *r = arg;
 	struct ready_decision d;
@@ -134,13 +142,12 @@ static int ready_file(void *arg, const char *path)
 	const struct ima_rule *rule;
 	enum ready_access acc;
 	char why[512], detail[1024], extra[192];
-	struct stat st;
 	size_t n;
 	int v;
 
-	if ((r->check.follow ? stat(path, &st) : lstat(path, &st)) < 0)
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-	else if (!ready_decide(&r->policy, &r->subject, path, &st, &d, why, sizeof(why)))
+	if (fd < 0)
+		snprintf(why, sizeof(why), "cannot open: %s", strerror(-fd));
+	else if (!ready_decide(&r->policy, &r->subject, fd, st, &d, why, sizeof(why)))
 		why[0] = '\0';
 	if (why[0]) {
 		add_record(r, path, CHECK_UNREADABLE, why, "");
@@ -164,7 +171,7 @@ static int ready_file(void *arg, const char *path)
 		add_record(r, path, V_NOT_APPRAISED, detail, extra);
 		return EXIT_OK;
 	}
-	check_path(&r->check, path, &cr);
+	check_fd(&r->check, fd, &cr);
 	out_tick(&r->out);
 	v = cr.cls;
 	rule = d.rule;
@@ -226,7 +233,9 @@ static void print_header(struct ready *r)
 		fprintf(fp, ",\"rules\":%zu,\"appraisal_rules\":%zu,\"uid\":%lu,\"gid\":%lu}\n",
 			p->n, nappr, r->subject.uid, r->subject.gid);
 	} else {
-		fprintf(fp, "policy: %s: %zu rules, %zu about appraisal\n", p->source, p->n, nappr);
+		fputs("policy: ", fp);
+		text_write_name(fp, p->source);
+		fprintf(fp, ": %zu rules, %zu about appraisal\n", p->n, nappr);
 		fprintf(fp, "accesses: open for read; exec and mmap of files with an execute bit;"
 			" by uid %lu gid %lu\n", r->subject.uid, r->subject.gid);
 	}
@@ -258,7 +267,11 @@ static void print_header(struct ready *r)
 			json_write_string(fp, rule->text);
 			fputs("}\n", fp);
 		} else {
-			fprintf(fp, "note: line %u: %s: %s\n", rule->line, rule->text, note);
+			fprintf(fp, "note: line %u: ", rule->line);
+			text_write_escaped(fp, rule->text);
+			fputs(": ", fp);
+			text_write_escaped(fp, note);
+			fputc('\n', fp);
 		}
 	}
 }
@@ -349,7 +362,7 @@ int cmd_ready(int argc, char **argv)
 			break;
 		case OPT_CERT:
 			if (certset_add(&certs, optarg, err, sizeof(err))) {
-				fprintf(stderr, "ima-test ready: %s\n", err);
+				ready_error(err);
 				goto out;
 			}
 			break;
@@ -377,7 +390,7 @@ int cmd_ready(int argc, char **argv)
 		goto out;
 	}
 	if (ima_policy_load(&r.policy, policy, err, sizeof(err))) {
-		fprintf(stderr, "ima-test ready: %s\n", err);
+		ready_error(err);
 		goto out;
 	}
 	tree.walk.recursive = true;

@@ -33,17 +33,18 @@ static const char help[] =
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
 	TREE_HELP;
 
-static int sign_one(void *arg, const char *path)
+static int sign_one(void *arg, const char *path, int fd,
+		    const struct stat *st)
 {
 	struct sign_ctx *c = arg;
 	uint8_t md[HASH_MAX_DIGEST], sig[SIG_MAX], val[IMA_XATTR_MAX];
 	size_t md_len, sig_len, val_len;
 	char msg[256];
-	int fd, ret;
+	int ret;
 
 	out_tick(&c->out);
-	fd = label_digest(&c->out, &c->tree, path, c->alg, md, &md_len, "signed", &ret);
-	if (fd < 0)
+	(void)st;
+	if (label_digest(&c->out, path, fd, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (sig_v2_sign(c->key, c->alg, md, md_len, sig, &sig_len, msg, sizeof(msg))) {
 		out_error(&c->out, path, "%s", msg);
@@ -55,7 +56,6 @@ static int sign_one(void *arg, const char *path)
 		if (ret == EXIT_OK && c->tree.verbose)
 			out_result(&c->out, path, "signed", NULL, NULL);
 	}
-	close(fd);
 	return ret;
 }
 

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "label.h"
 #include "xattr_io.h"
 
-int label_digest(struct out *out, const struct tree_opts *tree, const char *path,
+int label_digest(struct out *out, const char *path, int fd,
 		 const struct hash_algo *alg, uint8_t *md, size_t *md_len,
 		 const char *verb, int *status)
 {
-	int fd, err;
+	int err;
 
 	*status = EXIT_TROUBLE;
-	fd = digest_open(path, tree->walk.follow, NULL);
 	if (fd < 0) {
 		out_error(out, path, "cannot open: %s",
 			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
@@ -22,7 +20,7 @@ int label_digest(struct out *out, const struct tree_opts *tree, const char *path
 	switch (digest_fd(fd, alg, md, md_len, &err)) {
 	case DIGEST_OK:
 		*status = EXIT_OK;
-		return fd;
+		return 0;
 	case DIGEST_CHANGED:
 		out_error(out, path, "changed while being hashed; not %s", verb);
 		*status = EXIT_FINDINGS;
@@ -31,7 +29,6 @@ int label_digest(struct out *out, const struct tree_opts *tree, const char *path
 		out_error(out, path, "read error: %s", strerror(err));
 		break;
 	}
-	close(fd);
 	return -1;
 }
 

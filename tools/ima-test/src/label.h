@@ -11,14 +11,14 @@
 #include "out.h"
 
 /*
- * Open @path (never following a symlink unless the tree options say so)
- * and hash its content with @alg.  Returns the open descriptor, the label
- * is written through it, with the digest in @md; or -1 after reporting the
- * problem on @out, with *status set to this file's exit status.  @verb
- * says what was not done ("written", "signed") to a file that changed
- * while it was being hashed.
+ * Hash the content of the file the walk opened at @fd (-errno: it could
+ * not be) with @alg; the label is then written through the same @fd.
+ * Returns 0 with the digest in @md; or -1 after reporting the problem on
+ * @out, with *status set to this file's exit status.  @verb says what was
+ * not done ("written", "signed") to a file that changed while it was being
+ * hashed.
  */
-int label_digest(struct out *out, const struct tree_opts *tree, const char *path,
+int label_digest(struct out *out, const char *path, int fd,
 		 const struct hash_algo *alg, uint8_t *md, size_t *md_len,
 		 const char *verb, int *status);
 

@@ -2,6 +2,8 @@
 /*
  * ima-test: create, check and audit IMA xattrs (evmctl compatible).
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +35,32 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-int main(int argc, char **argv)
+/*
+ * Every command's result ends here: output that could not be written in
+ * full (a full disk, a closed pipe) must not end in a success, so a failed
+ * write to stdout turns any status into 2.
+ */
+static int close_stdout(int status)
+{
+	bool failed = ferror(stdout);
+	int err = 0;
+
+	if (fflush(stdout)) {
+		failed = true;
+		err = errno;
+	}
+	if (fclose(stdout) && errno != EBADF) {
+		failed = true;
+		err = err ? err : errno;
+	}
+	if (!failed)
+		return status;
+	fprintf(stderr, "ima-test: error writing standard output%s%s\n",
+		err ? ": " : "", err ? strerror(err) : "");
+	return EXIT_TROUBLE;
+}
+
+static int run(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -54,4 +81,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "ima-test: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_TROUBLE;
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(run(argc, argv));
 }

@@ -39,7 +39,7 @@ const char *ready_access_name(enum ready_access a)
 
 /* The facts about one file; the fsuuid is read only if a rule asks. */
 struct facts {
-	const char *path;
+	int fd;
 	const struct stat *st;
 	unsigned long fsmagic;
 	int uuid_state;		/* 0 not read, 1 read, -errno failed */
@@ -82,17 +82,8 @@ bool ready_rule_in_scope(const struct ima_rule *r)
 static void read_uuid(struct facts *f)
 {
 	struct fsuuid2 u = { 0 };
-	struct stat st;
-	int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
-	if (fd < 0) {
-		f->uuid_state = -errno;
-		return;
-	}
-	/* the file that was judged, not whatever the name points to now */
-	if (fstat(fd, &st) < 0 || st.st_dev != f->st->st_dev || st.st_ino != f->st->st_ino)
-		f->uuid_state = -ESTALE;
-	else if (ioctl(fd, FS_IOC_GETFSUUID, &u) < 0)
+	if (ioctl(f->fd, FS_IOC_GETFSUUID, &u) < 0)
 		f->uuid_state = -errno;
 	else if (u.len != 16)
 		f->uuid_state = -EINVAL;
@@ -100,7 +91,6 @@ static void read_uuid(struct facts *f)
 		memcpy(f->uuid, u.uuid, 16);
 		f->uuid_state = 1;
 	}
-	close(fd);
 }
 
 static enum match rule_match(const struct ima_rule *r, enum ready_access a,
@@ -151,14 +141,14 @@ static void note_assumed(struct ready_decision *d, const struct ima_rule *r,
 }
 
 int ready_decide(const struct ima_policy *p, const struct ready_subject *s,
-		 const char *path, const struct stat *st,
+		 int fd, const struct stat *st,
 		 struct ready_decision *d, char *err, size_t errlen)
 {
-	struct facts f = { .path = path, .st = st };
+	struct facts f = { .fd = fd, .st = st };
 	struct statfs sfs;
 
 	memset(d, 0, sizeof(*d));
-	if (statfs(path, &sfs) < 0) {
+	if (fstatfs(fd, &sfs) < 0) {
 		snprintf(err, errlen, "cannot statfs: %s", strerror(errno));
 		return -1;
 	}

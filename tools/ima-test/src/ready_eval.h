@@ -58,11 +58,11 @@ struct ready_decision {
 };
 
 /*
- * Decide for the regular file @path with stat (or lstat) @st.  0, or -1 with a
+ * Decide for the regular file open at @fd, with fstat @st.  0, or -1 with a
  * reason in @err when the file system cannot be inspected.
  */
 int ready_decide(const struct ima_policy *p, const struct ready_subject *s,
-		 const char *path, const struct stat *st,
+		 int fd, const struct stat *st,
 		 struct ready_decision *d, char *err, size_t errlen);
 
 /* Whether appraisal rule @r can match any access ready models. */

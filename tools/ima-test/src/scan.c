@@ -1,36 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "digest.h"
-#include "policy.h"
+#include "keylime.h"
 #include "scan.h"
 
 struct scan {
 	const struct scan_opts *opts;
 	struct check_opts check;
 	struct out out;
-	struct policy policy;
+	struct keylime_policy policy;
 	pthread_mutex_t lock;
 	unsigned long counts[CHECK__COUNT];
 	unsigned long skipped, errors;
 };
 
-static int scan_one(void *arg, const char *path)
+static int scan_one(void *arg, const char *path, int fd, const struct stat *st)
 {
 	struct scan *s = arg;
 	struct check_result r;
 	char extra[256] = "";
 	size_t len = 0;
 
-	check_path(&s->check, path, &r);
+	(void)st;
+	check_fd(&s->check, fd, &r);
 	out_tick(&s->out);
 	pthread_mutex_lock(&s->lock);
 	s->counts[r.cls]++;
 	pthread_mutex_unlock(&s->lock);
 	if (s->opts->fmt == OUT_KEYLIME) {
-		if (r.have_sha256 && policy_add(&s->policy, path, r.sha256))
+		if (r.have_md && keylime_add(&s->policy, path, r.md, r.md_len))
 			out_error(&s->out, path, "out of memory");
 		if (r.cls != CHECK_OK && r.cls != CHECK_MISSING)
 			out_error(&s->out, path, "%s (%s)", check_class_name(r.cls), r.detail);
@@ -94,6 +96,44 @@ static void print_summary(struct scan *s, FILE *fp)
 	fprintf(fp, "; %lu skipped, %lu errors\n", s->skipped, s->errors);
 }
 
+/*
+ * Start the Keylime policy: its boot_aggregate (--boot-aggregate, else the
+ * first record of the measurement list) and the --cert keys.  0, or -1
+ * after an error was printed.
+ */
+static int keylime_prepare(const struct scan_opts *o, struct keylime_policy *p)
+{
+	const char *list = o->measurement_list ? o->measurement_list : IMA_MEASUREMENT_LIST;
+	char err[512];
+	int r;
+
+	if (keylime_init(p)) {
+		fprintf(stderr, "ima-test audit: cannot determine the current directory\n");
+		keylime_free(p);
+		return -1;
+	}
+	if (o->boot_aggregate)
+		r = keylime_set_boot_aggregate(p, o->boot_aggregate, err, sizeof(err));
+	else
+		r = keylime_boot_aggregate_from_list(p, list, err, sizeof(err));
+	if (r && (o->boot_aggregate || o->measurement_list)) {
+		fprintf(stderr, "ima-test audit: %s\n", err);
+		keylime_free(p);
+		return -1;
+	}
+	if (r)
+		fprintf(stderr, "ima-test audit: warning: no boot_aggregate in the policy (%s%s); "
+			"Keylime rejects a log whose first record it does not list: "
+			"give --boot-aggregate HEX\n",
+			r == -ENOENT ? "no measurement list " : "", r == -ENOENT ? list : err);
+	if (keylime_set_keys(p, &o->certs, err, sizeof(err))) {
+		fprintf(stderr, "ima-test audit: %s\n", err);
+		keylime_free(p);
+		return -1;
+	}
+	return 0;
+}
+
 int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 {
 	struct scan s = {
@@ -102,26 +142,24 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 			.certs = &opts->certs,
 			.user_xattr = opts->tree.user_xattr,
 			.follow = opts->tree.walk.follow,
-			.want_sha256 = opts->fmt == OUT_KEYLIME,
+			.want_md = opts->fmt == OUT_KEYLIME ? opts->keylime_md : NULL,
 		},
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 	};
 	int status;
 
-	if (opts->fmt == OUT_KEYLIME && policy_init(&s.policy)) {
-		fprintf(stderr, "ima-test: cannot determine the current directory\n");
+	if (opts->fmt == OUT_KEYLIME && keylime_prepare(opts, &s.policy))
 		return EXIT_TROUBLE;
-	}
 	out_init(&s.out, opts->fmt, true);
 	status = walk_paths(&opts->tree.walk, paths, n, scan_one, scan_skip, &s);
 	out_finish(&s.out);
 	if (opts->fmt == OUT_KEYLIME) {
-		size_t invalid = policy_write(&s.policy, stdout);
+		size_t invalid = keylime_write(&s.policy, stdout);
 
 		if (invalid)
 			fprintf(stderr, "ima-test: warning: %zu path(s) are not valid UTF-8; "
 				"written with U+FFFD, they will not match the IMA log\n", invalid);
-		policy_free(&s.policy);
+		keylime_free(&s.policy);
 	}
 	if (opts->summary)
 		print_summary(&s, opts->fmt == OUT_KEYLIME ? stderr : stdout);
@@ -147,12 +185,17 @@ int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt)
 int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	      struct scan_opts *so)
 {
+	enum { OPT_HASH_ALGO = 0x180, OPT_BOOT_AGGREGATE, OPT_MEASUREMENT_LIST };
 	static const struct option opts[] = {
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "hash-algo", required_argument, NULL, OPT_HASH_ALGO },
+		{ "boot-aggregate", required_argument, NULL, OPT_BOOT_AGGREGATE },
+		{ "ima-measurement-list", required_argument, NULL, OPT_MEASUREMENT_LIST },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *keylime_only = NULL;
 	char err[512];
 	int opt, r = EXIT_TROUBLE;
 
@@ -175,6 +218,19 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 			if (scan_parse_format(cmd, optarg, &so->fmt))
 				goto out;
 			break;
+		case OPT_HASH_ALGO:
+			if (!(so->keylime_md = parse_hash(cmd, optarg)))
+				goto out;
+			keylime_only = "--hash-algo";
+			break;
+		case OPT_BOOT_AGGREGATE:
+			so->boot_aggregate = optarg;
+			keylime_only = "--boot-aggregate";
+			break;
+		case OPT_MEASUREMENT_LIST:
+			so->measurement_list = optarg;
+			keylime_only = "--ima-measurement-list";
+			break;
 		case 'h':
 			fputs(help, stdout);
 			r = EXIT_OK;
@@ -189,6 +245,12 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 		usage_error(cmd, "no files given");
 		goto out;
 	}
+	if (keylime_only && so->fmt != OUT_KEYLIME) {
+		usage_error(cmd, "%s is for --format keylime", keylime_only);
+		goto out;
+	}
+	if (!so->keylime_md)
+		so->keylime_md = hash_algo_by_id(HASH_ALGO_SHA256);
 	if (so->fmt == OUT_JSON)
 		so->summary = true;	/* JSON lines end with a summary object */
 	r = scan_run(so, argv + optind, (size_t)(argc - optind));

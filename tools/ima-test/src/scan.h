@@ -15,6 +15,10 @@ struct scan_opts {
 	enum out_format fmt;
 	bool summary;		/* print the per-class counts at the end */
 	bool quiet_ok;		/* text output: leave out files that are ok */
+	/* --format keylime */
+	const struct hash_algo *keylime_md;	/* digest of the entries (sha256) */
+	const char *boot_aggregate;		/* --boot-aggregate HEX */
+	const char *measurement_list;		/* --ima-measurement-list FILE */
 };
 
 /* Check @paths; returns the exit status. */

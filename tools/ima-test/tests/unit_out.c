@@ -37,13 +37,14 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 14);
+	tap_plan(&t, 23);
 	check(&t, true, "plain", "\"plain\"", true);
 	check(&t, true, "a\"b\\c", "\"a\\\"b\\\\c\"", true);
 	check(&t, true, "new\nline\ttab", "\"new\\nline\\ttab\"", true);
 	check(&t, true, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"", true);
 	check(&t, true, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", true);
 	check(&t, true, "bad\xff", "\"bad\\ufffd\"", false);
+	check(&t, true, "\xc2\x85\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa9\xc3\xa9", "\"\\u0085\\u2028\\u202e\\u2069\xc3\xa9\"", true);
 	check(&t, true, "\xc0\xaf", "\"\\ufffd\\ufffd\"", false);		/* overlong */
 	check(&t, true, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", false);	/* surrogate */
 	check(&t, true, "\xe2\x82", "\"\\ufffd\\ufffd\"", false);		/* truncated */
@@ -52,5 +53,17 @@ int main(void)
 	check(&t, false, "back\\slash", "back\\\\slash", true);
 	check(&t, false, "bad\xff\x01", "bad\\xff\\x01", true);
 	check(&t, false, "caf\xc3\xa9", "caf\xc3\xa9", true);
+	/* C1 controls as code points and as raw bytes */
+	check(&t, false, "c1\xc2\x80\xc2\x9b[2J\xc2\x9f\xc2\xa0", "c1\\u0080\\u009b[2J\\u009f\xc2\xa0", true);
+	check(&t, false, "raw\x85\x9b", "raw\\x85\\x9b", true);
+	/* line and paragraph separators */
+	check(&t, false, "a\xe2\x80\xa8""b\xe2\x80\xa9", "a\\u2028b\\u2029", true);
+	/* bidi embeddings and overrides, isolates; U+2029..U+202F neighbours kept */
+	check(&t, false, "\xe2\x80\xaa\xe2\x80\xae\xe2\x80\xaf", "\\u202a\\u202e\xe2\x80\xaf", true);
+	check(&t, false, "\xe2\x81\xa6x\xe2\x81\xa9\xe2\x81\xa5\xe2\x81\xaa", "\\u2066x\\u2069\xe2\x81\xa5\xe2\x81\xaa", true);
+	/* a name cannot forge "PATH: STATUS": ": " in it is escaped, ':' alone is not */
+	check(&t, false, "x: ok (y)", "x\\x3a ok (y)", true);
+	check(&t, false, "a:b:", "a:b:", true);
+	check(&t, false, "lib: \xe2\x80\xae", "lib\\x3a \\u202e", true);
 	return tap_done(&t);
 }

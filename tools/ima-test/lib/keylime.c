@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "digest.h"
+#include "keylime.h"
+#include "out.h"
+
+/* RUNTIME_POLICY_GENERATOR.LegacyAllowList, what keylime-policy writes */
+#define KEYLIME_GENERATOR 3
+
+int keylime_init(struct keylime_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	p->cwd = getcwd(NULL, 0);
+	return p->cwd ? 0 : -1;
+}
+
+/* The name the kernel logs for @path: absolute, spaces as '_'. */
+static char *measurement_name(const struct keylime_policy *p, const char *path)
+{
+	char *name;
+	size_t len;
+
+	if (path[0] == '/') {
+		name = strdup(path);
+	} else {
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		len = strlen(p->cwd) + strlen(path) + 2;
+		name = malloc(len);
+		if (name)
+			snprintf(name, len, "%s%s%s", p->cwd,
+				 strcmp(p->cwd, "/") ? "/" : "", path);
+	}
+	for (char *c = name; c && *c; c++)
+		if (*c == ' ')
+			*c = '_';
+	return name;
+}
+
+int keylime_add(struct keylime_policy *p, const char *path, const uint8_t *md,
+		size_t len)
+{
+	struct keylime_entry e;
+	int ret = -1;
+
+	if (len > HASH_MAX_DIGEST)
+		return -1;
+	e.path = measurement_name(p, path);
+	if (!e.path)
+		return -1;
+	hex_encode(md, len, e.hex);
+	pthread_mutex_lock(&p->lock);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		struct keylime_entry *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			goto out;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = e;
+	e.path = NULL;
+	ret = 0;
+out:
+	pthread_mutex_unlock(&p->lock);
+	free(e.path);
+	return ret;
+}
+
+int keylime_set_boot_aggregate(struct keylime_policy *p, const char *hex,
+			       char *err, size_t errlen)
+{
+	size_t n = strlen(hex);
+	/* sha1, sha224, sha256 (and sm3-256), sha384, sha512 */
+	bool known = n == 40 || n == 56 || n == 64 || n == 96 || n == 128;
+
+	for (size_t i = 0; i < n && known; i++)
+		known = isxdigit((unsigned char)hex[i]);
+	if (!known) {
+		snprintf(err, errlen, "boot aggregate '%.140s' is not the hex digest of a "
+			 "known algorithm", hex);
+		return -1;
+	}
+	for (size_t i = 0; i <= n; i++)
+		p->boot_aggregate[i] = (char)tolower((unsigned char)hex[i]);
+	return 0;
+}
+
+int keylime_boot_aggregate_from_list(struct keylime_policy *p, const char *list,
+				     char *err, size_t errlen)
+{
+	char line[512], *field[6], *save = NULL, *hex;
+	size_t n = 0;
+	FILE *fp = fopen(list, "re");
+	int e;
+
+	if (!fp) {
+		e = errno;
+		snprintf(err, errlen, "cannot read %s: %s", list, strerror(e));
+		return -e;
+	}
+	if (!fgets(line, sizeof(line), fp))
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\n")] = '\0';
+	/* PCR template-hash template-name [algo:]digest name ... */
+	for (char *t = strtok_r(line, " ", &save); t && n < 6; t = strtok_r(NULL, " ", &save))
+		field[n++] = t;
+	if (n < 5 || strcmp(field[4], "boot_aggregate")) {
+		snprintf(err, errlen, "%s does not start with a boot_aggregate record", list);
+		return -EINVAL;
+	}
+	hex = strchr(field[3], ':');
+	hex = hex ? hex + 1 : field[3];
+	return keylime_set_boot_aggregate(p, hex, err, errlen) ? -EINVAL : 0;
+}
+
+/* Append @s to the growing string *@buf (*@len used); false when out of memory. */
+static bool append(char **buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	char *more = realloc(*buf, *len + n + 1);
+
+	if (!more)
+		return false;
+	memcpy(more + *len, s, n + 1);
+	*buf = more;
+	*len += n;
+	return true;
+}
+
+/* Base64 of the SubjectPublicKeyInfo DER of @pub, or NULL. */
+static char *spki_base64(EVP_PKEY *pub)
+{
+	unsigned char *der = NULL;
+	int len = i2d_PUBKEY(pub, &der);
+	char *b64 = NULL;
+
+	if (len > 0) {
+		b64 = malloc(4 * ((size_t)len + 2) / 3 + 1);
+		if (b64)
+			EVP_EncodeBlock((unsigned char *)b64, der, len);
+	}
+	OPENSSL_free(der);
+	return b64;
+}
+
+int keylime_set_keys(struct keylime_policy *p, const struct certset *certs,
+		     char *err, size_t errlen)
+{
+	char *json = NULL, num[16];
+	size_t len = 0;
+	bool ok = true;
+
+	if (!certs->n)
+		return 0;
+	ok = append(&json, &len, "{\"meta\":{\"version\":1},\"keyids\":[");
+	for (size_t i = 0; ok && i < certs->n; i++) {
+		const uint8_t *k = certs->v[i].keyid;
+
+		snprintf(num, sizeof(num), "%s%lu", i ? "," : "",
+			 (unsigned long)k[0] << 24 | (unsigned long)k[1] << 16 |
+			 (unsigned long)k[2] << 8 | k[3]);
+		ok = append(&json, &len, num);
+	}
+	ok = ok && append(&json, &len, "],\"pubkeys\":[");
+	for (size_t i = 0; ok && i < certs->n; i++) {
+		char *b64 = spki_base64(certs->v[i].pub);
+
+		ok = b64 && append(&json, &len, i ? ",\"" : "\"") &&
+		     append(&json, &len, b64) && append(&json, &len, "\"");
+		free(b64);
+	}
+	ok = ok && append(&json, &len, "]}");
+	if (!ok) {
+		free(json);
+		snprintf(err, errlen, "cannot encode the verification keys");
+		return -1;
+	}
+	free(p->keys);
+	p->keys = json;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct keylime_entry *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : strcmp(x->hex, y->hex);
+}
+
+size_t keylime_write(struct keylime_policy *p, FILE *fp)
+{
+	size_t invalid = 0;
+	char stamp[64] = "";
+	time_t now = time(NULL);
+	bool first = true;
+	struct tm tm;
+
+	if (gmtime_r(&now, &tm))
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pthread_mutex_lock(&p->lock);
+	if (p->n)
+		qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
+	fprintf(fp, "{\"meta\":{\"version\":1,\"generator\":%d,\"timestamp\":\"%s\"},"
+		"\"release\":0,\"digests\":{", KEYLIME_GENERATOR, stamp);
+	if (p->boot_aggregate[0]) {
+		fprintf(fp, "\"boot_aggregate\":[\"%s\"]", p->boot_aggregate);
+		first = false;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		bool same = i && !strcmp(p->v[i].path, p->v[i - 1].path);
+
+		if (same) {
+			if (strcmp(p->v[i].hex, p->v[i - 1].hex))
+				fprintf(fp, ",\"%s\"", p->v[i].hex);
+			continue;
+		}
+		if (i)
+			fputc(']', fp);
+		if (!first)
+			fputc(',', fp);
+		first = false;
+		if (!json_write_string(fp, p->v[i].path))
+			invalid++;
+		fprintf(fp, ":[\"%s\"", p->v[i].hex);
+	}
+	if (p->n)
+		fputc(']', fp);
+	fputs("},\"excludes\":[],\"keyrings\":{},\"ima\":{\"ignored_keyrings\":[],"
+	      "\"log_hash_alg\":\"sha1\",\"dm_policy\":null},\"ima-buf\":{},"
+	      "\"verification-keys\":", fp);
+	json_write_string(fp, p->keys ? p->keys : "");
+	fputs("}\n", fp);
+	pthread_mutex_unlock(&p->lock);
+	return invalid;
+}
+
+void keylime_free(struct keylime_policy *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].path);
+	free(p->v);
+	free(p->cwd);
+	free(p->keys);
+	pthread_mutex_destroy(&p->lock);
+}
