@@ -53,30 +53,10 @@ else
 fi
 rm -rf "$regen"
 
-# patched_source_tree: linux-source-6.12 with every patch of kernel/series
-# applied, cached outside the clone and keyed by the patches; prints its path.
-patched_source_tree() {
-	local cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput key dir p
-	key=$(cd "$top/kernel" && grep -v '^#' series | grep . | xargs cat | sha256sum | cut -c1-16)
-	dir=$cache/doc-tree-$key
-	if [ ! -f "$dir/.ima-fput-ready" ]; then
-		mkdir -p "$cache"
-		rm -rf "$cache"/doc-tree-*
-		mkdir -p "$dir"
-		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$dir" --strip-components=1 || return 1
-		for p in $(grep -v '^#' "$top/kernel/series" | grep .); do
-			patch -d "$dir" -p1 --forward --batch --quiet < "$top/kernel/$p" >&2 ||
-				{ echo "# $p does not apply"; return 1; }
-		done
-		touch "$dir/.ima-fput-ready"
-	fi
-	echo "$dir"
-}
-
 # Inside a patched kernel source tree: the same file, in the toctree, and
 # it builds there too.  The tree is its own, not the build cache's: the
 # kernel build is keyed on code only, so a document edit costs no rebuild.
-kdir=$(patched_source_tree)
+kdir=$("$top/kernel/source-tree.sh" 2>/dev/null)
 if [ -z "$kdir" ]; then
 	not_ok "linux-source-6.12 with kernel/series applied (see the diagnostics above)"
 else
