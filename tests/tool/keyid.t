@@ -27,7 +27,7 @@ for s in hash custom noski; do
 		skip_all "kernel refuses asymmetric X.509 keys"
 done
 
-plan 14
+plan 16
 f=$WORK/prog; echo 'payload' >"$f"
 keyid_of() { xhex "$1" | cut -c7-14; }
 # the kernel's verdict: only the one certificate $1 is in the ring we ask
@@ -66,6 +66,15 @@ done
 "$T" sign $XU --key "$K/k.key" "$f" >/dev/null 2>&1
 expect 1 '"status":"unknown-key"' "audit: a public-key-hash keyid does not find a custom-SKI certificate" -- \
 	"$T" audit $XU --format json --cert "$K/custom.pem" "$f"
+# ready finds keys the same way
+d=$WORK/tree; mkdir -p "$d"; printf '#!/bin/sh\necho hi\n' >"$d/prog"; chmod 755 "$d/prog"
+echo "appraise func=BPRM_CHECK appraise_type=imasig" >"$T_TMP/policy"
+"$T" sign $XU --key "$K/k.key" "$d/prog" >/dev/null 2>&1
+expect 1 "prog: unknown-key" "ready: a public-key-hash keyid does not find a custom-SKI certificate" -- \
+	"$T" ready $XU --policy "$T_TMP/policy" --cert "$K/custom.pem" "$d"
+"$T" sign $XU --key "$K/k.key" --cert "$K/custom.pem" "$d/prog" >/dev/null 2>&1
+expect 0 "would deny 0 " "ready: signed with --cert, the custom-SKI certificate is found" -- \
+	"$T" ready $XU --policy "$T_TMP/policy" --cert "$K/custom.pem" "$d"
 
 # sign: a keyid that would not find the certificate
 expect 2 "refused: the kernel will not find .*custom.pem by keyid 11223344" "--cert with a --keyid that misses it: refused" -- \
