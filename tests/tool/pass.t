@@ -24,9 +24,10 @@ run_watch() {
 	pid=$!
 	seen=
 	while kill -0 "$pid" 2>/dev/null; do
-		if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $big\$"; then
+		for fd in "/proc/$pid/fd/"*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "$big" ] || continue
 			seen+=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
-		fi
+		done
 		sleep 0.05
 	done
 	wait "$pid"

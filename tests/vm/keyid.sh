@@ -38,10 +38,10 @@ for s in hash custom noski; do
 	"$tool" sign --key "$work/$s.key" "$stage/sig/$s-bare" >&2 && signed=$((signed + 1))
 	"$tool" sign --key "$work/$s.key" --cert "$work/$s.pem" "$stage/sig/$s-cert" >&2 && signed=$((signed + 1))
 done
-[ $made = 3 ] && emit ok "$k: three certificate shapes made with openssl" ||
-	emit not_ok "$k: three certificate shapes made with openssl ($made)"
-[ $signed = 6 ] && emit ok "$k: ima-test sign signed the six programs" ||
-	emit not_ok "$k: ima-test sign signed the six programs ($signed)"
+if [ $made = 3 ]; then emit ok "$k: three certificate shapes made with openssl"
+else emit not_ok "$k: three certificate shapes made with openssl ($made)"; fi
+if [ $signed = 6 ]; then emit ok "$k: ima-test sign signed the six programs"
+else emit not_ok "$k: ima-test sign signed the six programs ($signed)"; fi
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 64M >&2
 TAP_START=$n "$here/run-suite.sh" --kernel "$k" --name "keyid-$k" --suite keyid \
