@@ -24,7 +24,7 @@ for s in $BAD $GOOD; do
 	IFS=: read -r n a o v <<<"$s"
 	gen "$n" "$a" "$o:$v" || skip_all "openssl cannot make a $n key"
 done
-plan $((5 * 3 + 3 * 2))
+plan $((5 * 3 + 3 * 2 + 2))
 
 f=$WORK/prog; echo 'payload' >"$f"
 for s in $BAD; do
@@ -45,4 +45,13 @@ for s in $GOOD; do
 	expect 0 "" "sign takes a $n key" -- "$T" sign $XU --key "$K/$n.key" "$f"
 	expect 0 ": ok$" "verify: a $n signature is ok" -- "$T" verify $XU --cert "$K/$n.pem" "$f"
 done
+# Linux 6.12's X.509 parser refuses a subject key identifier of 128 bytes or
+# more (it wants a short-form length): such a certificate never loads.
+openssl req -x509 -new -key "$K/rsa1024.key" -out "$K/bigski.pem" -days 3 -subj "/CN=ima-test bigski" \
+	-addext subjectKeyIdentifier="$(printf 'ab%.0s' $(seq 1 128))" 2>/dev/null
+expect 2 "refused: subject key identifier of 128 bytes: the kernel refuses the certificate" \
+	"sign --cert with a 128-byte SKI: refused" -- "$T" sign $XU --key "$K/rsa1024.key" --cert "$K/bigski.pem" "$f"
+"$T" sign $XU --key "$K/rsa1024.key" --keyid abababab "$f" >/dev/null 2>&1
+expect 1 "unsupported-algorithm \\(.*bigski.pem: subject key identifier of 128 bytes" \
+	"verify: a certificate with a 128-byte SKI is a finding" -- "$T" verify $XU --cert "$K/bigski.pem" "$f"
 done_testing

@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "certs.h"
 
@@ -107,6 +108,7 @@ static int slurp_or_err(const char *path, const char *what, uint8_t **buf,
 
 int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 {
+	const ASN1_OCTET_STRING *ski;
 	const unsigned char *p;
 	uint8_t *data;
 	size_t len;
@@ -143,6 +145,13 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 	if (!key_kernel_usable(c->pub, c->unusable, sizeof(c->unusable)) &&
 	    !c->unusable[0])
 		snprintf(c->unusable, sizeof(c->unusable), "key the kernel cannot use");
+	/* x509_process_extension(): an SKI must be 1..127 bytes (short-form length) */
+	ski = X509_get0_subject_key_id(x);
+	if (!c->unusable[0] && ski &&
+	    (ASN1_STRING_length(ski) < 1 || ASN1_STRING_length(ski) > 127))
+		snprintf(c->unusable, sizeof(c->unusable),
+			 "subject key identifier of %d bytes: the kernel refuses the certificate",
+			 ASN1_STRING_length(ski));
 	c->path = strdup(path);
 	if (!c->path) {
 		snprintf(err, errlen, "%s: out of memory", path);

@@ -100,6 +100,11 @@ static int check_keyid(const struct identity_args *a, const struct cert *crt,
 {
 	char hex[9];
 
+	if (crt->unusable[0]) {
+		fprintf(stderr, "ima-test sign: %s: %s %s\n", crt->path,
+			a->cert == a->key ? "warning:" : "refused:", crt->unusable);
+		return a->cert == a->key ? 0 : -1;
+	}
 	if (cert_ids_match(&crt->ids, keyid))
 		return 0;
 	hex_encode(keyid, 4, hex);
