@@ -12,8 +12,10 @@ plan 37
 # --- help and version ---
 expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
 out=$("$T" --help)
-for c in sign hash verify audit keys; do grep -q "^  $c " <<<"$out" || break; done
-ok $? "--help lists every command"
+missing=
+for c in sign hash verify audit keys ready close-check; do grep -q "^  $c " <<<"$out" || missing+=" $c"; done
+[ -z "$missing" ]
+ok $? "--help lists every command${missing:+ (missing:$missing)}"
 expect 0 "^ima-test [0-9]+\\.[0-9]+" "--version" -- "$T" --version
 expect 2 "^Usage: ima-test COMMAND" "no command: usage, exit 2" -- "$T"
 for c in sign hash verify audit keys; do

@@ -72,12 +72,13 @@ setfattr -x "$XNAME" "$f"
 expect 1 "file: missing \\(no $XNAME\\)" "no xattr at all" -- "$T" verify $XU "$f"
 
 # --- keys and certificates (exit 2) ---
-expect 2 "enc.key: key is encrypted; give --pass or set IMA_TEST_KEY_PASS" "encrypted key without passphrase" -- env -u IMA_TEST_KEY_PASS "$T" sign $XU --key "$KEYS/enc.key" "$f"
-expect 2 "enc.key: cannot decrypt key \\(wrong passphrase\\?\\)" "encrypted key, wrong passphrase" -- "$T" sign $XU --key "$KEYS/enc.key" --pass hunter2 "$f"
-out=$("$T" sign $XU --key "$KEYS/enc.key" --pass hunter2 "$f" 2>&1; IMA_TEST_KEY_PASS=hunter2 "$T" sign $XU --key "$KEYS/enc.key" "$f" 2>&1; "$T" sign $XU --key "$KEYS/rsa2048.key" --cert "$KEYS/p256.pem" "$f" 2>&1)
+expect 2 "enc.key: key is encrypted; give --pass-file or set IMA_TEST_KEY_PASS" "encrypted key without passphrase" -- env -u IMA_TEST_KEY_PASS "$T" sign $XU --key "$KEYS/enc.key" "$f"
+echo hunter2 >"$WORK/wrong.pass"; echo secret >"$WORK/right.pass"
+expect 2 "enc.key: cannot decrypt key \\(wrong passphrase\\?\\)" "encrypted key, wrong passphrase" -- "$T" sign $XU --key "$KEYS/enc.key" --pass-file "$WORK/wrong.pass" "$f"
+out=$("$T" sign $XU --key "$KEYS/enc.key" --pass-file "$WORK/wrong.pass" "$f" 2>&1; IMA_TEST_KEY_PASS=hunter2 "$T" sign $XU --key "$KEYS/enc.key" "$f" 2>&1; "$T" sign $XU --key "$KEYS/rsa2048.key" --cert "$KEYS/p256.pem" "$f" 2>&1)
 ! grep -q -e hunter2 -e PRIVATE <<<"$out"
 ok $? "no passphrase or key material in any message"
-expect 0 "" "encrypted key with --pass" -- "$T" sign $XU --key "$KEYS/enc.key" --pass secret "$f"
+expect 0 "" "encrypted key with --pass-file" -- "$T" sign $XU --key "$KEYS/enc.key" --pass-file "$WORK/right.pass" "$f"
 expect 0 "" "encrypted key with IMA_TEST_KEY_PASS" -- env IMA_TEST_KEY_PASS=secret "$T" sign $XU --key "$KEYS/enc.key" "$f"
 expect 2 "ed25519.key: unsupported key type ED25519 \\(use RSA or EC\\)" "Ed25519 key" -- "$T" sign $XU --key "$KEYS/ed25519.key" "$f"
 expect 2 "rsa2048.pem: is a certificate or public key, not a private key" "certificate given as the key" -- "$T" sign $XU --key "$KEYS/rsa2048.pem" "$f"

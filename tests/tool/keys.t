@@ -12,7 +12,9 @@ openssl req -x509 -new -key "$KEYS/k.key" -out "$KEYS/k.pem" -days 3 -subj "/CN=
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEYS/k2.key" 2>/dev/null
 openssl req -x509 -new -key "$KEYS/k2.key" -out "$KEYS/k2.pem" -days 3 -subj "/CN=ima-test keys 2" -addext subjectKeyIdentifier=hash 2>/dev/null
 openssl x509 -in "$KEYS/k2.pem" -outform der -out "$KEYS/k2.der"
-openssl req -x509 -new -key "$KEYS/k.key" -out "$KEYS/noski.pem" -days 3 -subj "/CN=ima-test noski" \
+# its own key: a keyid from the hash of k.key would find k.pem in the ring
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEYS/k3.key" 2>/dev/null
+openssl req -x509 -new -key "$KEYS/k3.key" -out "$KEYS/noski.pem" -days 3 -subj "/CN=ima-test noski" \
 	-addext subjectKeyIdentifier=none -addext authorityKeyIdentifier=none 2>/dev/null
 skid() { openssl x509 -in "$1" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :\n' | tr A-F a-f | tail -c 8; }
 
@@ -37,7 +39,10 @@ grep -q "^[0-9]* asymmetric $id1 ima-test keys: .*$id1\$" <<<"$out" && grep -q "
 ok $? "list shows both keys with their IMA keyid and description" || diag "$out"
 expect 2 "k.key: not an X.509 certificate" "add a private key instead of a certificate" -- "$T" keys add --keyring "$ring" "$KEYS/k.key"
 expect 2 "nothere: cannot read certificate: No such file" "add a missing file" -- "$T" keys add --keyring "$ring" "$KEYS/nothere"
-expect 0 "warning: no subject key identifier; the kernel will not find this key by IMA keyid" "add a certificate without SKI: warning" -- "$T" keys add --keyring "$ring" "$KEYS/noski.pem"
+out=$("$T" keys add --keyring "$ring" "$KEYS/noski.pem" 2>&1)
+kid=$(sed -n 's/^[0-9]* keyid \([0-9a-f]*\) added.*/\1/p' <<<"$out")
+[ -n "$kid" ] && keyctl search "$(keyctl search @u keyring "$ring")" asymmetric "id:$kid" >/dev/null 2>&1
+ok $? "add a certificate without SKI: the kernel finds it by the keyid shown (${kid:-none})" || diag "$out"
 expect 2 "no keyring ima-test-none-$$ in the user or session keyring" "list a keyring that does not exist" -- "$T" keys list --keyring "ima-test-none-$$"
 "$T" keys add --keyring "ima-test-none-$$" "$KEYS/k.key" 2>/dev/null
 ! keyctl search @u keyring "ima-test-none-$$" >/dev/null 2>&1

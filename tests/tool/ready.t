@@ -8,7 +8,7 @@
 [ "$(id -u)" = 0 ] || skip_all "needs root: the planted tree has files owned by root and by uid 1000"
 setup_work
 T=$IMA_TEST
-plan 36
+plan 37
 
 # Two keys: "ima" is the one the kernel would hold, "other" is not.
 K=$T_TMP/keys
@@ -194,22 +194,36 @@ fsmagic=zz fowner<5 fowner>4 fowner= uid<-1 fsuuid=00000000-0000-0000-0000-00000
 appraise_type=imasig appraise_type=sigv3 appraise_algos=sha1,sha256 appraise_algos=, obj_type=$long
 subj_user=$long fsname=$long appraise_flag=check_blacklist permit_directio template=ima-ng # = < >"
 read -r -a w <<<"$(tr '\n' ' ' <<<"$words")"
-bad=0
-for i in $(seq 1 150); do
-	if [ $i -le 100 ]; then
+# Reproducible: policy i comes only from SEED+i; IMA_TEST_SEED=N reruns a failure.
+SEED=${IMA_TEST_SEED:-$(( $(date +%s) % 100000 ))}
+diag "hostile policies from seed $SEED (rerun with IMA_TEST_SEED=$SEED)"
+hostile_policy() {	# I: write policy I to $T_TMP/hostile
+	local l t line n
+	RANDOM=$((SEED + $1))
+	if [ "$1" -le 100 ]; then
 		for l in 1 2 3; do
 			line=
 			for t in 1 2 3 4 5 6; do line+="${w[RANDOM % ${#w[@]}]} "; done
 			echo "$line"
 		done >"$T_TMP/hostile"
 	else
-		head -c $((RANDOM % 800)) /dev/urandom >"$T_TMP/hostile"
+		n=$((RANDOM % 800))	# not in the pipeline: a subshell reseeds RANDOM
+		openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass "pass:$SEED:$1" </dev/zero 2>/dev/null |
+			head -c "$n" >"$T_TMP/hostile"
 	fi
+}
+all_policies() { for i in $(seq 1 150); do hostile_policy "$i"; sha256sum <"$T_TMP/hostile"; done | sha256sum; }
+a=$(all_policies); b=$(all_policies); SEED=$((SEED + 1)); c=$(all_policies); SEED=$((SEED - 1))
+[ "$a" = "$b" ] && [ "$a" != "$c" ]
+ok $? "hostile policies are a function of the seed"
+bad=0
+for i in $(seq 1 150); do
+	hostile_policy "$i"
 	out=$("$T" ready $XU --policy "$T_TMP/hostile" "$R/etc" 2>&1)
 	rc=$?
 	if [ $rc -gt 2 ] || grep -Eq 'Sanitizer|runtime error' <<<"$out"; then
 		bad=$((bad + 1))
-		[ $bad = 1 ] && { diag "exit $rc on:"; diag "$(cat -v "$T_TMP/hostile")"; diag "$out"; }
+		[ $bad = 1 ] && { diag "exit $rc on policy $i of seed $SEED:"; diag "$(cat -v "$T_TMP/hostile")"; diag "$out"; }
 	fi
 done
 [ $bad = 0 ]

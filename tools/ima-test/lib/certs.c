@@ -9,60 +9,69 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "certs.h"
 
 #define CERT_FILE_MAX (1u << 20)
 
-int file_slurp(const char *path, uint8_t **buf, size_t *len, size_t max)
+/* Free a buffer that may have held a secret, wiping it first. */
+static void wipe_free(uint8_t *p, size_t len)
+{
+	if (p)
+		OPENSSL_cleanse(p, len);
+	free(p);
+}
+
+int file_slurp_mode(const char *path, uint8_t **buf, size_t *len, size_t max,
+		    mode_t *mode)
 {
 	size_t cap = 4096, n = 0;
 	uint8_t *p = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e = 0;
 	struct stat st;
 
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
+		e = errno;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
 	}
+	if (mode)
+		*mode = st.st_mode & 07777;
 	for (;;) {
 		ssize_t r;
 
 		if (n == cap || !p) {
+			/* grow by copy, never realloc: the old copy is wiped */
+			size_t ncap = p ? cap * 2 : cap;
 			uint8_t *q;
 
-			if (p)
-				cap *= 2;
-			if (cap > max) {
-				free(p);
-				close(fd);
-				return -EFBIG;
+			if (ncap > max) {
+				e = EFBIG;
+				goto fail;
 			}
-			q = realloc(p, cap + 1);
+			q = malloc(ncap + 1);
 			if (!q) {
-				free(p);
-				close(fd);
-				return -ENOMEM;
+				e = ENOMEM;
+				goto fail;
 			}
+			if (p)
+				memcpy(q, p, n);
+			wipe_free(p, cap);
 			p = q;
+			cap = ncap;
 		}
 		r = read(fd, p + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			int e = errno;
-
-			free(p);
-			close(fd);
-			return -e;
+			e = errno;
+			goto fail;
 		}
 		if (r == 0)
 			break;
@@ -73,12 +82,21 @@ int file_slurp(const char *path, uint8_t **buf, size_t *len, size_t max)
 	*buf = p;
 	*len = n;
 	return 0;
+fail:
+	wipe_free(p, p ? cap : 0);
+	close(fd);
+	return -e;
+}
+
+int file_slurp(const char *path, uint8_t **buf, size_t *len, size_t max)
+{
+	return file_slurp_mode(path, buf, len, max, NULL);
 }
 
 static int slurp_or_err(const char *path, const char *what, uint8_t **buf,
-			size_t *len, char *err, size_t errlen)
+			size_t *len, mode_t *mode, char *err, size_t errlen)
 {
-	int r = file_slurp(path, buf, len, CERT_FILE_MAX);
+	int r = file_slurp_mode(path, buf, len, CERT_FILE_MAX, mode);
 
 	if (r < 0) {
 		snprintf(err, errlen, "%s: cannot read %s: %s", path, what,
@@ -90,13 +108,14 @@ static int slurp_or_err(const char *path, const char *what, uint8_t **buf,
 
 int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 {
+	const ASN1_OCTET_STRING *ski;
 	const unsigned char *p;
 	uint8_t *data;
 	size_t len;
 	X509 *x = NULL;
 
 	memset(c, 0, sizeof(*c));
-	if (slurp_or_err(path, "certificate", &data, &len, err, errlen))
+	if (slurp_or_err(path, "certificate", &data, &len, NULL, err, errlen))
 		return -1;
 	if (strstr((char *)data, "-----BEGIN")) {
 		BIO *bio = BIO_new_mem_buf(data, (int)len);
@@ -108,7 +127,8 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 		p = data;
 		x = d2i_X509(NULL, &p, (long)len);
 	}
-	free(data);
+	/* a key file with an appended certificate is read here too */
+	wipe_free(data, len);
 	ERR_clear_error();
 	if (!x) {
 		snprintf(err, errlen, "%s: not an X.509 certificate (PEM or DER)", path);
@@ -116,13 +136,22 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 	}
 	c->x509 = x;
 	c->pub = X509_get0_pubkey(x);
-	if (!c->pub || keyid_from_cert(x, c->keyid) ||
-	    keyid_from_pubkey(c->pub, c->keyid_pub)) {
+	if (!c->pub || cert_kernel_ids(x, &c->ids) || keyid_from_cert(x, c->keyid)) {
 		snprintf(err, errlen, "%s: certificate has an unusable public key", path);
 		X509_free(x);
 		memset(c, 0, sizeof(*c));
 		return -1;
 	}
+	if (!key_kernel_usable(c->pub, c->unusable, sizeof(c->unusable)) &&
+	    !c->unusable[0])
+		snprintf(c->unusable, sizeof(c->unusable), "key the kernel cannot use");
+	/* x509_process_extension(): an SKI must be 1..127 bytes (short-form length) */
+	ski = X509_get0_subject_key_id(x);
+	if (!c->unusable[0] && ski &&
+	    (ASN1_STRING_length(ski) < 1 || ASN1_STRING_length(ski) > 127))
+		snprintf(c->unusable, sizeof(c->unusable),
+			 "subject key identifier of %d bytes: the kernel refuses the certificate",
+			 ASN1_STRING_length(ski));
 	c->path = strdup(path);
 	if (!c->path) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -154,13 +183,18 @@ int certset_add(struct certset *set, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-const struct cert *certset_find(const struct certset *set, const uint8_t keyid[4])
+size_t certset_match(const struct certset *set, const uint8_t keyid[4],
+		     const struct cert **out, size_t max)
 {
+	size_t n = 0;
+
 	for (size_t i = 0; i < set->n; i++)
-		if (!memcmp(set->v[i].keyid, keyid, 4) ||
-		    !memcmp(set->v[i].keyid_pub, keyid, 4))
-			return &set->v[i];
-	return NULL;
+		if (cert_ids_match(&set->v[i].ids, keyid)) {
+			if (n < max)
+				out[n] = &set->v[i];
+			n++;
+		}
+	return n;
 }
 
 void certset_free(struct certset *set)
@@ -194,7 +228,7 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 }
 
 int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
-		     char *err, size_t errlen)
+		     mode_t *mode, char *err, size_t errlen)
 {
 	struct pass_request req = { pass, 0 };
 	EVP_PKEY *pkey = NULL;
@@ -203,7 +237,7 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 	int type;
 
 	*out = NULL;
-	if (slurp_or_err(path, "key", &data, &len, err, errlen))
+	if (slurp_or_err(path, "key", &data, &len, mode, err, errlen))
 		return -1;
 	if (strstr((char *)data, "-----BEGIN")) {
 		BIO *bio = BIO_new_mem_buf(data, (int)len);
@@ -219,7 +253,7 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 	ERR_clear_error();
 	if (!pkey) {
 		if (req.asked && !pass)
-			snprintf(err, errlen, "%s: key is encrypted; give --pass or set IMA_TEST_KEY_PASS", path);
+			snprintf(err, errlen, "%s: key is encrypted; give --pass-file or set IMA_TEST_KEY_PASS", path);
 		else if (req.asked)
 			snprintf(err, errlen, "%s: cannot decrypt key (wrong passphrase?)", path);
 		else if (strstr((char *)data, "-----BEGIN CERTIFICATE") ||
@@ -227,12 +261,10 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 			snprintf(err, errlen, "%s: is a certificate or public key, not a private key", path);
 		else
 			snprintf(err, errlen, "%s: not a private key (PEM or DER)", path);
-		OPENSSL_cleanse(data, len);
-		free(data);
+		wipe_free(data, len);
 		return -1;
 	}
-	OPENSSL_cleanse(data, len);
-	free(data);
+	wipe_free(data, len);
 	type = EVP_PKEY_get_base_id(pkey);
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
 		snprintf(err, errlen, "%s: unsupported key type %s (use RSA or EC)",
@@ -242,4 +274,28 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 	}
 	*out = pkey;
 	return 0;
+}
+
+char *pass_file_read(const char *path, char *err, size_t errlen)
+{
+	uint8_t *data;
+	size_t len;
+	char *nl;
+
+	if (slurp_or_err(path, "passphrase file", &data, &len, NULL, err, errlen))
+		return NULL;
+	nl = memchr(data, '\n', len);
+	if (nl) {
+		OPENSSL_cleanse(nl, len - (size_t)((uint8_t *)nl - data));
+		if (nl > (char *)data && nl[-1] == '\r')
+			nl[-1] = '\0';
+	}
+	return (char *)data;
+}
+
+void secret_free(char *s)
+{
+	if (s)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
 }

@@ -79,13 +79,53 @@ static enum check_class hash_file(int fd, const struct hash_algo *alg,
 	}
 }
 
+/*
+ * A signature is ok only if every certificate the kernel could pick for its
+ * keyid (it takes whichever key the keyring search meets first) is usable
+ * and verifies it.
+ */
+static enum check_class judge_sig(const struct check_opts *o, struct ima_xattr *x,
+				  const uint8_t *md, size_t md_len,
+				  struct check_result *r)
+{
+	const struct cert *m[8];
+	char hex[9], also[64] = "";
+	size_t n;
+
+	hex_encode(x->keyid, 4, hex);
+	n = o->certs ? certset_match(o->certs, x->keyid, m, 8) : 0;
+	if (!n) {
+		snprintf(r->detail, sizeof(r->detail),
+			 "no certificate for keyid %s", hex);
+		return CHECK_UNKNOWN_KEY;
+	}
+	if (n > 8) {
+		snprintf(r->detail, sizeof(r->detail),
+			 "%zu certificates match keyid %s", n, hex);
+		return CHECK_UNKNOWN_KEY;
+	}
+	if (n > 1)
+		snprintf(also, sizeof(also), " (one of %zu the kernel may pick)", n);
+	for (size_t i = 0; i < n; i++) {
+		if (m[i]->unusable[0]) {
+			snprintf(r->detail, sizeof(r->detail), "%s%s: %s",
+				 m[i]->path, also, m[i]->unusable);
+			return CHECK_UNSUPPORTED;
+		}
+		if (!sig_v2_verify(m[i]->pub, x->algo, md, md_len, x->sig, x->sig_len)) {
+			snprintf(r->detail, sizeof(r->detail),
+				 "%s signature does not verify with %s%s (keyid %s)",
+				 x->algo->name, m[i]->path, also, hex);
+			return CHECK_BAD_SIGNATURE;
+		}
+	}
+	return CHECK_OK;
+}
+
 static enum check_class judge(const struct check_opts *o, struct ima_xattr *x,
 			      const uint8_t *md, size_t md_len,
 			      struct check_result *r)
 {
-	const struct cert *c;
-	char hex[9];
-
 	if (x->type != EVM_IMA_XATTR_DIGSIG) {
 		if (md_len == x->digest_len && !memcmp(md, x->digest, md_len))
 			return CHECK_OK;
@@ -93,19 +133,7 @@ static enum check_class judge(const struct check_opts *o, struct ima_xattr *x,
 			 "%s digest does not match the content", x->algo->name);
 		return CHECK_STALE;
 	}
-	hex_encode(x->keyid, 4, hex);
-	c = o->certs ? certset_find(o->certs, x->keyid) : NULL;
-	if (!c) {
-		snprintf(r->detail, sizeof(r->detail),
-			 "no certificate for keyid %s", hex);
-		return CHECK_UNKNOWN_KEY;
-	}
-	if (sig_v2_verify(c->pub, x->algo, md, md_len, x->sig, x->sig_len))
-		return CHECK_OK;
-	snprintf(r->detail, sizeof(r->detail),
-		 "%s signature does not verify with %s (keyid %s)",
-		 x->algo->name, c->path, hex);
-	return CHECK_BAD_SIGNATURE;
+	return judge_sig(o, x, md, md_len, r);
 }
 
 void check_fd(const struct check_opts *o, int fd, struct check_result *r)

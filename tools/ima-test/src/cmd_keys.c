@@ -69,10 +69,9 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 		} else {
 			hex_encode(c.keyid, 4, hex);
 			printf("%d keyid %s added to %s (%s)\n", k, hex, ring_name, certs[i]);
-			if (!X509_get0_subject_key_id(c.x509))
-				fprintf(stderr, "ima-test keys: %s: warning: no subject key identifier; "
-					"the kernel will not find this key by IMA keyid %s\n",
-					certs[i], hex);
+			if (c.unusable[0])
+				fprintf(stderr, "ima-test keys: %s: warning: %s\n",
+					certs[i], c.unusable);
 		}
 		OPENSSL_free(der);
 		cert_free(&c);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "certs.h"
 #include "common.h"
@@ -13,6 +14,9 @@
 #include "out.h"
 #include "sig.h"
 #include "label.h"
+
+/* sign's own long option, clear of the shared ones in common.h */
+enum { OPT_PASS_FILE = 0x200 };
 
 struct sign_ctx {
 	EVP_PKEY *key;
@@ -26,10 +30,11 @@ static const char help[] =
 	"Usage: ima-test sign --key KEY [OPTIONS] PATH...\n"
 	"Write a v2 signature of each file's content to security.ima.\n\n"
 	"  -k, --key KEY       private key (PEM or DER, RSA or EC)\n"
-	"      --cert CERT     certificate of KEY: keyid from its subject key id\n"
+	"      --cert CERT     certificate of KEY: keyid the kernel finds it by\n"
 	"                      (default: a certificate appended to KEY, if any)\n"
 	"      --keyid HEX     use this 4-byte keyid (8 hex digits)\n"
-	"  -p, --pass PASS     passphrase of KEY (or env IMA_TEST_KEY_PASS)\n"
+	"      --pass-file F   passphrase of KEY: first line of F\n"
+	"                      (or env IMA_TEST_KEY_PASS; -p PASS is refused)\n"
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
 	TREE_HELP;
 
@@ -67,45 +72,94 @@ static int skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-static int load_identity(struct sign_ctx *c, const char *key, const char *cert,
-			 const char *keyid, const char *pass)
+struct identity_args {
+	const char *key, *cert, *keyid, *pass;
+};
+
+static int check_key(const char *key, EVP_PKEY *pkey, mode_t mode)
+{
+	char why[160];
+
+	if (!key_kernel_usable(pkey, why, sizeof(why))) {
+		fprintf(stderr, "ima-test sign: %s: %s\n", key, why);
+		return -1;
+	}
+	if (mode & (S_IRGRP | S_IROTH))
+		fprintf(stderr, "ima-test sign: %s: warning: private key readable by %s (mode %04o); "
+			"chmod go-rwx it\n", key,
+			mode & S_IROTH ? "every user" : "its group", (unsigned)mode);
+	return 0;
+}
+
+/*
+ * The keyid written must be one the kernel finds the certificate by
+ * (cert_ids_match): refused for a --cert, a warning for an appended one.
+ */
+static int check_keyid(const struct identity_args *a, const struct cert *crt,
+		       const uint8_t keyid[4])
+{
+	char hex[9];
+
+	if (crt->unusable[0]) {
+		fprintf(stderr, "ima-test sign: %s: %s %s\n", crt->path,
+			a->cert == a->key ? "warning:" : "refused:", crt->unusable);
+		return a->cert == a->key ? 0 : -1;
+	}
+	if (cert_ids_match(&crt->ids, keyid))
+		return 0;
+	hex_encode(keyid, 4, hex);
+	fprintf(stderr, "ima-test sign: %s: %s the kernel will not find %s by keyid %s\n",
+		a->cert == a->key ? a->key : a->cert,
+		a->cert == a->key ? "warning:" : "refused:", crt->path, hex);
+	return a->cert == a->key ? 0 : -1;
+}
+
+static int load_identity(struct sign_ctx *c, struct identity_args *a)
 {
 	char err[512];
 	struct cert crt;
+	mode_t mode = 0;
 
-	if (key_load_private(key, pass, &c->key, err, sizeof(err))) {
+	if (key_load_private(a->key, a->pass, &c->key, &mode, err, sizeof(err))) {
 		fprintf(stderr, "ima-test sign: %s\n", err);
 		return -1;
 	}
+	if (check_key(a->key, c->key, mode))
+		return -1;
 	if (keyid_from_pubkey(c->key, c->keyid)) {
-		fprintf(stderr, "ima-test sign: %s: cannot derive keyid\n", key);
+		fprintf(stderr, "ima-test sign: %s: cannot derive keyid\n", a->key);
+		return -1;
+	}
+	if (a->keyid && keyid_parse_hex(a->keyid, c->keyid)) {
+		usage_error("sign", "--keyid wants 8 hex digits, not '%s'", a->keyid);
 		return -1;
 	}
 	/* As with evmctl, a certificate appended to the key file names the keyid. */
-	if (!cert && !cert_load(key, &crt, err, sizeof(err))) {
+	if (!a->cert && !cert_load(a->key, &crt, err, sizeof(err))) {
 		cert_free(&crt);
-		cert = key;
+		a->cert = a->key;
 	}
-	if (cert) {
-		if (cert_load(cert, &crt, err, sizeof(err))) {
-			fprintf(stderr, "ima-test sign: %s\n", err);
-			return -1;
-		}
-		if (!sig_key_matches(c->key, crt.pub)) {
-			if (cert == key)
-				fprintf(stderr, "ima-test sign: %s: the appended certificate does not match the key\n", key);
-			else
-				fprintf(stderr, "ima-test sign: %s does not match key %s\n", cert, key);
-			cert_free(&crt);
-			return -1;
-		}
-		memcpy(c->keyid, crt.keyid, 4);
-		cert_free(&crt);
-	}
-	if (keyid && keyid_parse_hex(keyid, c->keyid)) {
-		usage_error("sign", "--keyid wants 8 hex digits, not '%s'", keyid);
+	if (!a->cert)
+		return 0;
+	if (cert_load(a->cert, &crt, err, sizeof(err))) {
+		fprintf(stderr, "ima-test sign: %s\n", err);
 		return -1;
 	}
+	if (!sig_key_matches(c->key, crt.pub)) {
+		if (a->cert == a->key)
+			fprintf(stderr, "ima-test sign: %s: the appended certificate does not match the key\n", a->key);
+		else
+			fprintf(stderr, "ima-test sign: %s does not match key %s\n", a->cert, a->key);
+		cert_free(&crt);
+		return -1;
+	}
+	if (!a->keyid)
+		memcpy(c->keyid, crt.keyid, 4);
+	if (check_keyid(a, &crt, c->keyid)) {
+		cert_free(&crt);
+		return -1;
+	}
+	cert_free(&crt);
 	return 0;
 }
 
@@ -116,13 +170,15 @@ int cmd_sign(int argc, char **argv)
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "keyid", required_argument, NULL, OPT_KEYID },
 		{ "pass", required_argument, NULL, 'p' },
+		{ "pass-file", required_argument, NULL, OPT_PASS_FILE },
 		{ "hash", required_argument, NULL, 'a' },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *key = NULL, *cert = NULL, *keyid = NULL;
-	const char *pass = getenv("IMA_TEST_KEY_PASS");
+	struct identity_args a = { .pass = getenv("IMA_TEST_KEY_PASS") };
+	const char *pass_file = NULL;
 	struct sign_ctx c = { .alg = hash_algo_by_name("sha256") };
+	char *pass = NULL, err[512];
 	int opt, r;
 
 	optind = 1;
@@ -133,10 +189,14 @@ int cmd_sign(int argc, char **argv)
 		if (r)
 			continue;
 		switch (opt) {
-		case 'k': key = optarg; break;
-		case OPT_CERT: cert = optarg; break;
-		case OPT_KEYID: keyid = optarg; break;
-		case 'p': pass = optarg; break;
+		case 'k': a.key = optarg; break;
+		case OPT_CERT: a.cert = optarg; break;
+		case OPT_KEYID: a.keyid = optarg; break;
+		case OPT_PASS_FILE: pass_file = optarg; break;
+		case 'p':
+			/* argv is readable by every user in /proc/PID/cmdline */
+			return usage_error("sign", "a passphrase on the command line is visible to "
+					   "other users; use --pass-file FILE or IMA_TEST_KEY_PASS");
 		case 'a':
 			c.alg = parse_hash("sign", optarg);
 			if (!c.alg)
@@ -149,11 +209,21 @@ int cmd_sign(int argc, char **argv)
 			return usage_error("sign", "bad option");
 		}
 	}
-	if (!key)
+	if (!a.key)
 		return usage_error("sign", "--key is required");
 	if (optind >= argc)
 		return usage_error("sign", "no files given");
-	if (load_identity(&c, key, cert, keyid, pass)) {
+	if (pass_file) {
+		pass = pass_file_read(pass_file, err, sizeof(err));
+		if (!pass) {
+			fprintf(stderr, "ima-test sign: %s\n", err);
+			return EXIT_TROUBLE;
+		}
+		a.pass = pass;
+	}
+	r = load_identity(&c, &a);
+	secret_free(pass);
+	if (r) {
 		EVP_PKEY_free(c.key);
 		return EXIT_TROUBLE;
 	}
