@@ -47,7 +47,7 @@ int imalog_fail(struct imalog *log, const char *fmt, ...)
 
 uint8_t *imalog_data_reserve(struct imalog *log, size_t len)
 {
-	if (len > log->data_cap - log->data_len) {
+	if (!log->data || len > log->data_cap - log->data_len) {
 		size_t cap = log->data_cap ? log->data_cap : 4096;
 		uint8_t *p;
 
