@@ -120,6 +120,9 @@ enum imalog_digest_check {
 enum imalog_digest_check imalog_check_digest(const struct imalog *log,
 					     const struct imalog_entry *e);
 
+/* imalog_check_digest() of every entry into @out (log->n items).  0 or -1. */
+int imalog_check_digests(const struct imalog *log, enum imalog_digest_check *out);
+
 /* PCR values of one bank; @have bit N set when PCR N is known. */
 struct pcr_bank {
 	const struct hash_algo *alg;

@@ -53,27 +53,67 @@ int imalog_template_digest(const struct imalog *log, const struct imalog_entry *
 	return r;
 }
 
-enum imalog_digest_check imalog_check_digest(const struct imalog *log,
-					     const struct imalog_entry *e)
+/* An explicitly fetched digest: no method lookup per entry.  Free with EVP_MD_free(). */
+static EVP_MD *fetch_md(const struct hash_algo *alg)
 {
-	const struct hash_algo *sha1 = hash_algo_by_id(HASH_ALGO_SHA1);
-	uint8_t md[HASH_MAX_DIGEST];
+	return alg && alg->supported ? EVP_MD_fetch(NULL, alg->name, NULL) : NULL;
+}
+
+static enum imalog_digest_check check_one(EVP_MD_CTX *ctx, const EVP_MD *md,
+					  const EVP_MD *sha1md,
+					  const struct imalog *log,
+					  const struct imalog_entry *e)
+{
+	uint8_t d[HASH_MAX_DIGEST];
 	size_t n = log->bank->len;
 
 	if (e->violation)
 		return IMALOG_DIGEST_VIOLATION;
-	if (!imalog_template_digest(log, e, log->bank, md) && !memcmp(md, e->digest, n))
+	if (!template_digest(ctx, md, log, e, d) && !memcmp(d, e->digest, n))
 		return IMALOG_DIGEST_OK;
-	if (log->bank != sha1 && n > 20 && imalog_all_zero(e->digest + 20, n - 20) &&
-	    !imalog_template_digest(log, e, sha1, md) && !memcmp(md, e->digest, 20))
+	if (sha1md && n > 20 && imalog_all_zero(e->digest + 20, n - 20) &&
+	    !template_digest(ctx, sha1md, log, e, d) && !memcmp(d, e->digest, 20))
 		return IMALOG_DIGEST_PADDED_SHA1;
 	return IMALOG_DIGEST_MISMATCH;
+}
+
+int imalog_check_digests(const struct imalog *log, enum imalog_digest_check *out)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD *md = fetch_md(log->bank), *sha1md = NULL;
+	int r = -1;
+
+	if (log->bank && log->bank->id != HASH_ALGO_SHA1)
+		sha1md = fetch_md(hash_algo_by_id(HASH_ALGO_SHA1));
+	if (ctx && md && (sha1md || log->bank->id == HASH_ALGO_SHA1)) {
+		for (size_t i = 0; i < log->n; i++)
+			out[i] = check_one(ctx, md, sha1md, log, &log->v[i]);
+		r = 0;
+	}
+	EVP_MD_free(sha1md);
+	EVP_MD_free(md);
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+enum imalog_digest_check imalog_check_digest(const struct imalog *log,
+					     const struct imalog_entry *e)
+{
+	const struct hash_algo *sha1 = hash_algo_by_id(HASH_ALGO_SHA1);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	enum imalog_digest_check r = IMALOG_DIGEST_MISMATCH;
+
+	if (ctx && hash_algo_md(log->bank))
+		r = check_one(ctx, hash_algo_md(log->bank),
+			      log->bank == sha1 ? NULL : hash_algo_md(sha1), log, e);
+	EVP_MD_CTX_free(ctx);
+	return r;
 }
 
 int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
 		  struct replay_result res[IMALOG_PCRS])
 {
-	const EVP_MD *md = hash_algo_md(b->alg);
+	EVP_MD *md = fetch_md(b->alg);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t ff[HASH_MAX_DIGEST], d[HASH_MAX_DIGEST];
 	size_t n = b->alg->len;
@@ -106,6 +146,7 @@ int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
 		res[i].known = b->have >> i & 1;
 	r = 0;
 out:
+	EVP_MD_free(md);
 	EVP_MD_CTX_free(ctx);
 	return r;
 }

@@ -4,6 +4,7 @@
  * policy per entry; replay per bank and PCR; boot_aggregate.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -168,11 +169,19 @@ static void compare_lists(struct log_ctx *c)
 static void check_entries(struct log_ctx *c, size_t k)
 {
 	const struct log_list *l = &c->lists[k];
+	enum imalog_digest_check *dc = malloc(l->log.n * sizeof(*dc));
 
+	if (!dc || imalog_check_digests(&l->log, dc)) {
+		say(c, l, NULL, false, "error", "cannot compute %s template digests",
+		    l->log.bank->name);
+		c->trouble = true;
+		free(dc);
+		return;
+	}
 	for (size_t i = 0; i < l->log.n; i++) {
 		const struct imalog_entry *e = &l->log.v[i];
 
-		switch (imalog_check_digest(&l->log, e)) {
+		switch (dc[i]) {
 		case IMALOG_DIGEST_OK:
 			break;
 		case IMALOG_DIGEST_PADDED_SHA1:
@@ -200,6 +209,7 @@ static void check_entries(struct log_ctx *c, size_t k)
 		if (c->ref)
 			check_reference(c, l, e);
 	}
+	free(dc);
 }
 
 static void check_boot_aggregate(struct log_ctx *c)
