@@ -17,8 +17,15 @@ else
 	echo "Bail out! no TPM PCRs in $tpm (boot with run-suite.sh --tpm)"
 	exit 2
 fi
-# ima_policy=tcb measures; this rule appraises root's files on ext4 in fix mode.
-echo "appraise fsmagic=0xef53 fowner=0" > $ima/policy
+# The first rules written replace the built-in tcb policy: measure what
+# root reads, executes or maps on the ext4 disk, and appraise root's files
+# there (fix mode rewrites their security.ima on the final close).
+printf '%s\n' \
+	"measure func=FILE_CHECK mask=^MAY_READ uid=0 fsmagic=0xef53" \
+	"measure func=BPRM_CHECK fsmagic=0xef53" \
+	"measure func=MMAP_CHECK mask=MAY_EXEC fsmagic=0xef53" \
+	"appraise fowner=0 fsmagic=0xef53" > $ima/policy
+sed 's/^/# policy: /' $ima/policy
 require_appraisal "no final close would rewrite security.ima"
 check "the kernel exports sha1 and sha256 binary lists" \
 	test -r $ima/binary_runtime_measurements_sha1 -a -r $ima/binary_runtime_measurements_sha256

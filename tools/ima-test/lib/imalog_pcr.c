@@ -262,7 +262,7 @@ int pcr_bank_read_dir(const char *dir, const struct hash_algo *alg,
 		int r;
 
 		snprintf(path, sizeof(path), "%s/%u", dir, i);
-		r = file_slurp(path, &buf, &len, 1024);
+		r = file_slurp(path, &buf, &len, 8192);	/* sysfs reports 4096 bytes */
 		if (r == -ENOENT)
 			continue;
 		/* sysfs attributes are not S_ISREG-special: read what is there */
