@@ -8,7 +8,7 @@
 command -v python3 >/dev/null || skip_all "python3 not installed"
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 42
+plan 46
 
 K=$T_TMP/k
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$K.key" 2>/dev/null
@@ -64,6 +64,32 @@ sed "s/$sig/$bad/" "$T_TMP/spec" >"$T_TMP/spec.badsig"
 $GEN make "$D.badsig" --entries 3 --spec "$T_TMP/spec.badsig"
 expect 1 "entry 2 $WORK/f1: bad-signature" "a changed signature byte: bad-signature names the entry" -- \
 	"$IMA_TEST" log --list "$D.badsig/bin_sha1" --pcrs "$D.badsig/pcrs_sha1" --cert "$K.pem"
+
+# Appended signatures (ima-modsig): PKCS#7 over the d-modsig digest, the
+# signer found by issuer and serial, or by subject key identifier.
+head -c 3000 /dev/urandom >"$T_TMP/mod.ko"
+modsig() { # modsig OUT [openssl cms options]
+	local o=$1
+	shift
+	openssl cms -sign -binary -noattr -md sha256 -outform DER -in "$T_TMP/mod.ko" \
+		-signer "$K.pem" -inkey "$K.key" -out "$o" "$@" 2>/dev/null
+}
+modsig "$T_TMP/mod.p7"
+modsig "$T_TMP/mod-skid.p7" -keyid
+dm=$(sha "$T_TMP/mod.ko")
+for v in mod mod-skid; do
+	printf 'ima-modsig /lib/modules/%s.ko sha256:%s - sha256:%s %s\n' "$v" "$dm" "$dm" \
+		"$(od -An -v -tx1 "$T_TMP/$v.p7" | tr -d ' \n')" >"$T_TMP/spec.$v"
+	$GEN make "$D.$v" --entries 2 --spec "$T_TMP/spec.$v"
+	expect 0 '0 findings' "$v: the appended signature verifies with --cert" -- \
+		"$IMA_TEST" log --list "$D.$v/bin_sha256" --pcrs "sha256,$D.$v/pcrs_sha256" --cert "$K.pem"
+done
+expect 1 "entry 2 /lib/modules/mod.ko: unknown-key \(appended signature" "modsig with another certificate: unknown-key" -- \
+	"$IMA_TEST" log --list "$D.mod/bin_sha256" --pcrs "sha256,$D.mod/pcrs_sha256" --cert "$K.other.pem"
+sed "s/sha256:$dm \([0-9a-f]\)/sha256:$(sha "$WORK/f3") \1/" "$T_TMP/spec.mod" >"$T_TMP/spec.modbad"
+$GEN make "$D.modbad" --entries 2 --spec "$T_TMP/spec.modbad"
+expect 1 "entry 2 /lib/modules/mod.ko: bad-signature \(appended signature" "modsig over another digest: bad-signature" -- \
+	"$IMA_TEST" log --list "$D.modbad/bin_sha256" --pcrs "sha256,$D.modbad/pcrs_sha256" --cert "$K.pem"
 
 # The Keylime reference.
 cat >"$T_TMP/spec.ref" <<EOF

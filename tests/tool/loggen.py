@@ -8,7 +8,7 @@
       OUTDIR/pcrs_sha1, pcrs_sha256    "PCR-NN: hex" files, PCR 0-23
   The list starts with boot_aggregate (over PCRs 0-9 of sha256); then the
   entries of --spec (lines "TEMPLATE NAME ALG:HEX [HEX...]", or
-  "violation NAME", "padded TEMPLATE ..." for an entry whose sha256 digest
+  "-" for an empty field, "violation NAME", "padded TEMPLATE ..." for an entry whose sha256 digest
   is its sha1 one zero-padded, or "pcr N ..."), then N generated ima-ng
   entries.
 
@@ -110,6 +110,7 @@ def parse_spec(line):
     rest = words[3:]
     while len(fields) < FIELDS[tmpl]:
         w = rest.pop(0) if rest else ""
+        w = "" if w == "-" else w
         if len(fields) == 3 and ":" in w:
             a, h = w.split(":")
             fields.append(d_ng(a, bytes.fromhex(h)))

@@ -293,13 +293,41 @@ size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
 	return n;
 }
 
+int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
+			const uint8_t **md, size_t *len)
+{
+	const uint8_t *nul, *start;
+	char name[32];
+	size_t plen, nlen;
+
+	/* "[type:]ALG:" NUL digest */
+	nul = memchr(f->p, '\0', f->len);
+	if (!nul)
+		return -1;
+	plen = (size_t)(nul - f->p);
+	if (plen < 2 || f->p[plen - 1] != ':')
+		return -1;
+	start = f->p;
+	for (size_t i = 0; i + 1 < plen; i++)
+		if (f->p[i] == ':')
+			start = f->p + i + 1;
+	nlen = (size_t)(nul - 1 - start);
+	if (nlen >= sizeof(name))
+		return -1;
+	memcpy(name, start, nlen);
+	name[nlen] = '\0';
+	*alg = hash_algo_by_name(name);
+	if (!*alg)
+		return -1;
+	*md = nul + 1;
+	*len = f->len - (size_t)(nul + 1 - f->p);
+	return *len == (*alg)->len ? 0 : -1;
+}
+
 int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
 		       const struct hash_algo **alg, const uint8_t **md, size_t *len)
 {
 	struct imalog_field f[2];
-	const uint8_t *nul, *start;
-	char name[32];
-	size_t plen, nlen;
 
 	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(log, e, f, 2) < 1)
 		return -1;
@@ -311,28 +339,7 @@ int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
 		*len = 20;
 		return 0;
 	}
-	/* "[type:]ALG:" NUL digest */
-	nul = memchr(f[0].p, '\0', f[0].len);
-	if (!nul)
-		return -1;
-	plen = (size_t)(nul - f[0].p);
-	if (plen < 2 || f[0].p[plen - 1] != ':')
-		return -1;
-	start = f[0].p;
-	for (size_t i = 0; i + 1 < plen; i++)
-		if (f[0].p[i] == ':')
-			start = f[0].p + i + 1;
-	nlen = (size_t)(nul - 1 - start);
-	if (nlen >= sizeof(name))
-		return -1;
-	memcpy(name, start, nlen);
-	name[nlen] = '\0';
-	*alg = hash_algo_by_name(name);
-	if (!*alg)
-		return -1;
-	*md = nul + 1;
-	*len = f[0].len - (size_t)(nul + 1 - f[0].p);
-	return *len == (*alg)->len ? 0 : -1;
+	return imalog_digest_field(&f[0], alg, md, len);
 }
 
 void imalog_name(const struct imalog *log, const struct imalog_entry *e,

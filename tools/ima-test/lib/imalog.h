@@ -90,6 +90,9 @@ size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
  */
 int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
 		       const struct hash_algo **alg, const uint8_t **md, size_t *len);
+/* The same for one "[type:]ALG:" NUL digest field (d-ng, d-modsig). */
+int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
+			const uint8_t **md, size_t *len);
 /*
  * The name field ("n-ng"/"n") of @e as a C string in @name (truncated to
  * @cap - 1 bytes; an embedded NUL ends it); "" if @e has none.

@@ -11,6 +11,7 @@
 #include "digest.h"
 #include "imaxattr.h"
 #include "log_check.h"
+#include "modsig.h"
 #include "sig.h"
 
 #define NAME_MAX_OUT (IMALOG_EVENT_NAME_MAX * 4 + 1)
@@ -64,20 +65,53 @@ static void say(struct log_ctx *c, const struct log_list *l,
 	fputs(")\n", c->fp);
 }
 
+/* ima-modsig: the appended signature over the d-modsig digest. */
+static void check_modsig(struct log_ctx *c, const struct log_list *l,
+			 const struct imalog_entry *e, const struct imalog_field *f)
+{
+	const struct hash_algo *alg;
+	const uint8_t *md;
+	char why[160];
+	size_t len;
+
+	if (imalog_digest_field(&f[3], &alg, &md, &len)) {
+		say(c, l, e, true, "malformed", "d-modsig field cannot be read");
+		return;
+	}
+	switch (modsig_verify(f[4].p, f[4].len, alg, md, len, c->certs, why, sizeof(why))) {
+	case MODSIG_OK:
+		break;
+	case MODSIG_UNKNOWN_KEY:
+		say(c, l, e, true, "unknown-key", "appended signature: %s", why);
+		break;
+	case MODSIG_BAD:
+		say(c, l, e, true, "bad-signature", "appended signature: %s", why);
+		break;
+	case MODSIG_MALFORMED:
+		say(c, l, e, true, "malformed", "appended signature: %s", why);
+		break;
+	}
+}
+
 static void check_signature(struct log_ctx *c, const struct log_list *l,
 			    const struct imalog_entry *e)
 {
-	struct imalog_field f[3];
+	struct imalog_field f[5];
 	const struct hash_algo *alg;
 	const uint8_t *md;
 	const struct cert *cert;
 	struct ima_xattr x;
 	char why[128], hex[9];
-	size_t len;
+	size_t len, nf;
 
-	if ((e->tmpl != IMALOG_T_IMA_SIG && e->tmpl != IMALOG_T_IMA_MODSIG) ||
-	    imalog_fields(&l->log, e, f, 3) < 3 || f[2].len == 0 || e->violation)
+	if ((e->tmpl != IMALOG_T_IMA_SIG && e->tmpl != IMALOG_T_IMA_MODSIG) || e->violation)
 		return;
+	nf = imalog_fields(&l->log, e, f, 5);
+	if (e->tmpl == IMALOG_T_IMA_MODSIG && nf == 5 && f[4].len)
+		check_modsig(c, l, e, f);
+	if (nf < 3 || f[2].len == 0)
+		return;
+	why[0] = '\0';
 	if (ima_xattr_decode(f[2].p, f[2].len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
 	    x.type != EVM_IMA_XATTR_DIGSIG) {
 		say(c, l, e, true, "bad-signature", "signature field: %s",
