@@ -8,7 +8,7 @@
 command -v python3 >/dev/null || skip_all "python3 not installed"
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 46
+plan 47
 
 K=$T_TMP/k
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$K.key" 2>/dev/null
@@ -188,6 +188,9 @@ expect 2 'PCR-NN' "a PCR file in another format" -- "$IMA_TEST" log --list "$D/b
 expect 2 '--pcrs wants' "an unknown bank name" -- "$IMA_TEST" log --list "$D/bin_sha1" --pcrs "md5,$D/pcrs_sha1"
 echo '{"digests": {"/a": ["00"]' >"$T_TMP/bad.json"
 expect 2 'not a Keylime runtime policy' "a truncated reference policy" -- \
+	"$IMA_TEST" log --list "$D/bin_sha1" "${PCRS[@]}" --reference "$T_TMP/bad.json"
+echo '{"digests": {}, "excludes": ["/x(a+++)"]}' >"$T_TMP/bad.json"
+expect 2 'not a Keylime runtime policy: out of memory or bad item' "stacked quantifiers in excludes are refused" -- \
 	"$IMA_TEST" log --list "$D/bin_sha1" "${PCRS[@]}" --reference "$T_TMP/bad.json"
 if [ ! -d /sys/class/tpm/tpm0 ]; then
 	expect 2 'no TPM values' "no --pcrs and no TPM: cannot judge" -- "$IMA_TEST" log --list "$D/bin_sha1"

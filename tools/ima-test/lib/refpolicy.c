@@ -263,6 +263,30 @@ static int add_digest(void *arg, char *s)
 	return 0;
 }
 
+#define EXCLUDE_MAX 1024	/* bytes of one expression */
+#define EXCLUDE_QUANT_MAX 32	/* quantifiers in one expression */
+
+/*
+ * glibc's regcomp() takes time and memory exponential in stacked
+ * quantifiers ("a+++"): refuse them (POSIX leaves them undefined), and
+ * overlong expressions or ones with many quantifiers, so a hostile policy cannot exhaust the machine.
+ */
+static bool exclude_sane(const char *s)
+{
+	bool quant = false, esc = false;
+	size_t n = 0, quants = 0;
+
+	for (; *s; s++, n++) {
+		bool q = !esc && (*s == '*' || *s == '+' || *s == '?' || *s == '{');
+
+		if (q && (quant || ++quants > EXCLUDE_QUANT_MAX))
+			return false;
+		quant = !esc && (q || *s == '}');
+		esc = !esc && *s == '\\';
+	}
+	return n <= EXCLUDE_MAX;
+}
+
 static int add_exclude(void *arg, char *s)
 {
 	struct ref_policy *p = arg;
@@ -273,7 +297,7 @@ static int add_exclude(void *arg, char *s)
 
 	if (v)
 		p->excludes = v;
-	if (anchored && v) {
+	if (anchored && v && exclude_sane(s)) {
 		snprintf(anchored, len, "^(%s)", s);
 		if (!regcomp(&p->excludes[p->nexcl], anchored, REG_EXTENDED | REG_NOSUB)) {
 			p->nexcl++;
@@ -372,12 +396,29 @@ static int top(struct json *j, struct ref_policy *p)
 	}
 }
 
+int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
+		     char *err, size_t errlen)
+{
+	struct json j = { buf, buf, buf + len, NULL };
+
+	memset(p, 0, sizeof(*p));
+	if (top(&j, p)) {
+		snprintf(err, errlen, "%s at byte %zu", j.err ? j.err : "syntax error",
+			 (size_t)(j.s - j.start));
+		ref_policy_free(p);
+		return -1;
+	}
+	if (p->n)
+		qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
+	return 0;
+}
+
 int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t errlen)
 {
 	uint8_t *buf;
 	size_t len;
+	char why[160];
 	int r = file_slurp(path, &buf, &len, REF_FILE_MAX);
-	struct json j;
 
 	memset(p, 0, sizeof(*p));
 	if (r) {
@@ -385,18 +426,11 @@ int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t er
 			 r == -EINVAL ? "not a regular file" : strerror(-r));
 		return -1;
 	}
-	j = (struct json){ (const char *)buf, (const char *)buf, (const char *)buf + len, NULL };
-	if (top(&j, p)) {
-		snprintf(err, errlen, "%s: not a Keylime runtime policy: %s at byte %zu",
-			 path, j.err ? j.err : "syntax error", (size_t)(j.s - j.start));
-		free(buf);
-		ref_policy_free(p);
-		return -1;
-	}
+	r = ref_policy_parse((const char *)buf, len, p, why, sizeof(why));
 	free(buf);
-	if (p->n)
-		qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
-	return 0;
+	if (r)
+		snprintf(err, errlen, "%s: not a Keylime runtime policy: %s", path, why);
+	return r;
 }
 
 void ref_policy_free(struct ref_policy *p)

@@ -26,6 +26,9 @@ struct ref_policy {
 	size_t nexcl;
 };
 
+/* Parse @len bytes of JSON.  0, or -1 with the reason and byte in @err. */
+int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
+		     char *err, size_t errlen);
 /* 0, or -1 with a message naming the file (and byte) in @err. */
 int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t errlen);
 void ref_policy_free(struct ref_policy *p);
