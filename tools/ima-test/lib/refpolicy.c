@@ -237,7 +237,7 @@ static int string_array(struct json *j, int (*add)(void *, char *), void *arg)
 			return -1;
 		if (add(arg, s)) {
 			free(s);
-			return bad(j, "out of memory or bad item");
+			return bad(j, "unusable item (an excludes expression that is not a bounded POSIX ERE, or out of memory)");
 		}
 		ws(j);
 		if (j->s < j->end && *j->s == ',') {
