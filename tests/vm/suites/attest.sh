@@ -4,7 +4,8 @@
 # exported, the files are edited through three final-close paths and read
 # again; ima-test log replays the list to the TPM and, against the old
 # reference, names exactly the edited files.  A file read while another
-# process holds it open for write is a violation that log names.  The
+# process holds it open for write (open-writers), and one opened for write
+# while open for read and measured (ToMToU), are violations log names.  The
 # lists and PCRs are left in /attest-out on the disk for the host.
 . /suites/lib.sh
 
@@ -92,8 +93,14 @@ echo "violation" > $d/writers
 exec 4>> $d/writers
 cat $d/writers > /dev/null
 exec 4>&-
+# ToMToU: opened for write while a reader holds the measured file open.
+echo "tomtou" > $d/tomtou
+exec 5< $d/tomtou
+echo "written while measured" >> $d/tomtou
+exec 5<&-
 log violation 1
-check "the violation names the file" grep -q ": entry [0-9]* $d/writers: violation" /tmp/log.violation
+check "the open-writers violation names the file" grep -q ": entry [0-9]* $d/writers: violation" /tmp/log.violation
+check "the ToMToU violation names the file" grep -q ": entry [0-9]* $d/tomtou: violation" /tmp/log.violation
 consistent violation
 log ignored 0 --ignore-violations
 
