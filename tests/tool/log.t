@@ -8,7 +8,7 @@
 command -v python3 >/dev/null || skip_all "python3 not installed"
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 47
+plan 48
 
 K=$T_TMP/k
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$K.key" 2>/dev/null
@@ -181,6 +181,14 @@ expect 1 'entry 5 /old/template: template-digest' "ascii list with a changed tem
 head -c 150 "$D/bin_sha1" >"$T_TMP/m"
 expect 1 'malformed \(entry 2: ' "a list cut inside its second entry" -- \
 	"$IMA_TEST" log --list "$T_TMP/m" "${PCRS[@]}"
+
+# PCRs read before the last entries were added: the replay meets the TPM
+# early (the same seed gives the same first entries).
+$GEN make "$D.short" --entries 5
+$GEN make "$D.long" --entries 8
+expect 1 'entry 6 /usr/lib/file-4: list-continues \(sha1 PCR 10 matches the TPM at this entry; the list goes on to entry 9\)' \
+	"a TPM behind the list: list-continues names the entry where they meet" -- \
+	"$IMA_TEST" log --list "$D.long/bin_sha1" --pcrs "$D.short/pcrs_sha1"
 
 # Usage and environment errors: exit 2, nothing judged.
 expect 2 'cannot read' "a missing list" -- "$IMA_TEST" log --list "$T_TMP/none" "${PCRS[@]}"
