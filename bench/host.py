@@ -28,6 +28,7 @@ RUNS = env_int("BENCH_RUNS", 1 if QUICK else 5)
 FILES = env_int("BENCH_FILES", 50 if QUICK else 2000)
 BIG_MB = env_int("BENCH_BIG_MB", 8 if QUICK else 200)
 SSL_SECONDS = env_int("BENCH_OPENSSL_SECONDS", 1 if QUICK else 3)
+LOG_ENTRIES = env_int("BENCH_LOG_ENTRIES", 2000 if QUICK else 100000)
 TOOL = os.environ["IMA_TEST"]
 EVMCTL = shutil.which("evmctl") or "evmctl"
 OPENSSL = shutil.which("openssl") or "openssl"
@@ -197,12 +198,27 @@ def main():
             ("openssl", lambda: openssl_time(nbytes)),
             ("openssl-dgst", [OPENSSL, "dgst", "-sha256", big])])
         rsa_floor(samples)
+        log_replay(samples, scratch)
         if os.environ.get("BENCH_PROFILE", "1") != "0" and shutil.which("perf"):
             profile("hash-big", [TOOL, "hash"] + xu_tool + [big])
             profile("sign-r", [TOOL, "sign", "-r", "--key", key] + xu_tool + [tree])
             profile("verify-r", [TOOL, "verify", "-r", "--cert", pem] + xu_tool + [tree])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def log_replay(samples, scratch):
+    """A LOG_ENTRIES-entry sha1-format measurement list with sha1 and sha256
+    PCR files (tests/tool/loggen.py): both tools check it and replay both
+    banks."""
+    d = os.path.join(scratch, "log")
+    gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "tool", "loggen.py")
+    subprocess.run([sys.executable, gen, "make", d, "--entries", str(LOG_ENTRIES)], check=True)
+    lst, p1, p256 = (os.path.join(d, n) for n in ("bin_sha1", "pcrs_sha1", "pcrs_sha256"))
+    log("measurement list of %d entries" % (LOG_ENTRIES + 1))
+    interleave(samples, "log-replay", [
+        ("ima-test", [TOOL, "log", "--list", lst, "--pcrs", "sha1," + p1, "--pcrs", "sha256," + p256]),
+        ("evmctl", [EVMCTL, "ima_measurement", "--pcrs", "sha256," + p256, "--pcrs", "sha1," + p1, lst])])
 
 
 def rsa_floor(samples):

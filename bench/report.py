@@ -13,6 +13,7 @@ import sys
 
 FILES = os.environ.get("BENCH_FILES", "?")
 BIG_MB = os.environ.get("BENCH_BIG_MB", "?")
+LOG_ENTRIES = os.environ.get("BENCH_LOG_ENTRIES", "2000" if os.environ.get("BENCH_QUICK") == "1" else "100000")
 
 # (key, title, bench, subject A, subject B, ratio, target op, target)
 # ratio "speed": how many times faster A is than B (median B / median A);
@@ -30,6 +31,8 @@ ROWS = [
      "ima-test", "evmctl", "speed", None, None),
     ("big-dgst", "hash one %s MiB file" % BIG_MB, "hash-big",
      "ima-test", "openssl-dgst", "speed", None, None),
+    ("log", "log: check and replay a %s-entry list, two banks" % LOG_ENTRIES, "log-replay",
+     "ima-test", "evmctl", "speed", ">=", 2.0),
     ("kwrite", "VM: close() after a 64 KiB write (re-hash)", "kwrite-close",
      "patched", "baseline", "cost", "<=", 1.01),
     ("kwrite-p10", "VM: the same, fastest tenth (p10)", "kwrite-close-p10",
@@ -50,7 +53,8 @@ ROWS = [
 LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
          "openssl-dgst": "openssl dgst -sha256 FILE",
          "patched": "patched", "baseline": "baseline"}
-LABEL_B = {"verify": "evmctl ima_verify loop", "big-ssl": "openssl speed (1 core)"}
+LABEL_B = {"verify": "evmctl ima_verify loop", "big-ssl": "openssl speed (1 core)",
+           "log": "evmctl ima_measurement"}
 
 
 def load(path):

@@ -10,10 +10,11 @@
 #   --timeout SEC      hard limit for the boot (default 600)
 #   --expect NAME      the region NAME must exist in the log (a declared control)
 #   --no-plan          leave the plan to the caller (several boots in one .t)
+#   --tpm              a fresh swtpm (TPM 2.0, sha1+sha256 banks) for this boot
 # Exit status: 0 when every test passed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kernel=series suite= cmdline= disk= name= timeout=600 expect= plan=1
+kernel=series suite= cmdline= disk= name= timeout=600 expect= plan=1 tpm=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--expect) expect=$2; shift ;;
 	--no-plan) plan=0 ;;
+	--tpm) tpm=1 ;;
 	*) echo "run-suite: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -70,15 +72,40 @@ fi
 
 console=$out/console.log tap=$out/tap.log
 rm -f "$console" "$tap"
+tpmargs=() tpmpid=
+if [ "$tpm" = 1 ]; then
+	# swtpm in the background, not --daemon: it ends when QEMU disconnects
+	tpmdir=$out/tpm
+	rm -rf "$tpmdir"
+	mkdir -p "$tpmdir/state"
+	if swtpm_setup --tpm2 --tpmstate "$tpmdir/state" --pcr-banks sha1,sha256 \
+		> "$tpmdir/setup.log" 2>&1; then
+		swtpm socket --tpm2 --tpmstate dir="$tpmdir/state" \
+			--ctrl type=unixio,path="$tpmdir/sock" > "$tpmdir/swtpm.log" 2>&1 &
+		tpmpid=$!
+		for _ in $(seq 50); do [ -S "$tpmdir/sock" ] && break; sleep 0.1; done
+	fi
+	if [ ! -S "$tpmdir/sock" ]; then
+		emit not_ok "$name: start swtpm (see $tpmdir/setup.log, $tpmdir/swtpm.log)"
+		[ -n "$tpmpid" ] && kill "$tpmpid" 2>/dev/null
+		finish
+	fi
+	tpmargs=(-chardev "socket,id=chrtpm,path=$tpmdir/sock"
+		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
+fi
 start=$(date +%s)
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -display none -no-reboot -m 1024 -smp 2 \
 	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd" \
 	-drive "file=$disk,if=virtio,format=raw" \
-	-serial "file:$console" -serial "file:$tap" \
+	-serial "file:$console" -serial "file:$tap" "${tpmargs[@]}" \
 	-append "console=ttyS0 panic=-1 imafput.suite=$suite imafput.kernel=$kernel $cmdline" \
 	> "$out/qemu.log" 2>&1
 qrc=$?
+if [ -n "$tpmpid" ]; then
+	kill "$tpmpid" 2>/dev/null
+	wait "$tpmpid" 2>/dev/null
+fi
 echo "# $name: boot took $(( $(date +%s) - start ))s (qemu exit $qrc)"
 
 # the guest's tests, renumbered into ours

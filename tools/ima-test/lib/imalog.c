@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imalog.h"
+#include "imalog_int.h"
+
+static const struct {
+	const char *name;
+	enum imalog_template tmpl;
+	size_t fields;
+} templates[] = {
+	{ "ima", IMALOG_T_IMA, 2 },
+	{ "ima-ng", IMALOG_T_IMA_NG, 2 },
+	{ "ima-sig", IMALOG_T_IMA_SIG, 3 },
+	{ "ima-buf", IMALOG_T_IMA_BUF, 3 },
+	{ "ima-modsig", IMALOG_T_IMA_MODSIG, 5 },
+};
+
+uint32_t imalog_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+void imalog_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+int imalog_fail(struct imalog *log, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(log->err, sizeof(log->err), "entry %zu: ", log->n + 1);
+
+	va_start(ap, fmt);
+	vsnprintf(log->err + n, sizeof(log->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+uint8_t *imalog_data_reserve(struct imalog *log, size_t len)
+{
+	if (!log->data || len > log->data_cap - log->data_len) {
+		size_t cap = log->data_cap ? log->data_cap : 4096;
+		uint8_t *p;
+
+		while (cap - log->data_len < len)
+			cap *= 2;
+		p = realloc(log->data, cap);
+		if (!p)
+			return NULL;
+		log->data = p;
+		log->data_cap = cap;
+	}
+	return log->data + log->data_len;
+}
+
+struct imalog_entry *imalog_entry_new(struct imalog *log)
+{
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? 2 * log->cap : 256;
+		struct imalog_entry *v = realloc(log->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		log->v = v;
+		log->cap = cap;
+	}
+	memset(&log->v[log->n], 0, sizeof(log->v[0]));
+	return &log->v[log->n];
+}
+
+bool imalog_all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Template name: known, or a plausible custom name. */
+int imalog_set_template(struct imalog *log, struct imalog_entry *e,
+			const char *name, size_t len)
+{
+	if (len == 0 || len > IMALOG_TEMPLATE_NAME_MAX)
+		return imalog_fail(log, "template name length %zu (1-%d allowed)", len,
+			    IMALOG_TEMPLATE_NAME_MAX);
+	for (size_t i = 0; i < len; i++)
+		if (name[i] <= ' ' || name[i] > '~')
+			return imalog_fail(log, "template name is not printable");
+	memcpy(e->tname, name, len);
+	e->tname[len] = '\0';
+	e->tmpl = IMALOG_T_OTHER;
+	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
+		if (!strcmp(e->tname, templates[i].name))
+			e->tmpl = templates[i].tmpl;
+	return 0;
+}
+
+/* Check that @e's template data is a sequence of fields as its template wants. */
+int imalog_check_fields(struct imalog *log, const struct imalog_entry *e)
+{
+	const uint8_t *p = log->data + e->tdata_off;
+	size_t left = e->tdata_len, n = 0;
+
+	while (left) {
+		uint32_t flen;
+
+		if (left < 4)
+			return imalog_fail(log, "template data ends inside a field length");
+		flen = imalog_le32(p);
+		if (flen > left - 4)
+			return imalog_fail(log, "field %zu length %u exceeds the template data", n + 1, flen);
+		p += 4 + flen;
+		left -= 4 + (size_t)flen;
+		if (++n > IMALOG_FIELDS_MAX)
+			return imalog_fail(log, "more than %d fields", IMALOG_FIELDS_MAX);
+	}
+	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
+		if (templates[i].tmpl == e->tmpl && templates[i].fields != n)
+			return imalog_fail(log, "template %s has %zu fields, not %zu",
+				    e->tname, n, templates[i].fields);
+	return 0;
+}
+
+static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
+			    size_t *pos, size_t dsize)
+{
+	struct imalog_entry *e = imalog_entry_new(log);
+	size_t p = *pos, left = len - p;
+	uint32_t nlen, tlen;
+	uint8_t *dst;
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->where = p;
+	if (left < 4 + dsize + 4)
+		return imalog_fail(log, "truncated header at byte %zu", p);
+	e->pcr = imalog_le32(buf + p);
+	if (e->pcr >= IMALOG_PCRS)
+		return imalog_fail(log, "PCR %u out of range", e->pcr);
+	memcpy(e->digest, buf + p + 4, dsize);
+	e->violation = imalog_all_zero(e->digest, dsize);
+	nlen = imalog_le32(buf + p + 4 + dsize);
+	p += 8 + dsize;
+	left = len - p;
+	if (nlen > left)
+		return imalog_fail(log, "template name runs past the end");
+	r = imalog_set_template(log, e, (const char *)buf + p, nlen);
+	if (r)
+		return r;
+	p += nlen;
+	left -= nlen;
+	if (e->tmpl == IMALOG_T_IMA) {
+		/* sha1 digest without length, then u32 length + name */
+		if (left < 24)
+			return imalog_fail(log, "truncated ima template data");
+		tlen = imalog_le32(buf + p + 20);
+		if (tlen > IMALOG_EVENT_NAME_MAX || tlen > left - 24)
+			return imalog_fail(log, "ima template name length %u", tlen);
+		dst = imalog_data_reserve(log, 28 + (size_t)tlen);
+		if (!dst)
+			return -ENOMEM;
+		imalog_put_le32(dst, 20);
+		memcpy(dst + 4, buf + p, 20);
+		imalog_put_le32(dst + 24, tlen);
+		memcpy(dst + 28, buf + p + 24, tlen);
+		e->tdata_len = 28 + tlen;
+		p += 24 + tlen;
+	} else {
+		if (left < 4)
+			return imalog_fail(log, "truncated template data length");
+		tlen = imalog_le32(buf + p);
+		if (tlen > IMALOG_TDATA_MAX || tlen > left - 4)
+			return imalog_fail(log, "template data length %u exceeds the list", tlen);
+		dst = imalog_data_reserve(log, tlen);
+		if (!dst)
+			return -ENOMEM;
+		memcpy(dst, buf + p + 4, tlen);
+		e->tdata_len = tlen;
+		p += 4 + (size_t)tlen;
+	}
+	e->tdata_off = log->data_len;
+	r = imalog_check_fields(log, e);
+	if (r)
+		return r;
+	log->data_len += e->tdata_len;
+	log->n++;
+	*pos = p;
+	return 0;
+}
+
+static int parse_binary(const uint8_t *buf, size_t len, size_t dsize, struct imalog *log)
+{
+	size_t pos = 0;
+	int r = 0;
+
+	while (pos < len && !r)
+		r = parse_binary_one(log, buf, len, &pos, dsize);
+	return r;
+}
+
+static const struct hash_algo *bank_by_size(size_t n)
+{
+	switch (n) {
+	case 20: return hash_algo_by_id(HASH_ALGO_SHA1);
+	case 28: return hash_algo_by_id(HASH_ALGO_SHA224);
+	case 32: return hash_algo_by_id(HASH_ALGO_SHA256);
+	case 48: return hash_algo_by_id(HASH_ALGO_SHA384);
+	case 64: return hash_algo_by_id(HASH_ALGO_SHA512);
+	}
+	return NULL;
+}
+
+void imalog_free(struct imalog *log)
+{
+	free(log->v);
+	free(log->data);
+	memset(log, 0, sizeof(*log));
+}
+
+int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log)
+{
+	static const size_t sizes[] = { 20, 32, 48, 64, 28 };
+	struct imalog best = { 0 };
+	int best_r = 1;
+
+	memset(log, 0, sizeof(*log));
+	if (len == 0) {
+		snprintf(log->err, sizeof(log->err), "empty list");
+		return 1;
+	}
+	if (len >= 4 && (buf[0] == ' ' || (buf[0] >= '0' && buf[0] <= '9')) &&
+	    buf[1] && buf[2] && buf[3]) {
+		log->ascii = true;
+		return imalog_parse_ascii(buf, len, log);
+	}
+	/* The digest size that parses furthest is the list's bank. */
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct imalog cur = { .bank = bank_by_size(sizes[i]) };
+		int r = parse_binary(buf, len, sizes[i], &cur);
+
+		if (r < 0) {
+			imalog_free(&cur);
+			imalog_free(&best);
+			return r;
+		}
+		if (i == 0 || cur.n > best.n || (cur.n == best.n && !r && best_r)) {
+			imalog_free(&best);
+			best = cur;
+			best_r = r;
+		} else {
+			imalog_free(&cur);
+		}
+		if (!r)
+			break;
+	}
+	*log = best;
+	return best_r;
+}
+
+const uint8_t *imalog_tdata(const struct imalog *log, const struct imalog_entry *e)
+{
+	return log->data + e->tdata_off;
+}
+
+size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
+		     struct imalog_field *f, size_t max)
+{
+	const uint8_t *p = imalog_tdata(log, e);
+	size_t left = e->tdata_len, n = 0;
+
+	/* already validated by check_fields(); still never read past */
+	while (left >= 4 && n < max) {
+		uint32_t flen = imalog_le32(p);
+
+		if (flen > left - 4)
+			break;
+		f[n].p = p + 4;
+		f[n].len = flen;
+		n++;
+		p += 4 + flen;
+		left -= 4 + (size_t)flen;
+	}
+	return n;
+}
+
+int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
+			const uint8_t **md, size_t *len)
+{
+	const uint8_t *nul, *start;
+	char name[32];
+	size_t plen, nlen;
+
+	/* "[type:]ALG:" NUL digest */
+	nul = memchr(f->p, '\0', f->len);
+	if (!nul)
+		return -1;
+	plen = (size_t)(nul - f->p);
+	if (plen < 2 || f->p[plen - 1] != ':')
+		return -1;
+	start = f->p;
+	for (size_t i = 0; i + 1 < plen; i++)
+		if (f->p[i] == ':')
+			start = f->p + i + 1;
+	nlen = (size_t)(nul - 1 - start);
+	if (nlen >= sizeof(name))
+		return -1;
+	memcpy(name, start, nlen);
+	name[nlen] = '\0';
+	*alg = hash_algo_by_name(name);
+	if (!*alg)
+		return -1;
+	*md = nul + 1;
+	*len = f->len - (size_t)(nul + 1 - f->p);
+	return *len == (*alg)->len ? 0 : -1;
+}
+
+int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
+		       const struct hash_algo **alg, const uint8_t **md, size_t *len)
+{
+	struct imalog_field f[2];
+
+	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(log, e, f, 2) < 1)
+		return -1;
+	if (e->tmpl == IMALOG_T_IMA) {
+		if (f[0].len != 20)
+			return -1;
+		*alg = hash_algo_by_id(HASH_ALGO_SHA1);
+		*md = f[0].p;
+		*len = 20;
+		return 0;
+	}
+	return imalog_digest_field(&f[0], alg, md, len);
+}
+
+void imalog_name(const struct imalog *log, const struct imalog_entry *e,
+		 char *name, size_t cap)
+{
+	struct imalog_field f[2];
+	size_t n;
+
+	name[0] = '\0';
+	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(log, e, f, 2) < 2 || cap == 0)
+		return;
+	n = f[1].len;
+	if (n && f[1].p[n - 1] == '\0')
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(name, f[1].p, n);
+	name[n] = '\0';
+	/* an embedded NUL ends the name; strlen() then stops there */
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The IMA measurement list: parsing, template digests and PCR replay.
+ *
+ * A binary list (binary_runtime_measurements[_ALG]) is a sequence of
+ *
+ *   u32 pcr | template digest (the bank's size) | u32 name length | name |
+ *   u32 template data length | template data
+ *
+ * where the template data is its fields, each u32 length + bytes.  The
+ * template "ima" has no data length and writes its digest field without a
+ * length.  Integers are little endian.  An ascii list
+ * (ascii_runtime_measurements[_ALG]) has one line per entry,
+ * "PCR DIGEST TEMPLATE FIELD...", from which the binary template data is
+ * rebuilt for the five templates below.  Which form and which digest size a
+ * buffer holds is found from its content.
+ *
+ * Lists are untrusted input: every length is checked against what is left,
+ * nothing is read past the buffer, and the first malformed entry ends the
+ * parse with a message naming it; the entries before it are kept.
+ */
+#ifndef IMA_TEST_IMALOG_H
+#define IMA_TEST_IMALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hashalgo.h"
+
+#define IMALOG_PCRS 24
+#define IMALOG_TEMPLATE_NAME_MAX 15	/* IMA_TEMPLATE_NAME_LEN_MAX */
+#define IMALOG_EVENT_NAME_MAX 255	/* IMA_EVENT_NAME_LEN_MAX */
+#define IMALOG_FIELDS_MAX 16
+#define IMALOG_TDATA_MAX (1u << 22)	/* larger template data: malformed */
+#define IMALOG_ERR 256
+
+enum imalog_template {
+	IMALOG_T_IMA,
+	IMALOG_T_IMA_NG,
+	IMALOG_T_IMA_SIG,
+	IMALOG_T_IMA_BUF,
+	IMALOG_T_IMA_MODSIG,
+	IMALOG_T_OTHER,		/* parsed by lengths; no path or digest known */
+};
+
+struct imalog_field {
+	const uint8_t *p;
+	uint32_t len;
+};
+
+struct imalog_entry {
+	uint32_t pcr;
+	enum imalog_template tmpl;
+	char tname[IMALOG_TEMPLATE_NAME_MAX + 1];
+	uint8_t digest[HASH_MAX_DIGEST];	/* template digest as logged */
+	bool violation;				/* logged digest all zero */
+	size_t where;			/* byte offset (binary) or line (ascii) */
+	size_t tdata_off;		/* into imalog.data */
+	uint32_t tdata_len;		/* fields, each u32 length + bytes */
+};
+
+struct imalog {
+	const struct hash_algo *bank;	/* algorithm of the logged digests */
+	bool ascii;
+	struct imalog_entry *v;
+	size_t n, cap;
+	uint8_t *data;			/* template data of every entry */
+	size_t data_len, data_cap;
+	char err[IMALOG_ERR];		/* set when the parse stopped early */
+};
+
+/*
+ * Parse @len bytes at @buf.  0 when the whole buffer parsed; 1 when an
+ * entry is malformed (log->err names it; log->v holds the entries before
+ * it); -ENOMEM.  log_free() in every case.
+ */
+int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log);
+void imalog_free(struct imalog *log);
+
+/* The template data of @e. */
+const uint8_t *imalog_tdata(const struct imalog *log, const struct imalog_entry *e);
+/* Split @e's template data into fields; returns how many (0..max). */
+size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
+		     struct imalog_field *f, size_t max);
+
+/*
+ * The file digest field of @e ("d-ng": "ALG:" NUL digest; "d": sha1):
+ * 0 with @alg, @md and @len set; -1 if @e has none or it cannot be read.
+ */
+int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
+		       const struct hash_algo **alg, const uint8_t **md, size_t *len);
+/* The same for one "[type:]ALG:" NUL digest field (d-ng, d-modsig). */
+int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
+			const uint8_t **md, size_t *len);
+/*
+ * The name field ("n-ng"/"n") of @e as a C string in @name (truncated to
+ * @cap - 1 bytes; an embedded NUL ends it); "" if @e has none.
+ */
+void imalog_name(const struct imalog *log, const struct imalog_entry *e,
+		 char *name, size_t cap);
+
+/* Human number of @e: 1-based. */
+static inline size_t imalog_index(const struct imalog *log, const struct imalog_entry *e)
+{
+	return (size_t)(e - log->v) + 1;
+}
+
+/*
+ * The template digest of @e in bank @alg computed from its data, into
+ * @md.  0 or -1 (algorithm not available).
+ */
+int imalog_template_digest(const struct imalog *log, const struct imalog_entry *e,
+			   const struct hash_algo *alg, uint8_t *md);
+
+enum imalog_digest_check {
+	IMALOG_DIGEST_OK,
+	IMALOG_DIGEST_PADDED_SHA1,	/* bank the kernel could not hash */
+	IMALOG_DIGEST_VIOLATION,	/* all zero: extended as all 0xff */
+	IMALOG_DIGEST_MISMATCH,
+};
+/* Check @e's logged digest against its data. */
+enum imalog_digest_check imalog_check_digest(const struct imalog *log,
+					     const struct imalog_entry *e);
+
+/* imalog_check_digest() of every entry into @out (log->n items).  0 or -1. */
+int imalog_check_digests(const struct imalog *log, enum imalog_digest_check *out);
+
+/* PCR values of one bank; @have bit N set when PCR N is known. */
+struct pcr_bank {
+	const struct hash_algo *alg;
+	uint32_t have;
+	uint8_t v[IMALOG_PCRS][HASH_MAX_DIGEST];
+};
+
+/*
+ * Read evmctl's PCR file ("PCR-00: hex" lines).  0, or -1 with @err.
+ */
+int pcr_bank_read_file(const char *path, const struct hash_algo *alg,
+		       struct pcr_bank *b, char *err, size_t errlen);
+/* Read /sys/class/tpm/tpm0/pcr-ALG/N style directory @dir.  0 or -1. */
+int pcr_bank_read_dir(const char *dir, const struct hash_algo *alg,
+		      struct pcr_bank *b, char *err, size_t errlen);
+
+struct replay_result {
+	bool used;		/* the list extends this PCR */
+	bool known;		/* the TPM value is known */
+	size_t entries;		/* entries for this PCR */
+	size_t match;		/* 1-based entry after which replay equals the TPM; 0 none */
+	size_t last;		/* 1-based index of the last entry for this PCR */
+	uint8_t value[HASH_MAX_DIGEST];	/* replayed value after the whole list */
+};
+
+/*
+ * Replay @log into bank @b->alg for every PCR: digests of @log's own bank
+ * are taken as logged, others are computed from the template data;
+ * violations extend all 0xff.  0 or -1 (algorithm not available).
+ */
+int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
+		  struct replay_result res[IMALOG_PCRS]);
+
+/*
+ * boot_aggregate of @b: H(PCR 0-7) for sha1, H(PCR 0-9) otherwise, in
+ * @b->alg.  0, or -1 when those PCRs are not all known.
+ */
+int pcr_boot_aggregate(const struct pcr_bank *b, uint8_t *md, size_t *len);
+
+#endif

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ascii_runtime_measurements: "PCR DIGEST TEMPLATE FIELD..." per line,
+ * fields separated by one space (the kernel stores names with '_' for
+ * spaces, so a name never contains one).  The template data is rebuilt in
+ * its binary form so that its digest can be checked like a binary entry's.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "imalog_int.h"
+
+enum field_kind { F_DIGEST, F_DIGEST_ALGO, F_STRING, F_HEX };
+
+static const struct {
+	enum imalog_template tmpl;
+	size_t n;
+	enum field_kind kind[5];
+} layouts[] = {
+	{ IMALOG_T_IMA, 2, { F_DIGEST, F_STRING } },
+	{ IMALOG_T_IMA_NG, 2, { F_DIGEST_ALGO, F_STRING } },
+	{ IMALOG_T_IMA_SIG, 3, { F_DIGEST_ALGO, F_STRING, F_HEX } },
+	{ IMALOG_T_IMA_BUF, 3, { F_DIGEST_ALGO, F_STRING, F_HEX } },
+	{ IMALOG_T_IMA_MODSIG, 5, { F_DIGEST_ALGO, F_STRING, F_HEX, F_DIGEST_ALGO, F_HEX } },
+};
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode @n hex digits at @s into @out; -1 if any is not hex or @n odd. */
+static int unhex(const char *s, size_t n, uint8_t *out)
+{
+	if (n % 2)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Append one field (u32 length + bytes) built from token @s of @n bytes. */
+static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
+		     const char *s, size_t n, size_t idx)
+{
+	size_t prefix = 0, hexlen = n, blen;
+	uint8_t *dst;
+
+	if (kind == F_DIGEST_ALGO && n) {
+		const char *colon = NULL;
+
+		for (size_t i = 0; i < n; i++)
+			if (s[i] == ':')
+				colon = s + i;
+		if (!colon)
+			return imalog_fail(log, "field %zu: digest without 'ALG:'", idx);
+		prefix = (size_t)(colon - s) + 1;	/* "ALG:" then a NUL */
+		hexlen = n - prefix;
+	}
+	if (kind == F_STRING)
+		blen = n + 1;
+	else
+		blen = (prefix ? prefix + 1 : 0) + hexlen / 2;
+	if (blen > IMALOG_TDATA_MAX || *tlen + 4 + blen > IMALOG_TDATA_MAX)
+		return imalog_fail(log, "field %zu too long", idx);
+	dst = imalog_data_reserve(log, *tlen + 4 + blen);
+	if (!dst)
+		return -ENOMEM;
+	dst += *tlen;
+	imalog_put_le32(dst, (uint32_t)blen);
+	dst += 4;
+	if (kind == F_STRING) {
+		if (memchr(s, '\0', n))
+			return imalog_fail(log, "field %zu: NUL in a name", idx);
+		memcpy(dst, s, n);
+		dst[n] = '\0';
+	} else {
+		if (prefix) {
+			memcpy(dst, s, prefix);
+			dst[prefix] = '\0';
+			dst += prefix + 1;
+		}
+		if (unhex(s + prefix, hexlen, dst))
+			return imalog_fail(log, "field %zu is not hex", idx);
+	}
+	*tlen += 4 + blen;
+	return 0;
+}
+
+/* The 'ima' template keeps its name without the NUL, as the binary list does. */
+static void strip_ima_name_nul(struct imalog *log, struct imalog_entry *e)
+{
+	uint8_t *t = log->data + log->data_len;
+	uint32_t nlen = imalog_le32(t + 24);
+
+	imalog_put_le32(t + 24, nlen - 1);
+	e->tdata_len--;
+}
+
+static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
+{
+	struct imalog_entry *e = imalog_entry_new(log);
+	const char *tok[8];
+	size_t tlen[8], ntok = 0, dlen, t = 0, layout = 0;
+	const char *p = s, *end = s + n;
+	unsigned long pcr = 0;
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->where = line;
+	while (p < end && *p == ' ')
+		p++;
+	while (ntok < 8) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+
+		tok[ntok] = p;
+		tlen[ntok] = (size_t)((sp ? sp : end) - p);
+		ntok++;
+		if (!sp)
+			break;
+		p = sp + 1;
+	}
+	if (ntok < 4)
+		return imalog_fail(log, "line %zu: fewer than four columns", line);
+	for (size_t i = 0; i < tlen[0]; i++) {
+		if (tok[0][i] < '0' || tok[0][i] > '9' || i > 2)
+			return imalog_fail(log, "line %zu: bad PCR number", line);
+		pcr = pcr * 10 + (unsigned long)(tok[0][i] - '0');
+	}
+	if (!tlen[0] || pcr >= IMALOG_PCRS)
+		return imalog_fail(log, "line %zu: PCR out of range", line);
+	e->pcr = (uint32_t)pcr;
+	dlen = tlen[1] / 2;
+	if (!log->bank) {
+		log->bank = dlen == 20 ? hash_algo_by_id(HASH_ALGO_SHA1) :
+			    dlen == 32 ? hash_algo_by_id(HASH_ALGO_SHA256) :
+			    dlen == 48 ? hash_algo_by_id(HASH_ALGO_SHA384) :
+			    dlen == 64 ? hash_algo_by_id(HASH_ALGO_SHA512) :
+			    dlen == 28 ? hash_algo_by_id(HASH_ALGO_SHA224) : NULL;
+		if (!log->bank)
+			return imalog_fail(log, "line %zu: template digest of %zu hex digits",
+					   line, tlen[1]);
+	}
+	if (tlen[1] != 2 * log->bank->len || unhex(tok[1], tlen[1], e->digest))
+		return imalog_fail(log, "line %zu: template digest is not %zu hex digits",
+				   line, 2 * log->bank->len);
+	e->violation = imalog_all_zero(e->digest, log->bank->len);
+	r = imalog_set_template(log, e, tok[2], tlen[2]);
+	if (r)
+		return r;
+	for (layout = 0; layout < sizeof(layouts) / sizeof(layouts[0]); layout++)
+		if (layouts[layout].tmpl == e->tmpl)
+			break;
+	if (layout == sizeof(layouts) / sizeof(layouts[0]))
+		return imalog_fail(log, "line %zu: template %s cannot be rebuilt from ascii",
+				   line, e->tname);
+	if (ntok - 3 != layouts[layout].n)
+		return imalog_fail(log, "line %zu: %s wants %zu fields, line has %zu",
+				   line, e->tname, layouts[layout].n, ntok - 3);
+	for (size_t i = 0; i < layouts[layout].n; i++) {
+		enum field_kind k = layouts[layout].kind[i];
+
+		r = add_field(log, &t, k, tok[3 + i], tlen[3 + i], i + 1);
+		if (r)
+			return r;
+	}
+	e->tdata_off = log->data_len;
+	e->tdata_len = (uint32_t)t;
+	if (e->tmpl == IMALOG_T_IMA) {
+		if (imalog_le32(log->data + log->data_len) != 20 || t < 29)
+			return imalog_fail(log, "line %zu: ima digest is not sha1", line);
+		strip_ima_name_nul(log, e);
+	}
+	r = imalog_check_fields(log, e);
+	if (r)
+		return r;
+	log->data_len += e->tdata_len;
+	log->n++;
+	return 0;
+}
+
+int imalog_parse_ascii(const uint8_t *buf, size_t len, struct imalog *log)
+{
+	const char *s = (const char *)buf, *end = s + len;
+	size_t line = 0;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		int r;
+
+		line++;
+		if (!nl)
+			return imalog_fail(log, "line %zu: no newline at the end", line);
+		r = parse_line(log, s, (size_t)(nl - s), line);
+		if (r)
+			return r;
+		s = nl + 1;
+	}
+	return 0;
+}

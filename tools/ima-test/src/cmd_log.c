@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ima-test log: verify the IMA measurement list against the TPM. */
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "log_check.h"
+#include "scan.h"
+
+#define SECURITYFS_LISTS "/sys/kernel/security/ima/binary_runtime_measurements_*"
+#define TPM_SYSFS "/sys/class/tpm/tpm0"
+#define LIST_MAX ((size_t)1 << 31)
+#define SNAPSHOT_TRIES 10
+
+enum { OPT_LIST = 0x200, OPT_PCRS, OPT_REFERENCE, OPT_IGNORE_VIOLATIONS };
+
+static const char help[] =
+	"Usage: ima-test log [--list FILE]... [--pcrs [ALG,]FILE]... [--cert FILE]...\n"
+	"                    [--reference POLICY.json] [--ignore-violations]\n"
+	"                    [--format text|json]\n"
+	"Check the IMA measurement list: every entry's template digest, a replay of\n"
+	"each PCR it extends against the TPM, boot_aggregate against PCRs 0-7/0-9,\n"
+	"signatures, violations, and every measured file against a reference.\n\n"
+	"      --list FILE     a binary or ascii list, any bank (repeatable; default\n"
+	"                      every " SECURITYFS_LISTS ")\n"
+	"      --pcrs [ALG,]FILE  PCR values as 'PCR-00: hex' lines, evmctl's format\n"
+	"                      (ALG defaults to sha1; repeatable; default\n"
+	"                      " TPM_SYSFS "/pcr-ALG/N)\n"
+	"      --cert FILE     check ima-sig signatures with these certificates\n"
+	"      --reference POLICY.json  a Keylime runtime policy (audit --format\n"
+	"                      keylime): each measured file needs an allowed digest\n"
+	"      --ignore-violations  ToMToU/open-writers entries are not findings\n"
+	"      --format FMT    text (default) or json (JSON lines, then a summary)\n"
+	"  -h, --help          show this help\n"
+	"Exit status: 0 consistent with the TPM and no findings, 1 findings, 2 errors.\n";
+
+struct pcr_arg {
+	const struct hash_algo *alg;
+	const char *path;
+};
+
+static int load_list(struct log_ctx *c, const char *path)
+{
+	struct log_list *l;
+	uint8_t *buf;
+	size_t len;
+	int r;
+
+	if (c->nlists == LOG_LISTS_MAX) {
+		fprintf(stderr, "ima-test log: at most %d lists\n", LOG_LISTS_MAX);
+		return -1;
+	}
+	r = file_slurp(path, &buf, &len, LIST_MAX);
+	if (r) {
+		fprintf(stderr, "ima-test log: %s: cannot read: %s\n", path,
+			r == -EINVAL ? "not a regular file" : strerror(-r));
+		return -1;
+	}
+	l = &c->lists[c->nlists];
+	l->path = strdup(path);
+	l->parse = imalog_parse(buf, len, &l->log);
+	free(buf);
+	if (!l->path || l->parse < 0) {
+		fprintf(stderr, "ima-test log: %s: out of memory\n", path);
+		free(l->path);
+		imalog_free(&l->log);
+		return -1;
+	}
+	c->nlists++;
+	return 0;
+}
+
+static void free_lists(struct log_ctx *c)
+{
+	for (size_t k = 0; k < c->nlists; k++) {
+		imalog_free(&c->lists[k].log);
+		free(c->lists[k].path);
+	}
+	c->nlists = 0;
+}
+
+/* Every pcr-ALG directory of the TPM this tool can hash. */
+static int read_tpm(struct log_ctx *c)
+{
+	DIR *d = opendir(TPM_SYSFS);
+	struct dirent *de;
+	char err[512], dir[512];
+
+	c->nbanks = 0;
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && c->nbanks < LOG_BANKS_MAX) {
+		const struct hash_algo *alg;
+
+		if (strncmp(de->d_name, "pcr-", 4) || !(alg = hash_algo_by_name(de->d_name + 4)))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", TPM_SYSFS, de->d_name);
+		if (pcr_bank_read_dir(dir, alg, &c->banks[c->nbanks], err, sizeof(err))) {
+			fprintf(stderr, "ima-test log: %s\n", err);
+			closedir(d);
+			return -1;
+		}
+		c->nbanks++;
+	}
+	closedir(d);
+	return 0;
+}
+
+static int load_securityfs_lists(struct log_ctx *c)
+{
+	glob_t g;
+	int r = glob(SECURITYFS_LISTS, 0, NULL, &g);
+
+	if (r) {
+		fprintf(stderr, "ima-test log: no %s (is securityfs mounted and IMA on?)\n",
+			SECURITYFS_LISTS);
+		return -1;
+	}
+	for (size_t i = 0; i < g.gl_pathc && !r; i++)
+		r = load_list(c, g.gl_pathv[i]);
+	globfree(&g);
+	return r;
+}
+
+/*
+ * The kernel appends while we read: take the PCRs, then the lists, then the
+ * PCRs again, until the two PCR reads agree.
+ */
+static int snapshot(struct log_ctx *c, bool read_lists, bool read_pcrs)
+{
+	struct pcr_bank before[LOG_BANKS_MAX];
+
+	for (int t = 0; t < SNAPSHOT_TRIES; t++) {
+		size_t nb;
+
+		if (read_pcrs && read_tpm(c))
+			return -1;
+		memcpy(before, c->banks, sizeof(before));
+		nb = c->nbanks;
+		if (read_lists) {
+			free_lists(c);
+			if (load_securityfs_lists(c))
+				return -1;
+		}
+		if (!read_pcrs || !read_lists)
+			return 0;
+		if (read_tpm(c))
+			return -1;
+		if (nb == c->nbanks && !memcmp(before, c->banks, sizeof(before)))
+			return 0;
+	}
+	fprintf(stderr, "ima-test log: the measurement list kept growing while it was read\n");
+	return -1;
+}
+
+static int parse_pcrs_arg(const char *arg, struct pcr_arg *p)
+{
+	const char *comma = strchr(arg, ',');
+	char name[16];
+
+	p->alg = hash_algo_by_id(HASH_ALGO_SHA1);
+	p->path = arg;
+	if (!comma)
+		return 0;
+	if ((size_t)(comma - arg) >= sizeof(name))
+		return -1;
+	memcpy(name, arg, (size_t)(comma - arg));
+	name[comma - arg] = '\0';
+	p->alg = hash_algo_by_name(name);
+	p->path = comma + 1;
+	return p->alg ? 0 : -1;
+}
+
+int cmd_log(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "list", required_argument, NULL, OPT_LIST },
+		{ "pcrs", required_argument, NULL, OPT_PCRS },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "reference", required_argument, NULL, OPT_REFERENCE },
+		{ "ignore-violations", no_argument, NULL, OPT_IGNORE_VIOLATIONS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct log_ctx zero;
+	struct log_ctx *c = malloc(sizeof(*c));
+	struct certset certs = { 0 };
+	struct ref_policy ref;
+	const char *lists[LOG_LISTS_MAX], *ref_path = NULL;
+	struct pcr_arg pcrs[LOG_BANKS_MAX];
+	size_t nlists = 0, npcrs = 0;
+	char err[512];
+	int opt, r = EXIT_TROUBLE;
+	bool have_ref = false;
+
+	if (!c) {
+		fprintf(stderr, "ima-test log: out of memory\n");
+		return EXIT_TROUBLE;
+	}
+	*c = zero;
+	c->fmt = OUT_TEXT;
+	c->fp = stdout;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_LIST:
+			if (nlists == LOG_LISTS_MAX) {
+				usage_error("log", "at most %d --list", LOG_LISTS_MAX);
+				goto out;
+			}
+			lists[nlists++] = optarg;
+			break;
+		case OPT_PCRS:
+			if (npcrs == LOG_BANKS_MAX) {
+				usage_error("log", "at most %d --pcrs", LOG_BANKS_MAX);
+				goto out;
+			}
+			if (parse_pcrs_arg(optarg, &pcrs[npcrs])) {
+				usage_error("log", "--pcrs wants [ALG,]FILE with ALG one of %s, not '%s'",
+					    hash_algo_supported_names(), optarg);
+				goto out;
+			}
+			npcrs++;
+			break;
+		case OPT_CERT:
+			if (certset_add(&certs, optarg, err, sizeof(err))) {
+				fprintf(stderr, "ima-test log: %s\n", err);
+				goto out;
+			}
+			break;
+		case OPT_REFERENCE:
+			ref_path = optarg;
+			break;
+		case OPT_IGNORE_VIOLATIONS:
+			c->ignore_violations = true;
+			break;
+		case OPT_FORMAT:
+			if (scan_parse_format("log", optarg, &c->fmt))
+				goto out;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			r = EXIT_OK;
+			goto out;
+		default:
+			usage_error("log", "bad option");
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		usage_error("log", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (ref_path) {
+		if (ref_policy_load(ref_path, &ref, err, sizeof(err))) {
+			fprintf(stderr, "ima-test log: %s\n", err);
+			goto out;
+		}
+		have_ref = true;
+		c->ref = &ref;
+	}
+	if (certs.n)
+		c->certs = &certs;
+	for (size_t i = 0; i < npcrs; i++) {
+		for (size_t k = 0; k < c->nbanks; k++)
+			if (c->banks[k].alg == pcrs[i].alg) {
+				usage_error("log", "two --pcrs for %s", pcrs[i].alg->name);
+				goto out;
+			}
+		if (pcr_bank_read_file(pcrs[i].path, pcrs[i].alg, &c->banks[c->nbanks],
+				       err, sizeof(err))) {
+			fprintf(stderr, "ima-test log: %s\n", err);
+			goto out;
+		}
+		c->nbanks++;
+	}
+	for (size_t i = 0; i < nlists; i++)
+		if (load_list(c, lists[i]))
+			goto out;
+	if ((!nlists || !npcrs) && snapshot(c, !nlists, !npcrs))
+		goto out;
+	r = log_check_all(c);
+out:
+	free_lists(c);
+	if (have_ref)
+		ref_policy_free(&ref);
+	certset_free(&certs);
+	free(c);
+	return r;
+}
