@@ -13,8 +13,9 @@
 #include "check.h"
 #include "common.h"
 #include "out.h"
-#include "ready_eval.h"
-#include "ready_policy.h"
+#include "ima_policy.h"
+#include "ima_policy_eval.h"
+#include "ready_evm.h"
 #include "scan.h"
 
 static const char help[] =
@@ -23,14 +24,17 @@ static const char help[] =
 	"ima_appraise=enforce would deny: missing, stale, bad-signature,\n"
 	"unknown-key, signature-required (only a digest where the policy wants a\n"
 	"signature), algorithm-not-allowed, and files that cannot be checked;\n"
-	"then a summary.  Each file is judged for the accesses it will meet: open\n"
-	"for read, and exec and mmap if it has an execute bit.\n\n"
+	"evm-missing, evm-invalid, then a summary.  Each file is judged for the\n"
+	"accesses it can meet: open for read, mmap for exec unless its file system\n"
+	"is mounted noexec, and exec if it has an execute bit.\n\n"
 	"      --policy POLICY a policy file, builtin:appraise_tcb (the kernel's\n"
 	"                      ima_policy=appraise_tcb), or by default the live\n"
 	"                      " IMA_POLICY_LIVE "\n"
 	"      --cert CERT     X.509 certificate of a key in the kernel's _ima\n"
 	"                      keyring, PEM or DER (repeatable)\n"
-	"      --uid N, --gid N  the process making the accesses (default 0)\n"
+	"      --uid N, --gid N  the process making the accesses (default: root\n"
+	"                      and the ids the policy's uid/gid conditions name)\n"
+	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
 	"      --format FMT    text (default) or json (JSON lines)\n"
 	"      --xattr-user    use user.ima instead of security.ima\n"
 	"  -x, --one-file-system  stay on the file system of each ROOT\n"
@@ -41,11 +45,13 @@ static const char help[] =
 	"Exit status: 0 nothing would be denied, 1 some file would be, 2 usage,\n"
 	"policy or environment error.\n";
 
-enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID };
+enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE };
 
 enum verdict {
 	V_DENY_SIG = CHECK__COUNT,	/* after the check classes */
 	V_DENY_ALGO,
+	V_DENY_EVM_MISSING,
+	V_DENY_EVM_INVALID,
 	V_PASS,
 	V_NOT_APPRAISED,
 	V__COUNT
@@ -60,7 +66,9 @@ struct record {
 
 struct ready {
 	struct ima_policy policy;
-	struct ready_subject subject;
+	struct ima_subjects subjects;
+	bool want_uuid;
+	struct ready_evm evm;
 	struct check_opts check;
 	struct out out;
 	enum out_format fmt;
@@ -77,6 +85,8 @@ static const char *verdict_name(int v)
 	switch (v) {
 	case V_DENY_SIG: return "signature-required";
 	case V_DENY_ALGO: return "algorithm-not-allowed";
+	case V_DENY_EVM_MISSING: return "evm-missing";
+	case V_DENY_EVM_INVALID: return "evm-invalid";
 	case V_PASS: return "ok";
 	case V_NOT_APPRAISED: return "not-appraised";
 	default: return check_class_name((enum check_class)v);
@@ -119,7 +129,7 @@ oom:
 	out_error(&r->out, path, "out of memory");
 }
 
-static void add_assumption(char *buf, size_t cap, const struct ready_decision *d)
+static void add_assumption(char *buf, size_t cap, const struct ima_decision *d)
 {
 	snprintf(buf, cap, "; assumes line %u %s: %s", d->assumed->line,
 		 d->assumed->action == IMA_ACT_APPRAISE ? "matches" : "does not match",
@@ -129,23 +139,27 @@ static void add_assumption(char *buf, size_t cap, const struct ready_decision *d
 static int ready_file(void *arg, const char *path)
 {
 	struct ready *r = arg;
-	struct ready_decision d;
+	struct ima_decision d;
+	struct ima_file_facts facts;
 	struct check_result cr;
 	const struct ima_rule *rule;
-	enum ready_access acc;
-	char why[512], detail[1024], extra[192];
+	const struct ima_subject *subj;
+	enum ima_access acc;
+	char why[512], detail[1024], extra[192], by[64] = "";
 	struct stat st;
 	size_t n;
-	int v;
+	int v, e = 0;
 
 	if ((r->check.follow ? stat(path, &st) : lstat(path, &st)) < 0)
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-	else if (!ready_decide(&r->policy, &r->subject, path, &st, &d, why, sizeof(why)))
-		why[0] = '\0';
-	if (why[0]) {
+		e = -errno;
+	else
+		e = ima_file_facts_read(&facts, path, &st, r->want_uuid);
+	if (e) {
+		snprintf(why, sizeof(why), "cannot inspect: %s", strerror(-e));
 		add_record(r, path, CHECK_UNREADABLE, why, "");
 		return EXIT_FINDINGS;
 	}
+	ima_policy_decide(&r->policy, &r->subjects, &facts, &d);
 	if (d.assumed) {
 		pthread_mutex_lock(&r->lock);
 		r->assumed++;
@@ -169,11 +183,13 @@ static int ready_file(void *arg, const char *path)
 	v = cr.cls;
 	rule = d.rule;
 	acc = d.access;
+	subj = d.subject;
 	snprintf(why, sizeof(why), "%s", cr.detail);
 	if (cr.cls == CHECK_OK && d.sig_required && strcmp(cr.kind, "signature")) {
 		v = V_DENY_SIG;
 		rule = d.sig_rule;
 		acc = d.sig_access;
+		subj = d.sig_subject;
 		snprintf(why, sizeof(why), "%s digest where a signature is required",
 			 cr.algo->name);
 	} else if (cr.cls == CHECK_OK && d.algos_rule &&
@@ -181,16 +197,38 @@ static int ready_file(void *arg, const char *path)
 		v = V_DENY_ALGO;
 		rule = d.algos_rule;
 		snprintf(why, sizeof(why), "%s not in appraise_algos", cr.algo->name);
+	} else if (cr.cls == CHECK_OK && r->evm.active) {
+		char evm_why[256];
+
+		switch (ready_evm_verify(&r->evm, path, evm_why, sizeof(evm_why))) {
+		case READY_EVM_OK:
+			v = V_PASS;
+			snprintf(why, sizeof(why), "%s, %s", cr.kind, evm_why);
+			break;
+		case READY_EVM_MISSING:
+			v = V_DENY_EVM_MISSING;
+			snprintf(why, sizeof(why), "%s", evm_why);
+			break;
+		case READY_EVM_INVALID:
+			v = V_DENY_EVM_INVALID;
+			snprintf(why, sizeof(why), "%s", evm_why);
+			break;
+		default:
+			v = CHECK_UNREADABLE;
+			snprintf(why, sizeof(why), "%s", evm_why);
+		}
 	} else if (cr.cls == CHECK_OK) {
 		v = V_PASS;
 		snprintf(why, sizeof(why), "%s", cr.kind);
 	}
-	n = (size_t)snprintf(detail, sizeof(detail), "%s; appraised on %s by line %u: %s",
-			     why, ready_access_name(acc), rule->line, rule->text);
+	if (ima_rule_has_subject(rule))
+		snprintf(by, sizeof(by), " for uid %lu gid %lu", subj->uid, subj->gid);
+	n = (size_t)snprintf(detail, sizeof(detail), "%s; appraised on %s%s by line %u: %s",
+			     why, ima_access_name(acc), by, rule->line, rule->text);
 	if (d.assumed && n < sizeof(detail))
 		add_assumption(detail + n, sizeof(detail) - n, &d);
 	snprintf(extra, sizeof(extra), "\"line\":%u,\"access\":\"%s\",\"signature_required\":%s",
-		 rule->line, ready_access_name(acc), d.sig_required ? "true" : "false");
+		 rule->line, ima_access_name(acc), d.sig_required ? "true" : "false");
 	add_record(r, path, v, detail, extra);
 	return v == V_PASS ? EXIT_OK : EXIT_FINDINGS;
 }
@@ -210,6 +248,20 @@ static int ready_skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
+/* The distinct uids (@gid false) or gids of the modelled processes: "0,1000". */
+static void print_ids(FILE *fp, const struct ima_subjects *s, bool gid)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		unsigned long id = gid ? s->v[i].gid : s->v[i].uid;
+		bool seen = false;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = id == (gid ? s->v[k].gid : s->v[k].uid);
+		if (!seen)
+			fprintf(fp, "%s%lu", i ? "," : "", id);
+	}
+}
+
 static void print_header(struct ready *r)
 {
 	const struct ima_policy *p = &r->policy;
@@ -223,12 +275,19 @@ static void print_header(struct ready *r)
 	if (json) {
 		fputs("{\"policy\":", fp);
 		json_write_string(fp, p->source);
-		fprintf(fp, ",\"rules\":%zu,\"appraisal_rules\":%zu,\"uid\":%lu,\"gid\":%lu}\n",
-			p->n, nappr, r->subject.uid, r->subject.gid);
+		fprintf(fp, ",\"rules\":%zu,\"appraisal_rules\":%zu,\"uids\":[", p->n, nappr);
+		print_ids(fp, &r->subjects, false);
+		fputs("],\"gids\":[", fp);
+		print_ids(fp, &r->subjects, true);
+		fprintf(fp, "],\"evm\":%s}\n", r->evm.active ? "true" : "false");
 	} else {
 		fprintf(fp, "policy: %s: %zu rules, %zu about appraisal\n", p->source, p->n, nappr);
-		fprintf(fp, "accesses: open for read; exec and mmap of files with an execute bit;"
-			" by uid %lu gid %lu\n", r->subject.uid, r->subject.gid);
+		fputs("accesses: open for read; mmap for exec unless mounted noexec;"
+		      " exec of files with an execute bit; by uid ", fp);
+		print_ids(fp, &r->subjects, false);
+		fputs(" gid ", fp);
+		print_ids(fp, &r->subjects, true);
+		fprintf(fp, "\nevm: %s\n", r->evm.note);
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const struct ima_rule *rule = &p->rules[i];
@@ -236,7 +295,7 @@ static void print_header(struct ready *r)
 
 		if (rule->action != IMA_ACT_APPRAISE && rule->action != IMA_ACT_DONT_APPRAISE)
 			continue;
-		if (!ready_rule_in_scope(rule))
+		if (!ima_rule_in_scope(rule))
 			snprintf(note, sizeof(note), "applies to no access checked here");
 		else if (rule->unevaluable[0])
 			snprintf(note, sizeof(note), "cannot evaluate %s: assumed to %s",
@@ -291,6 +350,10 @@ static void print_summary(struct ready *r)
 		printf("%lu %s, ", r->counts[deny[i]], verdict_name(deny[i]));
 		other -= r->counts[deny[i]];
 	}
+	for (int v = V_DENY_EVM_MISSING; r->evm.active && v <= V_DENY_EVM_INVALID; v++) {
+		printf("%lu %s, ", r->counts[v], verdict_name(v));
+		other -= r->counts[v];
+	}
 	printf("%lu other)", other);
 	if (r->assumed)
 		printf("; %lu decided by assumption", r->assumed);
@@ -325,15 +388,18 @@ int cmd_ready(int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "gid", required_argument, NULL, OPT_GID },
+		{ "evm-state", required_argument, NULL, OPT_EVM_STATE },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tree_opts tree = { .walk.recursive = true };
 	struct certset certs = { 0 };
 	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER };
-	const char *policy = NULL;
+	const char *policy = NULL, *evm_state = READY_EVM_SECURITYFS;
+	unsigned long uid = 0, gid = 0;
+	bool fixed_subject = false;
 	char err[512];
-	int opt, status = EXIT_TROUBLE;
+	int opt, status = EXIT_TROUBLE, e;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
@@ -360,8 +426,12 @@ int cmd_ready(int argc, char **argv)
 		case OPT_UID:
 		case OPT_GID:
 			if (parse_id(opt == OPT_UID ? "--uid" : "--gid", optarg,
-				     opt == OPT_UID ? &r.subject.uid : &r.subject.gid))
+				     opt == OPT_UID ? &uid : &gid))
 				goto out;
+			fixed_subject = true;
+			break;
+		case OPT_EVM_STATE:
+			evm_state = optarg;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -376,10 +446,21 @@ int cmd_ready(int argc, char **argv)
 		usage_error("ready", "no ROOT given");
 		goto out;
 	}
-	if (ima_policy_load(&r.policy, policy, err, sizeof(err))) {
+	if (ima_policy_load(&r.policy, policy, err, sizeof(err)) ||
+	    ready_evm_state(&r.evm, evm_state, tree.user_xattr, tree.walk.follow,
+			    err, sizeof(err))) {
 		fprintf(stderr, "ima-test ready: %s\n", err);
 		goto out;
 	}
+	e = fixed_subject ? ima_subjects_one(&r.subjects, uid, gid) :
+			    ima_subjects_from_policy(&r.policy, &r.subjects);
+	if (e) {
+		fprintf(stderr, "ima-test ready: %s: %s\n", r.policy.source,
+			e == -E2BIG ? "the policy compares too many uids and gids to model"
+			" each; name one process with --uid and --gid" : strerror(-e));
+		goto out;
+	}
+	r.want_uuid = ima_policy_uses_fsuuid(&r.policy);
 	tree.walk.recursive = true;
 	r.verbose = tree.verbose;
 	r.check = (struct check_opts){ .certs = &certs, .user_xattr = tree.user_xattr,
@@ -406,6 +487,7 @@ out:
 	}
 	free(r.rec);
 	ima_policy_free(&r.policy);
+	ima_subjects_free(&r.subjects);
 	certset_free(&certs);
 	pthread_mutex_destroy(&r.lock);
 	return status;
