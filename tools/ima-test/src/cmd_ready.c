@@ -221,7 +221,7 @@ static int ready_file(void *arg, const char *path)
 		v = V_PASS;
 		snprintf(why, sizeof(why), "%s", cr.kind);
 	}
-	if (ima_rule_has_subject(rule))
+	if (r->subjects.n > 1)
 		snprintf(by, sizeof(by), " for uid %lu gid %lu", subj->uid, subj->gid);
 	n = (size_t)snprintf(detail, sizeof(detail), "%s; appraised on %s%s by line %u: %s",
 			     why, ima_access_name(acc), by, rule->line, rule->text);

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
-#include "certs.h"
 #include "hashalgo.h"
 #include "ready_evm.h"
 
@@ -19,11 +20,28 @@ enum {
 #define EVM_HMAC_LEN	(1 + 20)	/* type, SHA-1 HMAC */
 #define SIG_V2_HDR_LEN	9		/* type, version, algo, keyid[4], size be16 */
 
+/* Up to @cap - 1 bytes of @path, NUL-terminated.  0 or -errno. */
+static int read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, cap - 1);
+	if (n < 0)
+		e = -errno;
+	else if (n == (ssize_t)cap - 1)
+		e = -EFBIG;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return e;
+}
+
 int ready_evm_state(struct ready_evm *e, const char *path, bool user, bool follow,
 		    char *err, size_t errlen)
 {
-	uint8_t *buf = NULL;
-	size_t len = 0;
 	char text[32], *end;
 	unsigned long v;
 	int rc;
@@ -31,7 +49,7 @@ int ready_evm_state(struct ready_evm *e, const char *path, bool user, bool follo
 	memset(e, 0, sizeof(*e));
 	e->user = user;
 	e->follow = follow;
-	rc = file_slurp(path, &buf, &len, sizeof(text) - 1);
+	rc = read_small(path, text, sizeof(text));
 	if (rc == -ENOENT) {
 		snprintf(e->note, sizeof(e->note), "not modelled (%s does not exist)", path);
 		return 0;
@@ -43,9 +61,6 @@ int ready_evm_state(struct ready_evm *e, const char *path, bool user, bool follo
 			 path, strerror(-rc), user ? "user.evm" : "security.evm");
 		return 0;
 	}
-	memcpy(text, buf, len);
-	text[len] = '\0';
-	free(buf);
 	errno = 0;
 	v = strtoul(text, &end, 10);
 	if (end == text || (*end && strcmp(end, "\n")) || errno || v > UINT32_MAX) {
