@@ -104,6 +104,8 @@ static int cmp_ulong(const void *a, const void *b)
 int ima_subjects_from_policy(const struct ima_policy *p, struct ima_subjects *s)
 {
 	struct idset uids = { 0 }, gids = { 0 };
+	bool euid = false, egid = false;
+	size_t neu, neg;
 	int rc = idset_add(&uids, 0);
 
 	if (!rc)
@@ -118,20 +120,32 @@ int ima_subjects_from_policy(const struct ima_policy *p, struct ima_subjects *s)
 			rc = idset_add_cond(&gids, &r->gid);
 		if (!rc)
 			rc = idset_add_cond(&gids, &r->egid);
+		euid |= r->euid.set;
+		egid |= r->egid.set;
 	}
 	memset(s, 0, sizeof(*s));
-	if (!rc && uids.n * gids.n > IMA_SUBJECTS_MAX)
+	neu = euid ? uids.n : 1;
+	neg = egid ? gids.n : 1;
+	/* each factor is at most 3 * 2 * rules + 1: the product cannot wrap */
+	if (!rc && (double)uids.n * neu * gids.n * neg > IMA_SUBJECTS_MAX)
 		rc = -E2BIG;
 	if (!rc) {
-		s->v = calloc(uids.n * gids.n, sizeof(*s->v));
+		s->v = calloc(uids.n * neu * gids.n * neg, sizeof(*s->v));
 		rc = s->v ? 0 : -ENOMEM;
 	}
 	if (!rc) {
 		qsort(uids.v, uids.n, sizeof(*uids.v), cmp_ulong);
 		qsort(gids.v, gids.n, sizeof(*gids.v), cmp_ulong);
 		for (size_t u = 0; u < uids.n; u++)
-			for (size_t g = 0; g < gids.n; g++)
-				s->v[s->n++] = (struct ima_subject){ uids.v[u], gids.v[g] };
+			for (size_t eu = 0; eu < neu; eu++)
+				for (size_t g = 0; g < gids.n; g++)
+					for (size_t eg = 0; eg < neg; eg++)
+						s->v[s->n++] = (struct ima_subject){
+							.uid = uids.v[u],
+							.euid = uids.v[euid ? eu : u],
+							.gid = gids.v[g],
+							.egid = gids.v[egid ? eg : g],
+						};
 	}
 	free(uids.v);
 	free(gids.v);
@@ -145,7 +159,7 @@ int ima_subjects_one(struct ima_subjects *s, unsigned long uid, unsigned long gi
 		s->n = 0;
 		return -ENOMEM;
 	}
-	s->v[0] = (struct ima_subject){ uid, gid };
+	s->v[0] = (struct ima_subject){ .uid = uid, .euid = uid, .gid = gid, .egid = gid };
 	s->n = 1;
 	return 0;
 }
@@ -252,11 +266,14 @@ static enum match rule_match(const struct ima_rule *r, enum ima_access a,
 		return NO;
 	if (r->uid.set && !id_match(&r->uid, s->uid))
 		return NO;
-	if (r->euid.set && !id_match(&r->euid, s->uid))
+	/* ima_match_rules(): with CAP_SETUID, the real and saved uid count too */
+	if (r->euid.set && !id_match(&r->euid, s->euid) &&
+	    !(s->euid == 0 && id_match(&r->euid, s->uid)))
 		return NO;
 	if (r->gid.set && !id_match(&r->gid, s->gid))
 		return NO;
-	if (r->egid.set && !id_match(&r->egid, s->gid))
+	if (r->egid.set && !id_match(&r->egid, s->egid) &&
+	    !(s->euid == 0 && id_match(&r->egid, s->gid)))
 		return NO;
 	if (r->fowner.set && !id_match(&r->fowner, f->uid))
 		return NO;

@@ -44,9 +44,14 @@ enum ima_access {
 /* "open", "open (exec)", "exec", "exec (creds)", "mmap", "mmap (reqprot)" */
 const char *ima_access_name(enum ima_access a);
 
-/* A process making the accesses; its real and effective ids are equal. */
+/*
+ * A process making the accesses.  One whose effective uid is 0 is taken to
+ * hold CAP_SETUID and CAP_SETGID, so that, as in the kernel, an euid=
+ * (egid=) condition also matches its real (and saved, here equal to the
+ * effective) id.
+ */
 struct ima_subject {
-	unsigned long uid, gid;
+	unsigned long uid, euid, gid, egid;
 };
 
 struct ima_subjects {
@@ -58,15 +63,16 @@ struct ima_subjects {
 #define IMA_SUBJECTS_MAX 4096
 
 /*
- * The processes to model for @p: the cross product of a uid sample and a
- * gid sample.  Each sample holds 0 and, for every id N a rule compares
- * (uid=N, euid<N, gid>N, ...), N-1, N and N+1: between them they fall on
- * every side of every comparison the policy makes.  0, -ENOMEM, or -E2BIG
- * past IMA_SUBJECTS_MAX.
+ * The processes to model for @p, from a uid sample and a gid sample.  Each
+ * sample holds 0 and, for every id N a rule compares (uid=N, euid<N,
+ * gid>N, ...), N-1, N and N+1: between them they fall on every side of
+ * every comparison the policy makes.  Real and effective uids are paired
+ * in every combination when a rule tests euid (else they are equal), and
+ * likewise gids with egid.  0, -ENOMEM, or -E2BIG past IMA_SUBJECTS_MAX.
  */
 int ima_subjects_from_policy(const struct ima_policy *p, struct ima_subjects *s);
 
-/* One process, @uid and @gid.  0 or -ENOMEM. */
+/* One process, @uid and @gid (real and effective).  0 or -ENOMEM. */
 int ima_subjects_one(struct ima_subjects *s, unsigned long uid, unsigned long gid);
 
 void ima_subjects_free(struct ima_subjects *s);

@@ -136,6 +136,18 @@ static void add_assumption(char *buf, size_t cap, const struct ima_decision *d)
 		 d->assumed_why);
 }
 
+/* " for uid U gid G", with the effective ids where they differ. */
+static void ready_subject_name(char *buf, size_t cap, const struct ima_subject *s)
+{
+	int n = snprintf(buf, cap, " for uid %lu", s->uid);
+
+	if (s->euid != s->uid)
+		n += snprintf(buf + n, cap - (size_t)n, " euid %lu", s->euid);
+	n += snprintf(buf + n, cap - (size_t)n, " gid %lu", s->gid);
+	if (s->egid != s->gid)
+		snprintf(buf + n, cap - (size_t)n, " egid %lu", s->egid);
+}
+
 static int ready_file(void *arg, const char *path)
 {
 	struct ready *r = arg;
@@ -145,7 +157,7 @@ static int ready_file(void *arg, const char *path)
 	const struct ima_rule *rule;
 	const struct ima_subject *subj;
 	enum ima_access acc;
-	char why[512], detail[1024], extra[192], by[64] = "";
+	char why[512], detail[1024], extra[192], by[96] = "";
 	struct stat st;
 	size_t n;
 	int v, e = 0;
@@ -222,7 +234,7 @@ static int ready_file(void *arg, const char *path)
 		snprintf(why, sizeof(why), "%s", cr.kind);
 	}
 	if (r->subjects.n > 1)
-		snprintf(by, sizeof(by), " for uid %lu gid %lu", subj->uid, subj->gid);
+		ready_subject_name(by, sizeof(by), subj);
 	n = (size_t)snprintf(detail, sizeof(detail), "%s; appraised on %s%s by line %u: %s",
 			     why, ima_access_name(acc), by, rule->line, rule->text);
 	if (d.assumed && n < sizeof(detail))

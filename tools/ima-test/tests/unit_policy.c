@@ -50,7 +50,7 @@ static const struct ima_file_facts lib0644 = {
 static void decide(struct ima_policy *p, const char *text, const struct ima_subjects *s,
 		   const struct ima_file_facts *f, struct ima_decision *d)
 {
-	struct ima_subject root = { 0, 0 };
+	struct ima_subject root = { 0 };
 	struct ima_subjects one = { &root, 1 };
 	char err[256];
 
@@ -157,7 +157,7 @@ static void test_mmap(struct tap *t)
 	pass = d.appraised && d.sig_required && d.access == IMA_ACCESS_MMAP;
 	tap_ok(t, pass, "a 0644 file is appraised on mmap (access %s)", ima_access_name(d.access));
 	f.noexec = true;
-	ima_policy_decide(&p, &(struct ima_subjects){ &(struct ima_subject){ 0, 0 }, 1 }, &f, &d);
+	ima_policy_decide(&p, &(struct ima_subjects){ &(struct ima_subject){ 0 }, 1 }, &f, &d);
 	tap_ok(t, !d.appraised, "not on a noexec mount");
 	ima_policy_free(&p);
 	f = lib0644;
@@ -168,7 +168,7 @@ static void test_mmap(struct tap *t)
 	decide(&p, "appraise func=BPRM_CHECK", NULL, &f, &d);
 	tap_ok(t, !d.appraised, "BPRM_CHECK: not without an execute bit");
 	f.mode = 0100700;
-	ima_policy_decide(&p, &(struct ima_subjects){ &(struct ima_subject){ 0, 0 }, 1 }, &f, &d);
+	ima_policy_decide(&p, &(struct ima_subjects){ &(struct ima_subject){ 0 }, 1 }, &f, &d);
 	pass = d.appraised && d.access == IMA_ACCESS_EXEC;
 	tap_ok(t, pass, "BPRM_CHECK with one (0700)");
 	ima_policy_free(&p);
@@ -222,6 +222,34 @@ static void test_subjects(struct tap *t)
 	}
 }
 
+static void test_setuid(struct tap *t)
+{
+	struct ima_policy p;
+	struct ima_subjects s = { 0 };
+	struct ima_decision d;
+	struct ima_subject setuid_root = { .uid = 5, .euid = 0, .gid = 0, .egid = 0 };
+	char err[256];
+	int rc = parse(&p, "dont_appraise uid=0\nappraise euid=0\n", err, sizeof(err));
+	bool pass;
+
+	rc = rc ? rc : ima_subjects_from_policy(&p, &s);
+	ima_policy_decide(&p, &s, &lib0644, &d);
+	pass = rc == 0 && s.n == 4 && d.appraised && d.subject->uid == 1 && d.subject->euid == 0;
+	tap_ok(t, pass, "dont_appraise uid=0, appraise euid=0: a setuid-root program run by uid 1 "
+	       "is appraised (n %zu)", s.n);
+	ima_subjects_free(&s);
+	ima_policy_free(&p);
+	decide(&p, "dont_appraise euid=5\nappraise\n",
+	       &(struct ima_subjects){ &setuid_root, 1 }, &lib0644, &d);
+	tap_ok(t, !d.appraised, "euid=5 matches uid 5 running with euid 0 (CAP_SETUID), as in the kernel");
+	ima_policy_free(&p);
+	decide(&p, "dont_appraise egid=5\nappraise\n",
+	       &(struct ima_subjects){ &(struct ima_subject){ .uid = 1, .euid = 1, .gid = 5, .egid = 0 }, 1 },
+	       &lib0644, &d);
+	tap_ok(t, d.appraised, "egid=5 does not match gid 5 egid 0 without CAP_SETGID");
+	ima_policy_free(&p);
+}
+
 static void test_assumptions(struct tap *t)
 {
 	struct ima_file_facts f = lib0644;
@@ -259,12 +287,13 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 55);
+	tap_plan(&t, 58);
 	test_fields(&t);
 	test_syntax(&t);
 	test_load(&t);
 	test_mmap(&t);
 	test_subjects(&t);
+	test_setuid(&t);
 	test_assumptions(&t);
 	return tap_done(&t);
 }
