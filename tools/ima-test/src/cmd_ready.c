@@ -10,12 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
 #include "common.h"
-#include "out.h"
-#include "ima_policy.h"
-#include "ima_policy_eval.h"
-#include "ready_evm.h"
+#include "ready.h"
 #include "scan.h"
 
 static const char help[] =
@@ -47,51 +43,6 @@ static const char help[] =
 
 enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE };
 
-enum verdict {
-	V_DENY_SIG = CHECK__COUNT,	/* after the check classes */
-	V_DENY_ALGO,
-	V_DENY_EVM_MISSING,
-	V_DENY_EVM_INVALID,
-	V_PASS,
-	V_NOT_APPRAISED,
-	V__COUNT
-};
-
-struct record {
-	char *path;
-	int verdict;		/* enum check_class or enum verdict */
-	char *detail;
-	char extra[192];
-};
-
-struct ready {
-	struct ima_policy policy;
-	struct ima_subjects subjects;
-	bool want_uuid;
-	struct ready_evm evm;
-	struct check_opts check;
-	struct out out;
-	enum out_format fmt;
-	bool verbose;
-	pthread_mutex_t lock;
-	struct record *rec;
-	size_t nrec, caprec;
-	unsigned long counts[V__COUNT];
-	unsigned long skipped, errors, assumed;
-};
-
-static const char *verdict_name(int v)
-{
-	switch (v) {
-	case V_DENY_SIG: return "signature-required";
-	case V_DENY_ALGO: return "algorithm-not-allowed";
-	case V_DENY_EVM_MISSING: return "evm-missing";
-	case V_DENY_EVM_INVALID: return "evm-invalid";
-	case V_PASS: return "ok";
-	case V_NOT_APPRAISED: return "not-appraised";
-	default: return check_class_name((enum check_class)v);
-	}
-}
 
 static void add_record(struct ready *r, const char *path, int v,
 		       const char *detail, const char *extra)
@@ -260,119 +211,6 @@ static int ready_skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-/* The distinct uids (@gid false) or gids of the modelled processes: "0,1000". */
-static void print_ids(FILE *fp, const struct ima_subjects *s, bool gid)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		unsigned long id = gid ? s->v[i].gid : s->v[i].uid;
-		bool seen = false;
-
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = id == (gid ? s->v[k].gid : s->v[k].uid);
-		if (!seen)
-			fprintf(fp, "%s%lu", i ? "," : "", id);
-	}
-}
-
-static void print_header(struct ready *r)
-{
-	const struct ima_policy *p = &r->policy;
-	size_t nappr = 0;
-	FILE *fp = stdout;
-	bool json = r->fmt == OUT_JSON;
-
-	for (size_t i = 0; i < p->n; i++)
-		nappr += p->rules[i].action == IMA_ACT_APPRAISE ||
-			 p->rules[i].action == IMA_ACT_DONT_APPRAISE;
-	if (json) {
-		fputs("{\"policy\":", fp);
-		json_write_string(fp, p->source);
-		fprintf(fp, ",\"rules\":%zu,\"appraisal_rules\":%zu,\"uids\":[", p->n, nappr);
-		print_ids(fp, &r->subjects, false);
-		fputs("],\"gids\":[", fp);
-		print_ids(fp, &r->subjects, true);
-		fprintf(fp, "],\"evm\":%s}\n", r->evm.active ? "true" : "false");
-	} else {
-		fprintf(fp, "policy: %s: %zu rules, %zu about appraisal\n", p->source, p->n, nappr);
-		fputs("accesses: open for read; mmap for exec unless mounted noexec;"
-		      " exec of files with an execute bit; by uid ", fp);
-		print_ids(fp, &r->subjects, false);
-		fputs(" gid ", fp);
-		print_ids(fp, &r->subjects, true);
-		fprintf(fp, "\nevm: %s\n", r->evm.note);
-	}
-	for (size_t i = 0; i < p->n; i++) {
-		const struct ima_rule *rule = &p->rules[i];
-		char note[512];
-
-		if (rule->action != IMA_ACT_APPRAISE && rule->action != IMA_ACT_DONT_APPRAISE)
-			continue;
-		if (!ima_rule_in_scope(rule))
-			snprintf(note, sizeof(note), "applies to no access checked here");
-		else if (rule->unevaluable[0])
-			snprintf(note, sizeof(note), "cannot evaluate %s: assumed to %s",
-				 rule->unevaluable, rule->action == IMA_ACT_APPRAISE ?
-				 "match (the file is checked)" : "not match");
-		else if (rule->unchecked[0])
-			snprintf(note, sizeof(note), "not checked: %s", rule->unchecked);
-		else if (rule->has_fsuuid)
-			snprintf(note, sizeof(note),
-				 "fsuuid is read from each file system (FS_IOC_GETFSUUID); "
-				 "where it cannot be, the rule is assumed to %s",
-				 rule->action == IMA_ACT_APPRAISE ? "match" : "not match");
-		else
-			continue;
-		if (json) {
-			fprintf(fp, "{\"note\":");
-			json_write_string(fp, note);
-			fprintf(fp, ",\"line\":%u,\"rule\":", rule->line);
-			json_write_string(fp, rule->text);
-			fputs("}\n", fp);
-		} else {
-			fprintf(fp, "note: line %u: %s: %s\n", rule->line, rule->text, note);
-		}
-	}
-}
-
-static void print_summary(struct ready *r)
-{
-	static const int deny[] = {
-		CHECK_MISSING, CHECK_STALE, CHECK_BAD_SIGNATURE, CHECK_UNKNOWN_KEY, V_DENY_SIG,
-	};
-	unsigned long files = 0, denied = 0, other;
-
-	for (int v = 0; v < V__COUNT; v++)
-		files += r->counts[v];
-	denied = files - r->counts[V_PASS] - r->counts[V_NOT_APPRAISED];
-	if (r->fmt == OUT_JSON) {
-		printf("{\"summary\":{\"files\":%lu,\"appraised\":%lu,\"not_appraised\":%lu,"
-		       "\"denied\":%lu", files, files - r->counts[V_NOT_APPRAISED],
-		       r->counts[V_NOT_APPRAISED], denied);
-		for (int v = 0; v < V_PASS; v++)
-			if (v != CHECK_OK)
-				printf(",\"%s\":%lu", verdict_name(v), r->counts[v]);
-		printf(",\"assumed\":%lu,\"skipped\":%lu,\"errors\":%lu}}\n",
-		       r->assumed, r->skipped, r->errors);
-		return;
-	}
-	other = denied;
-	printf("summary: %lu files: %lu appraised, %lu not appraised; enforce would deny %lu (",
-	       files, files - r->counts[V_NOT_APPRAISED], r->counts[V_NOT_APPRAISED], denied);
-	for (size_t i = 0; i < sizeof(deny) / sizeof(deny[0]); i++) {
-		printf("%lu %s, ", r->counts[deny[i]], verdict_name(deny[i]));
-		other -= r->counts[deny[i]];
-	}
-	for (int v = V_DENY_EVM_MISSING; r->evm.active && v <= V_DENY_EVM_INVALID; v++) {
-		printf("%lu %s, ", r->counts[v], verdict_name(v));
-		other -= r->counts[v];
-	}
-	printf("%lu other)", other);
-	if (r->assumed)
-		printf("; %lu decided by assumption", r->assumed);
-	if (r->skipped || r->errors)
-		printf("; %lu skipped, %lu errors", r->skipped, r->errors);
-	putchar('\n');
-}
 
 static int cmp_record(const void *a, const void *b)
 {
@@ -477,7 +315,7 @@ int cmd_ready(int argc, char **argv)
 	r.verbose = tree.verbose;
 	r.check = (struct check_opts){ .certs = &certs, .user_xattr = tree.user_xattr,
 				       .follow = tree.walk.follow };
-	print_header(&r);
+	ready_print_header(&r);
 	fflush(stdout);
 	out_init(&r.out, r.fmt, true);
 	status = walk_paths(&tree.walk, argv + optind, (size_t)(argc - optind),
@@ -487,10 +325,10 @@ int cmd_ready(int argc, char **argv)
 		qsort(r.rec, r.nrec, sizeof(*r.rec), cmp_record);
 	out_init(&r.out, r.fmt, false);
 	for (size_t i = 0; i < r.nrec; i++)
-		out_result(&r.out, r.rec[i].path, verdict_name(r.rec[i].verdict),
+		out_result(&r.out, r.rec[i].path, ready_verdict_name(r.rec[i].verdict),
 			   r.rec[i].detail, r.rec[i].extra[0] ? r.rec[i].extra : NULL);
 	out_finish(&r.out);
-	print_summary(&r);
+	ready_print_summary(&r);
 	fflush(stdout);
 out:
 	for (size_t i = 0; i < r.nrec; i++) {
