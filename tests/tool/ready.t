@@ -212,9 +212,9 @@ read -r -a w <<<"$(tr '\n' ' ' <<<"$words")"
 bad=0
 for i in $(seq 1 150); do
 	if [ $i -le 100 ]; then
-		for l in 1 2 3; do
+		for _ in 1 2 3; do
 			line=
-			for t in 1 2 3 4 5 6; do line+="${w[RANDOM % ${#w[@]}]} "; done
+			for _ in 1 2 3 4 5 6; do line+="${w[RANDOM % ${#w[@]}]} "; done
 			echo "$line"
 		done >"$T_TMP/hostile"
 	else
