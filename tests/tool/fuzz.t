@@ -1,13 +1,13 @@
 #!/bin/bash
 # Bounded libFuzzer runs (tools/ima-test/fuzz): the security.ima decoder,
 # the escaping of file names for JSON and text output, the measurement list
-# parser and the Keylime policy reader.
+# parser, the Keylime policy reader, and the IMA policy parser and decision.
 . "$(dirname "$0")/lib.sh"
 
 dir=$TOOL_ROOT/tools/ima-test
 secs=${IMA_TEST_FUZZ_SECONDS:-20}
 command -v "${CLANG:-clang}" >/dev/null || skip_all "clang not installed"
-plan 9
+plan 11
 out=$(make -s -C "$dir" fuzz 2>&1)
 ok $? "fuzzers build (make -C tools/ima-test fuzz)" || diag "$out"
 
@@ -33,4 +33,5 @@ fuzz fuzz-xattr corpus $(( (secs + 1) / 2 ))
 fuzz fuzz-names corpus-names $(( (secs + 1) / 2 ))
 fuzz fuzz-imalog corpus-imalog $(( (secs + 1) / 2 ))
 fuzz fuzz-refpolicy corpus-refpolicy $(( (secs + 1) / 2 ))
+fuzz fuzz-policy corpus-policy $(( (secs + 1) / 2 ))
 done_testing

@@ -13,7 +13,7 @@ make_keys
 T=$IMA_TEST
 ROUNDS=${WALK_RACE_ROUNDS:-12}
 NFILES=120
-plan 12
+plan 14
 
 SWAP=$T_TMP/swapdir
 "${CC:-cc}" -O1 -Wall -Werror -o "$SWAP" "$TOOL_ROOT/tests/tool/swapdir.c" ||
@@ -100,6 +100,21 @@ n=$(forged ready)
 ok $? "ready: no ok for a file outside the tree (got $n)"
 [ "$(good ready)" = "$ROUNDS" ] && no_sanitizer ready
 ok $? "ready: the labelled file inside is ok in every run"
+
+# EVM is read through the descriptor too: the files inside now carry
+# valid labels and no EVM xattr, the files outside a well-formed one; an ok
+# under the exchanged directory is an EVM xattr read by name, outside.
+EVMNAME=${XNAME%.ima}.evm
+"$T" hash $XU -r "$tree" >/dev/null 2>&1 || { echo "Bail out! cannot label the inside files"; exit 1; }
+for f in "$out"/f*; do setfattr -n "$EVMNAME" -v 0x03020411223344000401020304 "$f"; done
+echo 2 >"$T_TMP/evm"
+race ready-evm ready $XU -v --evm-state "$T_TMP/evm" --policy "$P" "$tree"
+n=$(forged ready-evm)
+[ "$n" = 0 ]
+ok $? "ready with EVM: no ok from the EVM xattr of a file outside the tree (got $n)"
+n=$(grep -Ec "^$tree/[dl]/f[0-9]+: evm-missing" "$T_TMP/ready-evm.out")
+[ "$n" -gt 0 ] && no_sanitizer ready-evm
+ok $? "ready with EVM: files inside are evm-missing ($n), no sanitizer report"
 
 n=$(labelled "$out")
 [ "$n" = $NFILES ]

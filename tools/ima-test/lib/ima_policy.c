@@ -5,32 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certs.h"
 #include "hashalgo.h"
-#include "ready_policy.h"
+#include "ima_policy.h"
 
-/*
- * The kernel's built-in ima_policy=appraise_tcb rules (ima_policy.c,
- * default_appraise_rules, with CONFIG_IMA_WRITE_POLICY), as
- * /sys/kernel/security/ima/policy shows them.
- */
-static const char appraise_tcb[] =
-	"dont_appraise fsmagic=0x9fa0\n"	/* proc */
-	"dont_appraise fsmagic=0x62656572\n"	/* sysfs */
-	"dont_appraise fsmagic=0x64626720\n"	/* debugfs */
-	"dont_appraise fsmagic=0x1021994\n"	/* tmpfs */
-	"dont_appraise fsmagic=0x858458f6\n"	/* ramfs */
-	"dont_appraise fsmagic=0x1cd1\n"	/* devpts */
-	"dont_appraise fsmagic=0x42494e4d\n"	/* binfmt_misc */
-	"dont_appraise fsmagic=0x73636673\n"	/* securityfs */
-	"dont_appraise fsmagic=0xf97cff8c\n"	/* selinuxfs */
-	"dont_appraise fsmagic=0x43415d53\n"	/* smackfs */
-	"dont_appraise fsmagic=0x6e736673\n"	/* nsfs */
-	"dont_appraise fsmagic=0xde5e81e4\n"	/* efivarfs */
-	"dont_appraise fsmagic=0x27e0eb\n"	/* cgroup */
-	"dont_appraise fsmagic=0x63677270\n"	/* cgroup2 */
-	"appraise func=POLICY_CHECK appraise_type=imasig\n"
-	"appraise fowner=0\n";
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 static const char *const func_names[] = {
 	[IMA_FUNC_ANY] = "",
@@ -52,7 +32,7 @@ static const char *const func_names[] = {
 
 const char *ima_func_name(enum ima_func f)
 {
-	return f < sizeof(func_names) / sizeof(func_names[0]) ? func_names[f] : "?";
+	return f < ARRAY_SIZE(func_names) ? func_names[f] : "?";
 }
 
 static int parse_func(const char *v, enum ima_func *f)
@@ -62,12 +42,12 @@ static int parse_func(const char *v, enum ima_func *f)
 		v = "FILE_CHECK";
 	else if (!strcmp(v, "FILE_MMAP"))
 		v = "MMAP_CHECK";
-	for (size_t i = 1; i < sizeof(func_names) / sizeof(func_names[0]); i++)
+	for (size_t i = 1; i < ARRAY_SIZE(func_names); i++)
 		if (!strcmp(v, func_names[i])) {
 			*f = (enum ima_func)i;
 			return 0;
 		}
-	return -1;
+	return -EINVAL;
 }
 
 static int parse_mask(const char *v, struct ima_rule *r)
@@ -79,13 +59,13 @@ static int parse_mask(const char *v, struct ima_rule *r)
 
 	r->inmask = v[0] == '^';
 	v += r->inmask;
-	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(masks); i++)
 		if (!strcmp(v, masks[i].name)) {
 			r->mask = masks[i].bit;
 			r->has_mask = true;
 			return 0;
 		}
-	return -1;
+	return -EINVAL;
 }
 
 static int parse_ulong(const char *v, int base, unsigned long *out)
@@ -93,7 +73,7 @@ static int parse_ulong(const char *v, int base, unsigned long *out)
 	char *end;
 
 	if (!*v || *v == '-' || *v == '+' || *v == ' ')
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*out = strtoul(v, &end, base);
 	return errno || *end ? -1 : 0;
@@ -105,13 +85,13 @@ static int parse_uuid(const char *v, uint8_t out[16])
 	size_t k = 0, d = 0;
 
 	if (strlen(v) != 36)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < 36; i++) {
 		char hex[3] = { 0 };
 
 		if (d < 4 && (int)i == dash[d]) {
 			if (v[i] != '-')
-				return -1;
+				return -EINVAL;
 			d++;
 			continue;
 		}
@@ -119,10 +99,10 @@ static int parse_uuid(const char *v, uint8_t out[16])
 		hex[1] = v[++i];
 		if (!strchr("0123456789abcdefABCDEF", hex[0]) || !hex[0] ||
 		    !strchr("0123456789abcdefABCDEF", hex[1]) || !hex[1])
-			return -1;
+			return -EINVAL;
 		out[k++] = (uint8_t)strtoul(hex, NULL, 16);
 	}
-	return k == 16 ? 0 : -1;
+	return k == 16 ? 0 : -EINVAL;
 }
 
 static int parse_algos(const char *v, unsigned long *algos)
@@ -130,7 +110,7 @@ static int parse_algos(const char *v, unsigned long *algos)
 	char buf[256], *save = NULL;
 
 	if (strlen(v) >= sizeof(buf))
-		return -1;
+		return -EINVAL;
 	strcpy(buf, v);
 	*algos = 0;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -141,10 +121,10 @@ static int parse_algos(const char *v, unsigned long *algos)
 			if (!strcmp(hash_algo_by_id(i)->name, t))
 				id = i;
 		if (id == HASH_ALGO_LAST)
-			return -1;
+			return -EINVAL;
 		*algos |= 1UL << id;
 	}
-	return *algos ? 0 : -1;
+	return *algos ? 0 : -EINVAL;
 }
 
 static void append_note(char *buf, size_t cap, const char *tok)
@@ -164,131 +144,231 @@ struct parse_ctx {
 static int fail(struct parse_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Writes "SOURCE: line N: MESSAGE" to the error buffer; -EINVAL. */
 static int fail(struct parse_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(c->err, c->errlen, "%s: line %u: ", c->source, c->line);
 
 	if (n < 0 || (size_t)n >= c->errlen)
-		return -1;
+		return -EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
-static struct id_cond *id_field(struct ima_rule *r, const char *key)
+/* The kernel's enum policy_opt, less the options it keeps apart by value. */
+enum policy_opt {
+	OPT_ACTION, OPT_LSM, OPT_FUNC, OPT_MASK, OPT_FSMAGIC, OPT_FSNAME,
+	OPT_FSUUID, OPT_ID, OPT_DIGEST_TYPE, OPT_APPRAISE_TYPE,
+	OPT_APPRAISE_FLAG, OPT_APPRAISE_ALGOS, OPT_PERMIT_DIRECTIO,
+	OPT_MEASURE_ONLY,
+};
+
+enum id_field { IDF_UID, IDF_EUID, IDF_GID, IDF_EGID, IDF_FOWNER, IDF_FGROUP };
+
+/*
+ * A pattern is a bare word, or a keyword ending in its operator ('=', '<'
+ * or '>') followed by a value: the kernel's "func=%s".
+ */
+struct policy_token {
+	const char *pattern;
+	enum policy_opt opt;
+	int arg;		/* enum ima_action, enum id_field */
+	enum id_op op;		/* OPT_ID */
+};
+
+#define ID_TOKENS(name, field) \
+	{ name "=", OPT_ID, field, ID_EQ }, \
+	{ name ">", OPT_ID, field, ID_GT }, \
+	{ name "<", OPT_ID, field, ID_LT }
+
+static const struct policy_token policy_tokens[] = {
+	{ "measure", OPT_ACTION, IMA_ACT_MEASURE, 0 },
+	{ "dont_measure", OPT_ACTION, IMA_ACT_DONT_MEASURE, 0 },
+	{ "appraise", OPT_ACTION, IMA_ACT_APPRAISE, 0 },
+	{ "dont_appraise", OPT_ACTION, IMA_ACT_DONT_APPRAISE, 0 },
+	{ "audit", OPT_ACTION, IMA_ACT_AUDIT, 0 },
+	{ "hash", OPT_ACTION, IMA_ACT_HASH, 0 },
+	{ "dont_hash", OPT_ACTION, IMA_ACT_DONT_HASH, 0 },
+	{ "obj_user=", OPT_LSM, 0, 0 },
+	{ "obj_role=", OPT_LSM, 0, 0 },
+	{ "obj_type=", OPT_LSM, 0, 0 },
+	{ "subj_user=", OPT_LSM, 0, 0 },
+	{ "subj_role=", OPT_LSM, 0, 0 },
+	{ "subj_type=", OPT_LSM, 0, 0 },
+	{ "func=", OPT_FUNC, 0, 0 },
+	{ "mask=", OPT_MASK, 0, 0 },
+	{ "fsmagic=", OPT_FSMAGIC, 0, 0 },
+	{ "fsname=", OPT_FSNAME, 0, 0 },
+	{ "fsuuid=", OPT_FSUUID, 0, 0 },
+	ID_TOKENS("uid", IDF_UID),
+	ID_TOKENS("euid", IDF_EUID),
+	ID_TOKENS("gid", IDF_GID),
+	ID_TOKENS("egid", IDF_EGID),
+	ID_TOKENS("fowner", IDF_FOWNER),
+	ID_TOKENS("fgroup", IDF_FGROUP),
+	{ "digest_type=", OPT_DIGEST_TYPE, 0, 0 },
+	{ "appraise_type=", OPT_APPRAISE_TYPE, 0, 0 },
+	{ "appraise_flag=", OPT_APPRAISE_FLAG, 0, 0 },
+	{ "appraise_algos=", OPT_APPRAISE_ALGOS, 0, 0 },
+	{ "permit_directio", OPT_PERMIT_DIRECTIO, 0, 0 },
+	/* measurement options: no bearing on appraisal */
+	{ "pcr=", OPT_MEASURE_ONLY, 0, 0 },
+	{ "template=", OPT_MEASURE_ONLY, 0, 0 },
+	{ "keyrings=", OPT_MEASURE_ONLY, 0, 0 },
+	{ "label=", OPT_MEASURE_ONLY, 0, 0 },
+};
+
+static bool is_op(char c)
 {
-	if (!strcmp(key, "uid")) return &r->uid;
-	if (!strcmp(key, "euid")) return &r->euid;
-	if (!strcmp(key, "gid")) return &r->gid;
-	if (!strcmp(key, "egid")) return &r->egid;
-	if (!strcmp(key, "fowner")) return &r->fowner;
-	if (!strcmp(key, "fgroup")) return &r->fgroup;
+	return c == '=' || c == '<' || c == '>';
+}
+
+/* The table entry @tok matches, with its value in *@value; NULL if none. */
+static const struct policy_token *match_token(const char *tok, const char **value)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(policy_tokens); i++) {
+		const char *pat = policy_tokens[i].pattern;
+		size_t n = strlen(pat);
+
+		if (!is_op(pat[n - 1])) {
+			if (!strcmp(tok, pat)) {
+				*value = NULL;
+				return &policy_tokens[i];
+			}
+		} else if (!strncmp(tok, pat, n)) {
+			*value = tok + n;
+			return &policy_tokens[i];
+		}
+	}
 	return NULL;
 }
 
-static int set_action(struct parse_ctx *c, struct ima_rule *r, bool *have,
-		      const char *tok)
+/* Why @tok matches no pattern: an unknown keyword or the wrong operator. */
+static int no_match(struct parse_ctx *c, const char *tok)
 {
-	static const char *const names[] = {
-		[IMA_ACT_MEASURE] = "measure", [IMA_ACT_DONT_MEASURE] = "dont_measure",
-		[IMA_ACT_APPRAISE] = "appraise", [IMA_ACT_DONT_APPRAISE] = "dont_appraise",
-		[IMA_ACT_AUDIT] = "audit", [IMA_ACT_HASH] = "hash",
-		[IMA_ACT_DONT_HASH] = "dont_hash",
+	size_t klen = strcspn(tok, "=<>");
+
+	if (!tok[klen])
+		return fail(c, "unknown keyword '%s'", tok);
+	for (size_t i = 0; i < ARRAY_SIZE(policy_tokens); i++) {
+		const char *pat = policy_tokens[i].pattern;
+
+		if (strlen(pat) == klen + 1 && !strncmp(pat, tok, klen))
+			return fail(c, "'%.*s' takes '%c', not '%c'", (int)klen, tok,
+				    pat[klen], tok[klen]);
+	}
+	return fail(c, "unknown keyword '%.*s'", (int)klen, tok);
+}
+
+static struct id_cond *id_cond_of(struct ima_rule *r, enum id_field f)
+{
+	struct id_cond *const fields[] = {
+		[IDF_UID] = &r->uid, [IDF_EUID] = &r->euid,
+		[IDF_GID] = &r->gid, [IDF_EGID] = &r->egid,
+		[IDF_FOWNER] = &r->fowner, [IDF_FGROUP] = &r->fgroup,
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(tok, names[i])) {
-			if (*have)
-				return fail(c, "second action '%s' in one rule", tok);
-			r->action = (enum ima_action)i;
-			*have = true;
-			return 1;
-		}
+	return fields[f];
+}
+
+static int parse_id(struct parse_ctx *c, struct ima_rule *r,
+		    const struct policy_token *t, const char *tok, const char *v)
+{
+	struct id_cond *id = id_cond_of(r, (enum id_field)t->arg);
+	/* the kernel keeps uid and euid (gid and egid) in one field */
+	bool shared = (t->arg == IDF_UID || t->arg == IDF_EUID) ? r->uid.set || r->euid.set :
+		      (t->arg == IDF_GID || t->arg == IDF_EGID) ? r->gid.set || r->egid.set :
+		      id->set;
+
+	if (shared || parse_ulong(v, 10, &id->id) || id->id > UINT32_MAX)
+		return fail(c, "bad or second %s (decimal id; one of uid/euid, one of gid/egid)",
+			    tok);
+	id->set = true;
+	id->op = t->op;
 	return 0;
 }
 
-/* One KEY OP VALUE token of a rule whose action is known (or not yet). */
-static int parse_token(struct parse_ctx *c, struct ima_rule *r, bool have_action,
-		       char *tok)
+/* One token of a rule, after its action (or before: then an error). */
+static int parse_token(struct parse_ctx *c, struct ima_rule *r, bool *have_action,
+		       const char *tok)
 {
-	size_t klen = strcspn(tok, "=<>");
-	char op = tok[klen], *v = tok + klen + (op != '\0');
-	struct id_cond *id;
-	bool appraise = have_action && r->action == IMA_ACT_APPRAISE;
+	const char *v;
+	const struct policy_token *t = match_token(tok, &v);
+	bool appraise = *have_action && r->action == IMA_ACT_APPRAISE;
 
-	tok[klen] = '\0';
-	if (!strcmp(tok, "permit_directio") && !op)
+	if (!t)
+		return no_match(c, tok);
+	if (v && !*v)
+		return fail(c, "%s needs a value", tok);
+	switch (t->opt) {
+	case OPT_ACTION:
+		if (*have_action)
+			return fail(c, "second action '%s' in one rule", tok);
+		r->action = (enum ima_action)t->arg;
+		*have_action = true;
 		return 0;
-	if (!op)
-		return fail(c, "unknown keyword '%s'", tok);
-	if (op != '=' && !id_field(r, tok))
-		return fail(c, "'%s' takes '=', not '%c'", tok, op);
-	if (!*v)
-		return fail(c, "%s%c needs a value", tok, op);
-	if (!strcmp(tok, "func")) {
+	case OPT_FUNC:
 		if (r->func || parse_func(v, &r->func))
 			return fail(c, r->func ? "second func=" : "unknown func=%s", v);
-	} else if (!strcmp(tok, "mask")) {
+		return 0;
+	case OPT_MASK:
 		if (r->has_mask || parse_mask(v, r))
 			return fail(c, r->has_mask ? "second mask=" : "unknown mask=%s", v);
-	} else if (!strcmp(tok, "fsmagic")) {
+		return 0;
+	case OPT_FSMAGIC:
 		if (r->has_fsmagic || parse_ulong(v, 16, &r->fsmagic))
 			return fail(c, "bad or second fsmagic=%s (hex)", v);
 		r->has_fsmagic = true;
-	} else if (!strcmp(tok, "fsuuid")) {
+		return 0;
+	case OPT_FSUUID:
 		if (r->has_fsuuid || parse_uuid(v, r->fsuuid))
 			return fail(c, "bad or second fsuuid=%s", v);
 		r->has_fsuuid = true;
-	} else if ((id = id_field(r, tok))) {
-		if (id->set || parse_ulong(v, 10, &id->id))
-			return fail(c, "bad or second %s%c%s (decimal id)", tok, op, v);
-		id->set = true;
-		id->op = op == '=' ? ID_EQ : op == '<' ? ID_LT : ID_GT;
-	} else if (!strcmp(tok, "appraise_type")) {
+		return 0;
+	case OPT_ID:
+		return parse_id(c, r, t, tok, v);
+	case OPT_APPRAISE_TYPE:
 		if (!appraise)
 			return fail(c, "appraise_type= needs the appraise action before it");
-		if (!strcmp(v, "sigv3")) {
+		if (!strcmp(v, "sigv3"))
 			append_note(r->unchecked, sizeof(r->unchecked),
 				    "appraise_type=sigv3 (checked as imasig)");
-		} else if (strcmp(v, "imasig") && strcmp(v, "imasig|modsig")) {
+		else if (strcmp(v, "imasig") && strcmp(v, "imasig|modsig"))
 			return fail(c, "unknown appraise_type=%s", v);
-		}
 		r->sig_required = true;
-	} else if (!strcmp(tok, "appraise_algos")) {
+		return 0;
+	case OPT_APPRAISE_ALGOS:
 		if (!appraise || parse_algos(v, &r->algos))
 			return fail(c, appraise ? "bad appraise_algos=%s" :
 				    "appraise_algos= needs the appraise action before it", v);
-	} else if (!strcmp(tok, "appraise_flag")) {
+		return 0;
+	case OPT_APPRAISE_FLAG:
 		if (!appraise || strcmp(v, "check_blacklist"))
 			return fail(c, "bad appraise_flag=%s", v);
 		append_note(r->unchecked, sizeof(r->unchecked), "appraise_flag=check_blacklist");
-	} else if (!strcmp(tok, "digest_type")) {
+		return 0;
+	case OPT_DIGEST_TYPE:
 		if (strcmp(v, "verity"))
 			return fail(c, "unknown digest_type=%s", v);
 		append_note(r->unchecked, sizeof(r->unchecked), "digest_type=verity");
-	} else if (!strcmp(tok, "fsname") || !strncmp(tok, "obj_", 4) ||
-		   !strncmp(tok, "subj_", 5)) {
-		static const char *const lsm[] = {
-			"obj_user", "obj_role", "obj_type",
-			"subj_user", "subj_role", "subj_type",
-		};
-		bool known = !strcmp(tok, "fsname");
-
-		for (size_t i = 0; i < sizeof(lsm) / sizeof(lsm[0]); i++)
-			known |= !strcmp(tok, lsm[i]);
-		if (!known)
-			return fail(c, "unknown keyword '%s'", tok);
-		tok[klen] = op;
+		return 0;
+	case OPT_LSM:
+	case OPT_FSNAME:
 		append_note(r->unevaluable, sizeof(r->unevaluable), tok);
-	} else if (!strcmp(tok, "pcr") || !strcmp(tok, "template") ||
-		   !strcmp(tok, "keyrings") || !strcmp(tok, "label")) {
-		/* measurement options: no bearing on appraisal */
-	} else {
-		return fail(c, "unknown keyword '%s'", tok);
+		return 0;
+	case OPT_PERMIT_DIRECTIO:
+	case OPT_MEASURE_ONLY:
+		return 0;
 	}
-	return 0;
+	return fail(c, "unknown keyword '%s'", tok);
+}
+
+bool ima_rule_has_subject(const struct ima_rule *r)
+{
+	return r->uid.set || r->euid.set || r->gid.set || r->egid.set;
 }
 
 static int parse_rule(struct parse_ctx *c, char *line, struct ima_rule *r)
@@ -300,23 +380,23 @@ static int parse_rule(struct parse_ctx *c, char *line, struct ima_rule *r)
 	memset(r, 0, sizeof(*r));
 	r->line = c->line;
 	for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
-		int a;
+		int e;
 
 		len += (size_t)snprintf(text + len, len < sizeof(text) ? sizeof(text) - len : 0,
 					"%s%s", len ? " " : "", t);
 		if (len >= sizeof(text))
 			return fail(c, "rule longer than %zu bytes", sizeof(text) - 1);
-		a = set_action(c, r, &have_action, t);
-		if (a < 0)
-			return -1;
-		if (!a && parse_token(c, r, have_action, t))
-			return -1;
+		e = parse_token(c, r, &have_action, t);
+		if (e)
+			return e;
 	}
 	if (!have_action)
 		return fail(c, "rule has no action (measure, appraise, dont_appraise, ...)");
 	r->text = strdup(text);
-	if (!r->text)
-		return fail(c, "out of memory");
+	if (!r->text) {
+		fail(c, "out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -325,6 +405,7 @@ int ima_policy_parse(struct ima_policy *p, const char *source,
 {
 	struct parse_ctx c = { .source = source, .err = err, .errlen = errlen };
 	size_t pos = 0, cap = 0;
+	int rc = -EINVAL;
 
 	memset(p, 0, sizeof(*p));
 	p->source = strdup(source);
@@ -334,7 +415,6 @@ int ima_policy_parse(struct ima_policy *p, const char *source,
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		char *line = strndup(text + pos, n), *s;
-		int r;
 
 		pos += n + 1;
 		c.line++;
@@ -360,46 +440,19 @@ int ima_policy_parse(struct ima_policy *p, const char *source,
 			p->rules = v;
 			cap = cap ? 2 * cap : 32;
 		}
-		r = parse_rule(&c, s, &p->rules[p->n]);
+		rc = parse_rule(&c, s, &p->rules[p->n]);
 		free(line);
-		if (r)
+		if (rc)
 			goto bad;
 		p->n++;
 	}
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory", source);
+	rc = -ENOMEM;
 bad:
 	ima_policy_free(p);
-	return -1;
-}
-
-int ima_policy_load(struct ima_policy *p, const char *spec, char *err, size_t errlen)
-{
-	const char *path = spec ? spec : IMA_POLICY_LIVE;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int r;
-
-	if (spec && !strncmp(spec, "builtin:", 8)) {
-		if (strcmp(spec + 8, "appraise_tcb")) {
-			snprintf(err, errlen, "unknown built-in policy '%s' (known: builtin:appraise_tcb)",
-				 spec);
-			return -1;
-		}
-		return ima_policy_parse(p, spec, appraise_tcb, sizeof(appraise_tcb) - 1,
-					err, errlen);
-	}
-	r = file_slurp(path, &buf, &len, 1 << 20);
-	if (r) {
-		snprintf(err, errlen, "cannot read the policy %s: %s%s", path, strerror(-r),
-			 spec ? "" : " (needs securityfs and CONFIG_IMA_READ_POLICY;"
-			 " or name one: --policy FILE|builtin:appraise_tcb)");
-		return -1;
-	}
-	r = ima_policy_parse(p, path, (const char *)buf, len, err, errlen);
-	free(buf);
-	return r;
+	return rc;
 }
 
 void ima_policy_free(struct ima_policy *p)

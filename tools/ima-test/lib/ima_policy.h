@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The IMA policy language (Documentation/ABI/testing/ima_policy), parsed
- * for `ready`: one rule per line, '#' comments, the action first.
+ * The IMA policy language (Documentation/ABI/testing/ima_policy): one rule
+ * per line, '#' comments, the action first.  Tokens are matched against a
+ * table of patterns, as the kernel's ima_parse_rule() does with
+ * match_token(), and a rule the kernel would refuse is refused here.
  *
  * Every keyword the kernel accepts is parsed.  The appraisal conditions
  * ready can decide for a file at rest are kept as fields; the ones it
@@ -9,8 +11,8 @@
  * report can name them.  A policy is read-only once parsed and may be
  * shared between threads.
  */
-#ifndef IMA_TEST_READY_POLICY_H
-#define IMA_TEST_READY_POLICY_H
+#ifndef IMA_TEST_IMA_POLICY_H
+#define IMA_TEST_IMA_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -69,6 +71,7 @@ struct ima_rule {
 	bool has_fsmagic, has_fsuuid;
 	unsigned long fsmagic;
 	uint8_t fsuuid[16];
+	/* at most one of uid/euid and one of gid/egid, as in the kernel */
 	struct id_cond uid, euid, gid, egid, fowner, fgroup;
 	bool sig_required;	/* appraise_type=imasig[|modsig] or sigv3 */
 	unsigned long algos;	/* appraise_algos=: bit per hash_info id; 0 = any */
@@ -85,15 +88,15 @@ struct ima_policy {
 #define IMA_POLICY_LIVE "/sys/kernel/security/ima/policy"
 
 /*
- * Parse @len bytes of policy text from @source.  0, or -1 with a message
- * naming the line in @err.
+ * Parse @len bytes of policy text from @source into @p.  0; -EINVAL with a
+ * message naming the line in @err; -ENOMEM.  On error @p is empty.
  */
 int ima_policy_parse(struct ima_policy *p, const char *source,
 		     const char *text, size_t len, char *err, size_t errlen);
 
 /*
  * Load @spec: "builtin:appraise_tcb", a file name, or NULL for the live
- * policy.  0, or -1 with @err set.
+ * policy.  0, or -errno with @err set.
  */
 int ima_policy_load(struct ima_policy *p, const char *spec,
 		    char *err, size_t errlen);
@@ -102,5 +105,8 @@ void ima_policy_free(struct ima_policy *p);
 
 /* The policy name of @f ("FILE_CHECK", ...). */
 const char *ima_func_name(enum ima_func f);
+
+/* Whether @r has a condition on the accessing process (uid, euid, gid, egid). */
+bool ima_rule_has_subject(const struct ima_rule *r);
 
 #endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The state of one `ima-test ready` run, shared by the walk and the report. */
+#ifndef IMA_TEST_READY_H
+#define IMA_TEST_READY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "check.h"
+#include "ima_policy.h"
+#include "ima_policy_eval.h"
+#include "out.h"
+#include "ready_evm.h"
+
+enum verdict {
+	V_DENY_SIG = CHECK__COUNT,	/* after the check classes */
+	V_DENY_ALGO,
+	V_DENY_EVM_MISSING,
+	V_DENY_EVM_INVALID,
+	V_PASS,
+	V_NOT_APPRAISED,
+	V__COUNT
+};
+
+struct record {
+	char *path;
+	int verdict;		/* enum check_class or enum verdict */
+	char *detail;
+	char extra[192];
+};
+
+struct ready {
+	struct ima_policy policy;
+	struct ima_subjects subjects;
+	bool want_uuid;
+	struct ready_evm evm;
+	struct check_opts check;
+	struct out out;
+	enum out_format fmt;
+	bool verbose;
+	pthread_mutex_t lock;
+	struct record *rec;
+	size_t nrec, caprec;
+	unsigned long counts[V__COUNT];
+	unsigned long skipped, errors, assumed;
+};
+
+/* "signature-required", "evm-missing", ..., or a check class's name. */
+const char *ready_verdict_name(int v);
+
+/* The policy, the processes and EVM's state, before the findings. */
+void ready_print_header(struct ready *r);
+
+/* The counts, after the findings. */
+void ready_print_summary(struct ready *r);
+
+#endif

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "hashalgo.h"
+#include "ready_evm.h"
+
+/* security/integrity/integrity.h */
+enum {
+	EVM_XATTR_HMAC = 2,
+	EVM_IMA_XATTR_DIGSIG = 3,
+	EVM_XATTR_PORTABLE_DIGSIG = 5,
+};
+#define EVM_HMAC_LEN	(1 + 20)	/* type, SHA-1 HMAC */
+#define SIG_V2_HDR_LEN	9		/* type, version, algo, keyid[4], size be16 */
+
+/* Up to @cap - 1 bytes of @path, NUL-terminated.  0 or -errno. */
+static int read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, cap - 1);
+	if (n < 0)
+		e = -errno;
+	else if (n == (ssize_t)cap - 1)
+		e = -EFBIG;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return e;
+}
+
+int ready_evm_state(struct ready_evm *e, const char *path, bool user,
+		    char *err, size_t errlen)
+{
+	char text[32], *end;
+	unsigned long v;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->user = user;
+	rc = read_small(path, text, sizeof(text));
+	if (rc == -ENOENT) {
+		snprintf(e->note, sizeof(e->note), "not modelled (%s does not exist)", path);
+		return 0;
+	}
+	if (rc) {
+		e->active = true;
+		snprintf(e->note, sizeof(e->note),
+			 "assumed initialised (cannot read %s: %s): %s is required",
+			 path, strerror(-rc), user ? "user.evm" : "security.evm");
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (end == text || (*end && strcmp(end, "\n")) || errno || v > UINT32_MAX) {
+		snprintf(err, errlen, "%s: not an EVM state (want a decimal number)", path);
+		return -EINVAL;
+	}
+	e->value = (unsigned)v;
+	e->active = (v & (READY_EVM_INIT_HMAC | READY_EVM_INIT_X509)) != 0;
+	if (e->active)
+		snprintf(e->note, sizeof(e->note),
+			 "initialised (%s = %lu): %s is required; its HMAC or signature is not verified",
+			 path, v, user ? "user.evm" : "security.evm");
+	else
+		snprintf(e->note, sizeof(e->note), "not initialised (%s = %lu)", path, v);
+	return 0;
+}
+
+enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
+					char *why, size_t whylen)
+{
+	const char *name = e->user ? "user.evm" : "security.evm";
+	uint8_t v[1024];
+	ssize_t n = fgetxattr(fd, name, v, sizeof(v));
+
+	if (n < 0 && (errno == ENODATA)) {
+		snprintf(why, whylen, "no %s (the kernel's missing-HMAC)", name);
+		return READY_EVM_MISSING;
+	}
+	if (n < 0 && errno == ERANGE) {
+		snprintf(why, whylen, "%s larger than %zu bytes", name, sizeof(v));
+		return READY_EVM_INVALID;
+	}
+	if (n < 0 && errno == ENOTSUP) {
+		/* evm_verifyxattr(): INTEGRITY_UNKNOWN, which IMA lets pass */
+		snprintf(why, whylen, "no xattrs on this file system");
+		return READY_EVM_OK;
+	}
+	if (n < 0) {
+		snprintf(why, whylen, "cannot read %s: %s", name, strerror(errno));
+		return READY_EVM_UNREADABLE;
+	}
+	if (n == 0) {
+		snprintf(why, whylen, "empty %s", name);
+		return READY_EVM_INVALID;
+	}
+	switch (v[0]) {
+	case EVM_XATTR_HMAC:
+		if (n != EVM_HMAC_LEN) {
+			snprintf(why, whylen, "%s HMAC of %zd bytes (the kernel wants %d)",
+				 name, n, EVM_HMAC_LEN);
+			return READY_EVM_INVALID;
+		}
+		if (!(e->value & READY_EVM_INIT_HMAC)) {
+			snprintf(why, whylen, "%s is an HMAC, but no EVM HMAC key is loaded", name);
+			return READY_EVM_INVALID;
+		}
+		snprintf(why, whylen, "%s HMAC not verified", name);
+		return READY_EVM_OK;
+	case EVM_IMA_XATTR_DIGSIG:
+	case EVM_XATTR_PORTABLE_DIGSIG:
+		if (n <= SIG_V2_HDR_LEN || v[1] != 2 || v[2] >= HASH_ALGO_LAST ||
+		    ((size_t)v[7] << 8 | v[8]) + SIG_V2_HDR_LEN != (size_t)n) {
+			snprintf(why, whylen, "%s: malformed signature (type %u, %zd bytes)",
+				 name, v[0], n);
+			return READY_EVM_INVALID;
+		}
+		snprintf(why, whylen, "%s %ssignature not verified", name,
+			 v[0] == EVM_XATTR_PORTABLE_DIGSIG ? "portable " : "");
+		return READY_EVM_OK;
+	default:
+		snprintf(why, whylen, "%s of unknown type %u", name, v[0]);
+		return READY_EVM_INVALID;
+	}
+}

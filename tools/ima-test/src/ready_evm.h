@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * EVM as `ready` models it.  Once the kernel holds an EVM key,
+ * evm_verifyxattr() runs on every appraisal, and IMA denies a file whose
+ * security.evm is missing ("missing-HMAC") or does not verify
+ * ("invalid-HMAC"), whatever its security.ima says.
+ *
+ * <securityfs>/evm reads as the kernel's evm_initialized without its
+ * "setup complete" bit: 0x1 an HMAC key (EVM_INIT_HMAC), 0x2 an X.509 key
+ * (EVM_INIT_X509), 0x4 metadata writes allowed (EVM_ALLOW_METADATA_WRITES).
+ * Only the first two make the kernel check security.evm (evm_key_loaded()).
+ */
+#ifndef IMA_TEST_READY_EVM_H
+#define IMA_TEST_READY_EVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define READY_EVM_SECURITYFS "/sys/kernel/security/evm"
+#define READY_EVM_INIT_HMAC	0x1
+#define READY_EVM_INIT_X509	0x2
+
+struct ready_evm {
+	bool active;		/* security.evm is required on appraised files */
+	unsigned value;		/* what @path read as */
+	bool user;		/* user.evm instead of security.evm */
+	char note[256];		/* the state, for the report header */
+};
+
+/*
+ * Read the EVM state from @path.  A missing file is a kernel without EVM
+ * (inactive); a file that exists but cannot be read is assumed active, so
+ * nothing is passed that EVM could deny.  0, or -EINVAL with @err set when
+ * the content is not the kernel's.
+ */
+int ready_evm_state(struct ready_evm *e, const char *path, bool user,
+		    char *err, size_t errlen);
+
+enum ready_evm_verdict {
+	READY_EVM_OK,
+	READY_EVM_MISSING,	/* the kernel's missing-HMAC */
+	READY_EVM_INVALID,	/* the kernel's invalid-HMAC */
+	READY_EVM_UNREADABLE,
+};
+
+/*
+ * The EVM check of the appraised file open at @fd, for an active @e: the
+ * security.evm xattr exists, has a type the kernel accepts, the size that
+ * type has, and (HMAC) a key loaded to check it with.  This is the one
+ * place where verifying the HMAC or the signature itself belongs; until it
+ * does, a well-formed value passes and @why says it was not verified.
+ */
+enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
+					char *why, size_t whylen);
+
+#endif
