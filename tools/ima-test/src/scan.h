@@ -7,6 +7,7 @@
 
 #include "certs.h"
 #include "common.h"
+#include "evm.h"
 #include "out.h"
 
 struct scan_opts {
@@ -15,6 +16,8 @@ struct scan_opts {
 	enum out_format fmt;
 	bool summary;		/* print the per-class counts at the end */
 	bool quiet_ok;		/* text output: leave out files that are ok */
+	bool evm;		/* also check security.evm */
+	struct evm_ctx evm_ctx;	/* its key, UUID and certificates */
 };
 
 /* Check @paths; returns the exit status. */
