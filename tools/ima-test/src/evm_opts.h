@@ -9,7 +9,7 @@
 
 /* Long-only option ids, above common.h's. */
 enum {
-	OPT_EVM = 0x200,
+	OPT_EVM = 0x300,
 	OPT_EVM_KEY,
 	OPT_UUID,
 	OPT_EVM_NO_FSUUID,
