@@ -1,12 +1,13 @@
 #!/bin/bash
-# Bounded libFuzzer runs (tools/ima-test/fuzz): the security.ima decoder and
-# the escaping of file names for JSON and text output.
+# Bounded libFuzzer runs (tools/ima-test/fuzz): the security.ima decoder,
+# the escaping of file names for JSON and text output, and the
+# security.evm decoder and check.
 . "$(dirname "$0")/lib.sh"
 
 dir=$TOOL_ROOT/tools/ima-test
 secs=${IMA_TEST_FUZZ_SECONDS:-20}
 command -v "${CLANG:-clang}" >/dev/null || skip_all "clang not installed"
-plan 5
+plan 7
 out=$(make -s -C "$dir" fuzz 2>&1)
 ok $? "fuzzers build (make -C tools/ima-test fuzz)" || diag "$out"
 
@@ -30,4 +31,5 @@ fuzz() {	# fuzz TARGET CORPUS SECONDS
 }
 fuzz fuzz-xattr corpus $(( (secs + 1) / 2 ))
 fuzz fuzz-names corpus-names $(( (secs + 1) / 2 ))
+fuzz fuzz-evm corpus-evm $(( (secs + 1) / 2 ))
 done_testing
