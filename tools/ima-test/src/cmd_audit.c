@@ -2,6 +2,7 @@
 /* ima-test audit: classify every file, with a summary. */
 #include <stdio.h>
 
+#include "evm_opts.h"
 #include "scan.h"
 
 static const char help[] =
@@ -14,6 +15,7 @@ static const char help[] =
 	"      --format FMT    text (default), json (JSON lines and a summary\n"
 	"                      object) or keylime (a Keylime runtime policy of\n"
 	"                      sha256 digests on stdout, counts on stderr)\n"
+	EVM_CHECK_HELP
 	TREE_HELP;
 
 int cmd_audit(int argc, char **argv)
