@@ -1,0 +1,64 @@
+#!/bin/sh
+# Offline tampering with and without EVM, three boots on one disk
+# (imafput.phase=):
+#  label   fix mode, EVM initialised with a known HMAC key: two data files
+#          get security.ima and an HMAC in security.evm on their final
+#          close.  The host then changes /tamper/data and writes the
+#          matching hash into its security.ima, offline (debugfs).
+#  noevm   enforce, EVM not initialised: the kernel opens the tampered
+#          file, since its security.ima matches the new content.
+#  evm     enforce, EVM initialised with the same key: the tampered file
+#          is refused (the HMAC no longer covers its security.ima); the
+#          untouched one opens.
+. /suites/lib.sh
+phase=$(cmdline_arg phase)
+key=00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210
+key=$key$key
+d=/mnt/tamper
+
+require_appraisal "nothing could be refused"
+evm_on() {
+	check "EVM HMAC key loaded and EVM on" evm-key-load $key
+	check "securityfs evm reads 1" [ "$(cat /sys/kernel/security/evm)" = 1 ]
+}
+case $phase in
+label)
+	evm_on
+	mkdir -p $d
+	echo "the data as written" > $d/data
+	echo "left alone" > $d/untouched
+	for f in data untouched; do
+		labelled "$f: security.ima = sha256 of content" $d/$f
+		check "$f: security.evm is an HMAC" \
+			sh -c "xattr-hex $d/$f security.evm | grep -Eq '^02[0-9a-f]{40}$'"
+	done
+	echo $key > /tmp/evm.key
+	check "ima-test verify --evm: both HMACs valid before the tampering" \
+		ima-test verify --evm --evm-key /tmp/evm.key $d/data $d/untouched
+	;;
+noevm)
+	check "EVM not initialised (evm reads $(cat /sys/kernel/security/evm))" \
+		[ "$(cat /sys/kernel/security/evm)" = 0 ]
+	labelled "tampered data: its security.ima matches its new content" $d/data
+	content=$(cat $d/data 2>&1)
+	rc=$?
+	check "without EVM the kernel opens the tampered file (cat exit $rc)" [ "$rc" = 0 ]
+	check "and hands out the tampered content" sh -c "echo '$content' | grep -q '^ZZZZ'"
+	;;
+evm)
+	evm_on
+	echo $key > /tmp/evm.key
+	out=$(ima-test verify --evm --evm-key /tmp/evm.key $d/data 2>&1)
+	check "ima-test verify --evm: evm-invalid-hmac on the tampered file" \
+		sh -c "echo '$out' | grep -q 'data: evm-invalid-hmac'"
+	cat $d/data > /tmp/out 2> /tmp/err
+	rc=$?
+	check "with EVM the kernel refuses the tampered file (cat exit $rc: $(cat /tmp/err))" \
+		sh -c "[ $rc != 0 ] && grep -q 'Permission denied' /tmp/err"
+	check "console: integrity audit record with cause=invalid-HMAC for it" \
+		sh -c "dmesg | grep 'cause=invalid-HMAC' | grep -q 'name=\"data\"'"
+	check "the untouched file opens" cat $d/untouched
+	;;
+*) not_ok "phase known (imafput.phase=label|noevm|evm, got '$phase')" ;;
+esac
+finish
