@@ -13,6 +13,7 @@ key=$key$key
 echo $key > /tmp/evm.key
 echo ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 > /tmp/wrong.key
 d=/mnt/evm
+has() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
 
 require_appraisal "no security.ima rewrite to follow"
 check "EVM starts uninitialised (evm reads $(cat /sys/kernel/security/evm))" \
@@ -31,11 +32,9 @@ check "new file: security.evm is an HMAC (type 02, 21 bytes: ${evm%${evm#???????
 check "ima-test verify --evm --evm-key: the kernel's HMAC is the one ima-test computes" \
 	ima-test verify --evm --evm-key /tmp/evm.key $d/f
 out=$(ima-test verify --evm --evm-key /tmp/wrong.key $d/f 2>&1)
-check "control: with another key ima-test says evm-invalid-hmac ($out)" \
-	sh -c "echo '$out' | grep -q 'evm-invalid-hmac'"
+check "control: with another key ima-test says evm-invalid-hmac" has "$out" "f: evm-invalid-hmac"
 out=$(ima-test verify --evm --no-fsuuid --evm-key /tmp/evm.key $d/f 2>&1)
-check "control: leaving the file system UUID out gives evm-invalid-hmac" \
-	sh -c "echo '$out' | grep -q 'evm-invalid-hmac'"
+check "control: leaving the file system UUID out gives evm-invalid-hmac" has "$out" "f: evm-invalid-hmac"
 
 before=$evm
 echo world >> $d/f
@@ -53,6 +52,11 @@ sed 's/^/# stderr: /' /tmp/cc.err
 relay_tap "close-check --evm-key " /tmp/cc.tap
 check "close-check --evm-key exit status 0 (was $rc)" [ "$rc" = 0 ]
 check "close-check checked EVM HMACs" grep -q 'and EVM HMACs' /tmp/cc.tap
+ima-test close-check --scenario close,munmap --evm-key /tmp/wrong.key $d/cc > /tmp/cc.tap 2>&1
+rc=$?
+check "control: close-check --evm-key with another key fails (exit $rc)" [ "$rc" = 1 ]
+check "control: and says security.evm is invalid-hmac" \
+	grep -q 'security.ima is right but security.evm is invalid-hmac' /tmp/cc.tap
 
 # close-check itself re-opens every file after its final close (to read
 # security.evm and the content); under enforce that open is appraisal of

@@ -144,6 +144,7 @@ static int preflight(struct cc_state *s)
 {
 	const struct cc_opts *o = &s->opts;
 	struct cc_run r = { .env = &s->env, .rng = 1 };
+	struct cc_env probe;
 	uint8_t buf[IMA_XATTR_MAX];
 	struct ima_xattr x;
 	char why[160];
@@ -185,6 +186,10 @@ static int preflight(struct cc_state *s)
 		goto out;
 	}
 	s->env.algo = x.algo;
+	/* security.evm is left to the scenarios: a wrong key fails each of them */
+	probe = s->env;
+	probe.evm = NULL;
+	r.env = &probe;
 	if (cc_model_pwrite(&r.m, 0, (const uint8_t *)"close-check probe\n", 18) ||
 	    cc_final_check(&r)) {
 		bail(o, "the kernel labels new files in %s with something other than their "
