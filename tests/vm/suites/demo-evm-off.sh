@@ -5,9 +5,9 @@
 
 chapter "boot 3: enforce without EVM ($(uname -r))"
 step "enforce mode: load the demo policy" sh -c "$LOAD_POLICY"
-run cat /sys/kernel/security/evm
+run sh -c "cat /sys/kernel/security/evm; echo"
 say "Between the boots, etc/evm-data got new content and the matching security.ima."
-step "IMA alone opens the file tampered with offline" cat $D/etc/evm-data
+step "IMA alone opens the file tampered with offline" sh -c "cat $D/etc/evm-data && echo"
 labelled "its security.ima is the hash of the tampered content" $D/etc/evm-data
 say "ima-test, given the EVM key, sees what this kernel does not check:"
 echo $EVM_KEY > /tmp/evm.key

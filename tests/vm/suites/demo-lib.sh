@@ -35,5 +35,5 @@ EVM_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff00f1e2d3c
 evm_on() {
 	echo $EVM_KEY > /tmp/evm.key
 	step "load the EVM HMAC key (user kmk, encrypted evm-key) and turn EVM on" evm-key-load $EVM_KEY
-	run cat /sys/kernel/security/evm
+	run sh -c "cat /sys/kernel/security/evm; echo"
 }
