@@ -6,6 +6,10 @@
 #     offline with debugfs (the HMAC is left as it was);
 #  3. enforce without EVM: the kernel opens the tampered file;
 #  4. enforce with EVM initialised: the kernel refuses it, cause=invalid-HMAC.
+# The disk also carries files with portable EVM signatures made on the host
+# by ima-test sign --evm: in boot 4, with the certificate loaded into _evm
+# by ima-test keys add, the one by that key opens and is immutable (chmod
+# is refused); the one by another key is refused.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -25,7 +29,27 @@ for k in ${EVM_KERNELS:-series none}; do
 	work=$top/build/vm/evm-tamper-$k
 	rm -rf "$disk" "$work"
 	mkdir -p "$work" "$(dirname "$disk")"
-	mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 "$disk" 128M >&2
+	# portable EVM signatures made here: one by the key whose certificate
+	# the evm boot loads into _evm, one by a key it never sees
+	stage=$work/stage
+	mkdir -p "$stage/signed" "$stage/keys"
+	for who in evm other; do
+		openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 7 -subj "/CN=ima-fput EVM $who" \
+			-addext subjectKeyIdentifier=hash -addext keyUsage=critical,digitalSignature \
+			-keyout "$work/$who.key" -out "$work/$who.pem" 2>/dev/null
+		echo "signed by the $who key" > "$stage/signed/$who"
+		"$top/tools/ima-test/ima-test" sign --evm --ima-hash --key "$work/$who.key" \
+			--cert "$work/$who.pem" "$stage/signed/$who" 2>/dev/null
+	done
+	openssl x509 -in "$work/evm.pem" -outform der -out "$stage/keys/evm.der"
+	# enforce appraises the certificate file too
+	"$top/tools/ima-test/ima-test" hash "$stage/keys/evm.der"
+	mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
+	if debugfs -R "ea_get -x /signed/evm security.evm" "$disk" 2>/dev/null | grep -q '= 05 02'; then
+		emit ok "$k: ima-test sign --evm: portable EVM signatures on the disk image (mke2fs -d)"
+	else
+		emit not_ok "$k: ima-test sign --evm: portable EVM signatures on the disk image (mke2fs -d)"
+	fi
 
 	boot "$k" "evm-tamper-label-$k" label "ima_appraise=fix ima_policy=appraise_tcb"
 

@@ -55,6 +55,9 @@ noevm)
 evm)
 	# IMA's audit records reach the console through printk_ratelimit()
 	echo 100 > /proc/sys/kernel/printk_ratelimit_burst
+	# EVM looks _evm up once, at its first signature: load it first
+	check "ima-test keys add --keyring _evm: the EVM certificate" \
+		ima-test keys add --keyring _evm /mnt/keys/evm.der
 	evm_on
 	cat $d/data > /tmp/out 2> /tmp/err
 	rc=$?
@@ -64,6 +67,18 @@ evm)
 		sh -c "dmesg | grep 'cause=invalid-HMAC' | grep -q 'tamper/data'"
 	dmesg | grep 'type=1800' | sed 's/.*audit: /# /'
 	check "the untouched file opens" cat $d/untouched
+	check "portable signature by the _evm key: the file opens" cat /mnt/signed/evm
+	check "ima-test verify --evm --cert: its portable signature verifies" \
+		ima-test verify --evm --cert /mnt/keys/evm.der /mnt/signed/evm
+	chmod 600 /mnt/signed/evm 2> /tmp/err
+	rc=$?
+	check "immutable under EVM: chmod refused (exit $rc: $(cat /tmp/err))" \
+		sh -c "[ $rc != 0 ] && grep -q 'not permitted' /tmp/err"
+	cat /mnt/signed/other > /dev/null 2> /tmp/err
+	rc=$?
+	check "control: portable signature by a key not in _evm: refused (exit $rc)" \
+		sh -c "[ $rc != 0 ] && grep -q 'Permission denied' /tmp/err"
+	dmesg | grep 'type=1800' | grep signed | sed 's/.*audit: /# /'
 	;;
 *) not_ok "phase known (imafput.phase=label|noevm|evm, got '$phase')" ;;
 esac
