@@ -3,7 +3,10 @@
 # of one ext4 disk.  Host: make a key pair and the disk.  Boot 1
 # (ima_appraise=fix): label, sign, pre-flight with `ima-test ready`.
 # Boot 2 (ima_appraise=enforce): the signed program runs, a tampered copy
-# is refused, an edited file is re-hashed on close, audit sums up.
+# is refused, an edited file is re-hashed on close, audit sums up; EVM
+# is turned on and a data file gets an HMAC.  Host: that file is changed
+# offline with a matching security.ima.  Boot 3 (enforce): plain IMA opens
+# it.  Boot 4 (enforce, EVM on): it is refused, cause=invalid-HMAC.
 #
 # Exit status 0 only when every step did what it says; otherwise the first
 # step that did not is named.  DEMO_SKIP_KEYS=1 leaves the certificate out
@@ -159,6 +162,21 @@ skip=
 [ "${DEMO_SKIP_KEYS:-0}" = 1 ] && skip=" imafput.skipkeys=1"
 title "boot 2: ima_appraise=enforce ima_policy=tcb${skip:+ (DEMO_SKIP_KEYS=1)}"
 boot demo-enforce "ima_appraise=enforce ima_policy=tcb$skip"
+
+title "host: offline tampering that IMA alone cannot see"
+say "Change etc/evm-data (written in boot 2 with EVM on) and write the hash of the new"
+say "content into its security.ima, offline; its security.evm stays as it was."
+debugfs -w -R "zap_block -f /demo/etc/evm-data -p 0x5a 0" "$disk" >/dev/null 2>&1
+printf '0404%s' "$(debugfs -R "cat /demo/etc/evm-data" "$disk" 2>/dev/null | sha256sum | cut -c1-64)" |
+	xxd -r -p > evm-data.ima
+host_step "debugfs: new content and a matching security.ima for demo/etc/evm-data" \
+	debugfs -w -R "ea_set -f evm-data.ima /demo/etc/evm-data security.ima" "$disk"
+show debugfs -R "ea_list /demo/etc/evm-data" "$disk"
+
+title "boot 3: ima_appraise=enforce ima_policy=tcb, EVM not initialised"
+boot demo-evm-off "ima_appraise=enforce ima_policy=tcb"
+title "boot 4: ima_appraise=enforce ima_policy=tcb, EVM initialised"
+boot demo-evm-on "ima_appraise=enforce ima_policy=tcb"
 
 title "result"
 if [ -n "$first_failure" ]; then

@@ -60,4 +60,15 @@ step_status "ima-test audit: every file ok but the tampered program (exit 1)" 1 
 grep -q "^summary: 6 files: 5 ok, .* 1 unreadable" /tmp/demo.out &&
 	grep -q "bin/tampered: unreadable (Permission denied)" /tmp/demo.out
 check "audit: the one file enforce will not even open is the tampered program" [ $? = 0 ]
+chapter "EVM: an HMAC over security.ima"
+say "IMA alone trusts security.ima as it finds it on the disk.  EVM keeps an HMAC of"
+say "it (and of the inode's owner, mode and file system) in security.evm, keyed by"
+say "a secret only the running kernel holds."
+evm_on
+step "write etc/evm-data: its final close writes security.ima, and EVM the HMAC" \
+	sh -c "echo 'data protected by EVM' > $D/etc/evm-data"
+run xattr-hex $D/etc/evm-data security.ima
+run xattr-hex $D/etc/evm-data security.evm
+step "ima-test verify --evm: the HMAC is the one the key gives" \
+	ima-test verify --evm --evm-key /tmp/evm.key $D/etc/evm-data
 finish

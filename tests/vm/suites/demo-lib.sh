@@ -29,3 +29,11 @@ D=/mnt/demo
 KEYS=/mnt/keys
 # LOAD_POLICY: write the demo policy, one rule per line, to IMA
 LOAD_POLICY="cat $D/ima-policy > /sys/kernel/security/ima/policy"
+# The EVM HMAC key of the demo's EVM steps (64 bytes, as hex), and turning
+# EVM on with it.
+EVM_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff00f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0
+evm_on() {
+	echo $EVM_KEY > /tmp/evm.key
+	step "load the EVM HMAC key (user kmk, encrypted evm-key) and turn EVM on" evm-key-load $EVM_KEY
+	run sh -c "cat /sys/kernel/security/evm; echo"
+}

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "hashalgo.h"
+#include "evm.h"
 #include "imaxattr.h"
 
 /* What the file's content should be. */
@@ -37,6 +38,7 @@ struct cc_env {
 	const char *dir;
 	const struct hash_algo *algo;	/* what the kernel labels with */
 	unsigned timeout_ms;		/* bound for asynchronous paths */
+	const struct evm_ctx *evm;	/* also check security.evm, or NULL */
 };
 
 /* One scenario run on one file. */
@@ -146,6 +148,8 @@ struct cc_opts {
 	uint64_t seed;
 	const char *only;
 	unsigned timeout_ms;
+	bool evm_on;			/* --evm-key given */
+	struct evm_ctx evm;
 };
 
 /* What one scenario did over all its runs. */

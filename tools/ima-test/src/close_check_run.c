@@ -36,8 +36,42 @@ static enum cc_result final_mismatch(struct cc_run *r, const uint8_t *got, ssize
 	return cc_fail(r, "%s: security.ima is %s, want %s", when, g, w);
 }
 
+/*
+ * With --evm-key: security.evm must be the HMAC the kernel computes over
+ * the new security.ima and the inode.  An open for reading is safe here:
+ * no writer is left.
+ */
+static bool evm_valid(const struct cc_run *r, struct evm_result *e)
+{
+	int fd;
+
+	if (!r->env->evm)
+		return true;
+	fd = open(r->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		memset(e, 0, sizeof(*e));
+		e->cls = EVM_UNREADABLE;
+		snprintf(e->detail, sizeof(e->detail), "cannot open: %s", strerror(errno));
+		return false;
+	}
+	evm_check(fd, r->env->evm, e);
+	close(fd);
+	return e->cls == EVM_OK && e->type == EVM_XATTR_HMAC;
+}
+
+static enum cc_result evm_mismatch(struct cc_run *r, const struct evm_result *e,
+				   const char *when)
+{
+	if (e->cls == EVM_OK)
+		return cc_fail(r, "%s: security.evm is type %u, not the kernel's HMAC",
+			       when, e->type);
+	return cc_fail(r, "%s: security.ima is right but security.evm is %s (%s)",
+		       when, evm_class_name(e->cls), e->detail);
+}
+
 enum cc_result cc_final_check(struct cc_run *r)
 {
+	struct evm_result e;
 	uint8_t want[IMA_XATTR_MAX], got[IMA_XATTR_MAX];
 	size_t wlen = cc_expected_label(r, want, sizeof(want));
 	ssize_t glen;
@@ -45,9 +79,11 @@ enum cc_result cc_final_check(struct cc_run *r)
 	r->final_checked = true;
 	if (!wlen)
 		return cc_fail(r, "cannot hash the expected content");
-	if (label_is(r, want, wlen, got, &glen))
-		return CC_PASS;
-	return final_mismatch(r, got, glen, want, wlen, "after the final close");
+	if (!label_is(r, want, wlen, got, &glen))
+		return final_mismatch(r, got, glen, want, wlen, "after the final close");
+	if (!evm_valid(r, &e))
+		return evm_mismatch(r, &e, "after the final close");
+	return CC_PASS;
 }
 
 /* Poll for an asynchronous rewrite; *lat gets the time it took. */
@@ -57,14 +93,18 @@ static enum cc_result final_poll(struct cc_run *r, double *lat)
 	size_t wlen = cc_expected_label(r, want, sizeof(want));
 	double start = cc_now_ms();
 	struct timespec ts = { 0, 200000 };
+	struct evm_result e = { .cls = EVM_MISSING };
 	ssize_t glen;
+	bool label_ok;
 
 	if (!wlen)
 		return cc_fail(r, "cannot hash the expected content");
 	for (;;) {
 		double now = cc_now_ms();
 
-		if (label_is(r, want, wlen, got, &glen)) {
+		/* security.evm follows security.ima under the same inode lock */
+		label_ok = label_is(r, want, wlen, got, &glen);
+		if (label_ok && evm_valid(r, &e)) {
 			*lat = now - start;
 			return CC_PASS;
 		}
@@ -72,6 +112,8 @@ static enum cc_result final_poll(struct cc_run *r, double *lat)
 			char when[64];
 
 			snprintf(when, sizeof(when), "no rewrite within %u ms", r->env->timeout_ms);
+			if (label_ok)
+				return evm_mismatch(r, &e, when);
 			return final_mismatch(r, got, glen, want, wlen, when);
 		}
 		nanosleep(&ts, NULL);

@@ -2,6 +2,7 @@
 /* ima-test audit: classify every file, with a summary. */
 #include <stdio.h>
 
+#include "evm_opts.h"
 #include "scan.h"
 
 static const char help[] =
@@ -23,6 +24,7 @@ static const char help[] =
 	"                      (default /sys/kernel/security/ima/\n"
 	"                      ascii_runtime_measurements)\n"
 	"                      --cert keys become its verification-keys\n"
+	EVM_CHECK_HELP
 	TREE_HELP;
 
 int cmd_audit(int argc, char **argv)

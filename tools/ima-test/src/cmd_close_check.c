@@ -21,6 +21,7 @@
 #include "close_check.h"
 #include "common.h"
 #include "digest.h"
+#include "evm_opts.h"
 #include "out.h"
 #include "xattr_io.h"
 
@@ -38,6 +39,12 @@ static const char help[] =
 	"      --timeout-ms MS   bound for asynchronous rewrites (default 10000)\n"
 	"      --no-trace        do not use the ima:ima_update_xattr tracepoint\n"
 	"      --json            JSON lines instead of TAP\n"
+	"      --evm-key FILE    also check that security.evm is the kernel's HMAC\n"
+	"                        after every final close (EVM initialised with the\n"
+	"                        key in FILE: raw bytes or hex digits)\n"
+	"      --uuid UUID       file system UUID for the HMAC (default: asked of\n"
+	"                        the file system)\n"
+	"      --no-fsuuid       the kernel lacks CONFIG_EVM_ATTR_FSUUID\n"
 	"  -l, --list            list the scenarios\n"
 	"  -h, --help            show this help\n\n"
 	"Exit status: 0 all passed (skips are reported, never counted as passes),\n"
@@ -137,6 +144,7 @@ static int preflight(struct cc_state *s)
 {
 	const struct cc_opts *o = &s->opts;
 	struct cc_run r = { .env = &s->env, .rng = 1 };
+	struct cc_env probe;
 	uint8_t buf[IMA_XATTR_MAX];
 	struct ima_xattr x;
 	char why[160];
@@ -178,6 +186,10 @@ static int preflight(struct cc_state *s)
 		goto out;
 	}
 	s->env.algo = x.algo;
+	/* security.evm is left to the scenarios: a wrong key fails each of them */
+	probe = s->env;
+	probe.evm = NULL;
+	r.env = &probe;
 	if (cc_model_pwrite(&r.m, 0, (const uint8_t *)"close-check probe\n", 18) ||
 	    cc_final_check(&r)) {
 		bail(o, "the kernel labels new files in %s with something other than their "
@@ -239,13 +251,23 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "evm-key", required_argument, NULL, OPT_EVM_KEY },
+		{ "uuid", required_argument, NULL, OPT_UUID },
+		{ "no-fsuuid", no_argument, NULL, OPT_EVM_NO_FSUUID },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned long long v;
 	char *end;
 	int opt;
 
+	evm_ctx_init(&o->evm);
 	while ((opt = getopt_long(argc, argv, "n:s:lh", longopts, NULL)) != -1) {
+		int r = evm_option("close-check", opt, optarg, &o->evm, &o->evm_on);
+
+		if (r < 0)
+			return EXIT_TROUBLE;
+		if (r)
+			continue;
 		switch (opt) {
 		case 'n':
 		case OPT_SEED:
@@ -300,6 +322,7 @@ int cmd_close_check(int argc, char **argv)
 		return rc < 0 ? -rc - 1 : rc;
 	s.env.dir = argv[argc - 1];
 	s.env.timeout_ms = s.opts.timeout_ms;
+	s.env.evm = s.opts.evm_on ? &s.opts.evm : NULL;
 	s.stats = calloc(cc_nscenarios, sizeof(*s.stats));
 	s.selected = calloc(cc_nscenarios, sizeof(*s.selected));
 	if (!s.stats || !s.selected) {
@@ -318,8 +341,9 @@ int cmd_close_check(int argc, char **argv)
 	else
 		snprintf(s.trace.reason, sizeof(s.trace.reason), "--no-trace");
 	if (!s.opts.json) {
-		printf("1..%d\n# close-check in %s: %s labels, seed %llu, %s\n", n, s.env.dir,
-		       s.env.algo->name, (unsigned long long)s.opts.seed,
+		printf("1..%d\n# close-check in %s: %s labels%s, seed %llu, %s\n", n, s.env.dir,
+		       s.env.algo->name, s.env.evm ? " and EVM HMACs" : "",
+		       (unsigned long long)s.opts.seed,
 		       s.trace.available ? "tracepoint ima:ima_update_xattr enabled" :
 		       s.trace.reason);
 		fflush(stdout);

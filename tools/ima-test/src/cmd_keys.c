@@ -18,8 +18,10 @@ static const char help[] =
 	"Add X.509 certificates (PEM or DER) to the kernel keyring IMA uses,\n"
 	"or list its keys with their 4-byte IMA keyid.  The keyring (default\n"
 	"_ima) is looked up in the user and session keyrings; add creates it\n"
-	"in the user keyring when absent.\n\n"
-	"      --keyring NAME  keyring name (default _ima)\n"
+	"in the user keyring when absent.  --keyring _evm loads the keys EVM\n"
+	"checks security.evm signatures with (EVM verifies them once it is on:\n"
+	"echo 2, or 3 with an HMAC key, > /sys/kernel/security/evm).\n\n"
+	"      --keyring NAME  keyring name (default _ima; _evm for EVM)\n"
 	"  -h, --help          show this help\n";
 
 static key_serial_t find_keyring(const char *name, bool create)

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
+#include "evm_opts.h"
 #include "imaxattr.h"
 #include "out.h"
 #include "sig.h"
@@ -24,6 +26,9 @@ struct sign_ctx {
 	const struct hash_algo *alg;
 	struct tree_opts tree;
 	struct out out;
+	bool evm;		/* also write a portable EVM signature */
+	bool ima_hash;		/* security.ima gets the digest, not a signature */
+	struct evm_ctx evm_ctx;
 };
 
 static const char help[] =
@@ -36,7 +41,32 @@ static const char help[] =
 	"      --pass-file F   passphrase of KEY: first line of F\n"
 	"                      (or env IMA_TEST_KEY_PASS; -p PASS is refused)\n"
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
+	"      --evm           then write a portable EVM signature (security.evm\n"
+	"                      type 5) over the protected xattrs and metadata;\n"
+	"                      the file is then immutable under EVM\n"
+	"      --ima-hash      with --evm: security.ima gets the digest instead\n"
+	"                      of a signature (evmctl sign --imahash)\n"
 	TREE_HELP;
+
+/* The portable EVM signature of @fd, over the security.ima just written. */
+static int sign_evm(struct sign_ctx *c, const char *path, int fd)
+{
+	uint8_t val[IMA_XATTR_MAX];
+	const char *name = evm_xattr_evm_name(c->tree.user_xattr);
+	char msg[256];
+	size_t n = evm_sign_portable(fd, &c->evm_ctx, c->key, c->keyid, c->alg,
+				     val, sizeof(val), msg, sizeof(msg));
+
+	if (!n) {
+		out_error(&c->out, path, "EVM signature: %s", msg);
+		return EXIT_TROUBLE;
+	}
+	if (fsetxattr(fd, name, val, n, 0)) {
+		out_error(&c->out, path, "cannot write %s: %s", name, strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return EXIT_OK;
+}
 
 static int sign_one(void *arg, const char *path, int fd,
 		    const struct stat *st)
@@ -51,16 +81,21 @@ static int sign_one(void *arg, const char *path, int fd,
 	(void)st;
 	if (label_digest(&c->out, path, fd, c->alg, md, &md_len, "signed", &ret))
 		return ret;
-	if (sig_v2_sign(c->key, c->alg, md, md_len, sig, &sig_len, msg, sizeof(msg))) {
+	if (c->ima_hash) {
+		val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
+		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
+	} else if (sig_v2_sign(c->key, c->alg, md, md_len, sig, &sig_len, msg, sizeof(msg))) {
 		out_error(&c->out, path, "%s", msg);
 		ret = EXIT_TROUBLE;
 	} else {
 		val_len = ima_xattr_encode_sig_v2(c->alg, c->keyid, sig, sig_len,
 						  val, sizeof(val));
 		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
-		if (ret == EXIT_OK && c->tree.verbose)
-			out_result(&c->out, path, "signed", NULL, NULL);
 	}
+	if (ret == EXIT_OK && c->evm)
+		ret = sign_evm(c, path, fd);
+	if (ret == EXIT_OK && c->tree.verbose)
+		out_result(&c->out, path, "signed", c->evm ? "EVM portable, immutable" : NULL, NULL);
 	return ret;
 }
 
@@ -172,6 +207,8 @@ int cmd_sign(int argc, char **argv)
 		{ "pass", required_argument, NULL, 'p' },
 		{ "pass-file", required_argument, NULL, OPT_PASS_FILE },
 		{ "hash", required_argument, NULL, 'a' },
+		{ "evm", no_argument, NULL, OPT_EVM },
+		{ "ima-hash", no_argument, NULL, OPT_IMA_HASH },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -197,6 +234,8 @@ int cmd_sign(int argc, char **argv)
 			/* argv is readable by every user in /proc/PID/cmdline */
 			return usage_error("sign", "a passphrase on the command line is visible to "
 					   "other users; use --pass-file FILE or IMA_TEST_KEY_PASS");
+		case OPT_EVM: c.evm = true; break;
+		case OPT_IMA_HASH: c.ima_hash = true; break;
 		case 'a':
 			c.alg = parse_hash("sign", optarg);
 			if (!c.alg)
@@ -211,6 +250,10 @@ int cmd_sign(int argc, char **argv)
 	}
 	if (!a.key)
 		return usage_error("sign", "--key is required");
+	if (c.ima_hash && !c.evm)
+		return usage_error("sign", "--ima-hash goes with --evm");
+	evm_ctx_init(&c.evm_ctx);
+	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)
 		return usage_error("sign", "no files given");
 	if (pass_file) {
@@ -231,6 +274,11 @@ int cmd_sign(int argc, char **argv)
 	r = walk_paths(&c.tree.walk, argv + optind, (size_t)(argc - optind),
 		       sign_one, skip, &c);
 	out_finish(&c.out);
+	if (c.evm && r != EXIT_TROUBLE)
+		fprintf(stderr, "ima-test sign: note: files with a portable EVM signature are "
+			"immutable under EVM: the kernel refuses changes to their protected "
+			"xattrs, owner and mode, and a later write leaves them failing "
+			"appraisal (the final close cannot sign them again)\n");
 	EVP_PKEY_free(c.key);
 	return r;
 }

@@ -2,6 +2,7 @@
 /* ima-test verify: check IMA xattrs against content and certificates. */
 #include <stdio.h>
 
+#include "evm_opts.h"
 #include "scan.h"
 
 static const char help[] =
@@ -11,6 +12,7 @@ static const char help[] =
 	"      --cert CERT     X.509 certificate, PEM or DER (repeatable)\n"
 	"      --format FMT    text (default) or json (JSON lines, then a\n"
 	"                      summary object)\n"
+	EVM_CHECK_HELP
 	TREE_HELP;
 
 int cmd_verify(int argc, char **argv)

@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "digest.h"
+#include "evm_opts.h"
 #include "keylime.h"
 #include "scan.h"
 
@@ -15,30 +17,62 @@ struct scan {
 	struct keylime_policy policy;
 	pthread_mutex_t lock;
 	unsigned long counts[CHECK__COUNT];
+	unsigned long evm_counts[EVM__COUNT];
 	unsigned long skipped, errors;
 };
+
+/* security.evm of the file the walker opened. */
+static void scan_evm(struct scan *s, int fd, struct evm_result *e)
+{
+	evm_check(fd, &s->opts->evm_ctx, e);
+}
+
+/* ,"evm":CLASS[,"evm_type":N][,"evm_keyid":HEX][,"evm_detail":...] */
+static void evm_json(const struct evm_result *e, char *buf, size_t cap)
+{
+	size_t len = (size_t)snprintf(buf, cap, ",\"evm\":\"%s\"", evm_class_name(e->cls));
+	char hex[9];
+
+	if (e->type && len < cap)
+		len += (size_t)snprintf(buf + len, cap - len, ",\"evm_type\":%u", e->type);
+	if (e->immutable && len < cap)
+		len += (size_t)snprintf(buf + len, cap - len, ",\"evm_immutable\":true");
+	if (e->have_keyid && len < cap) {
+		hex_encode(e->keyid, 4, hex);
+		snprintf(buf + len, cap - len, ",\"evm_keyid\":\"%s\"", hex);
+	}
+}
 
 static int scan_one(void *arg, const char *path, int fd, const struct stat *st)
 {
 	struct scan *s = arg;
 	struct check_result r;
-	char extra[256] = "";
+	char extra[768] = "", status[48];
 	size_t len = 0;
+	struct evm_result e = { .cls = EVM_OK };
+	bool bad;
 
 	(void)st;
 	check_fd(&s->check, fd, &r);
+	if (s->opts->evm)
+		scan_evm(s, fd, &e);
+	bad = r.cls != CHECK_OK || e.cls != EVM_OK;
 	out_tick(&s->out);
 	pthread_mutex_lock(&s->lock);
 	s->counts[r.cls]++;
+	if (s->opts->evm)
+		s->evm_counts[e.cls]++;
 	pthread_mutex_unlock(&s->lock);
 	if (s->opts->fmt == OUT_KEYLIME) {
 		if (r.have_md && keylime_add(&s->policy, path, r.md, r.md_len))
 			out_error(&s->out, path, "out of memory");
 		if (r.cls != CHECK_OK && r.cls != CHECK_MISSING)
 			out_error(&s->out, path, "%s (%s)", check_class_name(r.cls), r.detail);
-		return r.cls == CHECK_OK ? EXIT_OK : EXIT_FINDINGS;
+		if (e.cls != EVM_OK)
+			out_error(&s->out, path, "evm-%s (%s)", evm_class_name(e.cls), e.detail);
+		return bad ? EXIT_FINDINGS : EXIT_OK;
 	}
-	if (r.cls == CHECK_OK && s->opts->quiet_ok && s->opts->fmt == OUT_TEXT &&
+	if (!bad && s->opts->quiet_ok && s->opts->fmt == OUT_TEXT &&
 	    !s->opts->tree.verbose)
 		return EXIT_OK;
 	if (s->opts->fmt == OUT_JSON) {
@@ -52,12 +86,30 @@ static int scan_one(void *arg, const char *path, int fd, const struct stat *st)
 			char hex[9];
 
 			hex_encode(r.keyid, 4, hex);
-			snprintf(extra + len, sizeof(extra) - len, ",\"keyid\":\"%s\"", hex);
+			len += (size_t)snprintf(extra + len, sizeof(extra) - len,
+						",\"keyid\":\"%s\"", hex);
+		}
+		if (s->opts->evm) {
+			evm_json(&e, extra + len, sizeof(extra) - len);
+			if (extra[0] == ',')
+				memmove(extra, extra + 1, strlen(extra));
 		}
 	}
-	out_result(&s->out, path, check_class_name(r.cls),
-		   r.detail[0] ? r.detail : NULL, extra[0] ? extra : NULL);
-	return r.cls == CHECK_OK ? EXIT_OK : EXIT_FINDINGS;
+	if (s->opts->fmt == OUT_TEXT && r.cls == CHECK_OK && e.cls != EVM_OK) {
+		snprintf(status, sizeof(status), "evm-%s", evm_class_name(e.cls));
+		out_result(&s->out, path, status, e.detail, NULL);
+		return EXIT_FINDINGS;
+	}
+	if (r.detail[0] || e.cls == EVM_OK || s->opts->fmt != OUT_JSON)
+		out_result(&s->out, path, check_class_name(r.cls),
+			   r.detail[0] ? r.detail : NULL, extra[0] ? extra : NULL);
+	else
+		out_result(&s->out, path, check_class_name(r.cls), e.detail, extra);
+	if (s->opts->fmt == OUT_TEXT && e.cls != EVM_OK) {
+		snprintf(status, sizeof(status), "evm-%s", evm_class_name(e.cls));
+		out_result(&s->out, path, status, e.detail, NULL);
+	}
+	return bad ? EXIT_FINDINGS : EXIT_OK;
 }
 
 static int scan_skip(void *arg, const char *path, const char *why, int status)
@@ -87,13 +139,27 @@ static void print_summary(struct scan *s, FILE *fp)
 		fprintf(fp, "{\"summary\":{\"files\":%lu", files);
 		for (int i = 0; i < CHECK__COUNT; i++)
 			fprintf(fp, ",\"%s\":%lu", check_class_name(i), s->counts[i]);
-		fprintf(fp, ",\"skipped\":%lu,\"errors\":%lu}}\n", s->skipped, s->errors);
+		fprintf(fp, ",\"skipped\":%lu,\"errors\":%lu", s->skipped, s->errors);
+		if (s->opts->evm) {
+			fprintf(fp, ",\"evm\":{");
+			for (int i = 0; i < EVM__COUNT; i++)
+				fprintf(fp, "%s\"%s\":%lu", i ? "," : "", evm_class_name(i),
+					s->evm_counts[i]);
+			fputc('}', fp);
+		}
+		fputs("}}\n", fp);
 		return;
 	}
 	fprintf(fp, "summary: %lu files:", files);
 	for (int i = 0; i < CHECK__COUNT; i++)
 		fprintf(fp, "%s %lu %s", i ? "," : "", s->counts[i], check_class_name(i));
 	fprintf(fp, "; %lu skipped, %lu errors\n", s->skipped, s->errors);
+	if (!s->opts->evm)
+		return;
+	fprintf(fp, "evm:");
+	for (int i = 0; i < EVM__COUNT; i++)
+		fprintf(fp, "%s %lu %s", i ? "," : "", s->evm_counts[i], evm_class_name(i));
+	fputc('\n', fp);
 }
 
 /*
@@ -192,6 +258,7 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 		{ "hash-algo", required_argument, NULL, OPT_HASH_ALGO },
 		{ "boot-aggregate", required_argument, NULL, OPT_BOOT_AGGREGATE },
 		{ "ima-measurement-list", required_argument, NULL, OPT_MEASUREMENT_LIST },
+		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -199,11 +266,17 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	char err[512];
 	int opt, r = EXIT_TROUBLE;
 
+	evm_ctx_init(&so->evm_ctx);
+	so->evm_ctx.certs = &so->certs;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		r = tree_option(cmd, opt, optarg, &so->tree);
-		if (r < 0)
+		if (!r)
+			r = evm_option(cmd, opt, optarg, &so->evm_ctx, &so->evm);
+		if (r < 0) {
+			r = EXIT_TROUBLE;
 			goto out;
+		}
 		if (r)
 			continue;
 		r = EXIT_TROUBLE;
@@ -251,6 +324,7 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	}
 	if (!so->keylime_md)
 		so->keylime_md = hash_algo_by_id(HASH_ALGO_SHA256);
+	so->evm_ctx.user_xattr = so->tree.user_xattr;
 	if (so->fmt == OUT_JSON)
 		so->summary = true;	/* JSON lines end with a summary object */
 	r = scan_run(so, argv + optind, (size_t)(argc - optind));

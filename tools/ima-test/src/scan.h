@@ -7,6 +7,7 @@
 
 #include "certs.h"
 #include "common.h"
+#include "evm.h"
 #include "out.h"
 
 struct scan_opts {
@@ -19,6 +20,8 @@ struct scan_opts {
 	const struct hash_algo *keylime_md;	/* digest of the entries (sha256) */
 	const char *boot_aggregate;		/* --boot-aggregate HEX */
 	const char *measurement_list;		/* --ima-measurement-list FILE */
+	bool evm;		/* also check security.evm */
+	struct evm_ctx evm_ctx;	/* its key, UUID and certificates */
 };
 
 /* Check @paths; returns the exit status. */

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <linux/fs.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+
+#include "evm.h"
+#include "sig.h"
+
+/* FS_IOC_GETFSUUID (Linux 6.8), spelled out for older headers. */
+struct evm_fsuuid2 {
+	uint8_t len;
+	uint8_t uuid[16];
+};
+#define EVM_IOC_GETFSUUID _IOR(0x15, 0, struct evm_fsuuid2)
+
+static const char *const names[EVM_X__COUNT] = {
+	[EVM_X_SELINUX] = "selinux",
+	[EVM_X_SMACK] = "SMACK64",
+	[EVM_X_SMACKEXEC] = "SMACK64EXEC",
+	[EVM_X_SMACKTRANSMUTE] = "SMACK64TRANSMUTE",
+	[EVM_X_SMACKMMAP] = "SMACK64MMAP",
+	[EVM_X_APPARMOR] = "apparmor",
+	[EVM_X_IMA] = "ima",
+	[EVM_X_CAPS] = "capability",
+};
+
+static const char *const security_names[EVM_X__COUNT] = {
+	"security.selinux", "security.SMACK64", "security.SMACK64EXEC",
+	"security.SMACK64TRANSMUTE", "security.SMACK64MMAP",
+	"security.apparmor", "security.ima", "security.capability",
+};
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+const char *evm_xattr_name(enum evm_xattr_id id)
+{
+	return (unsigned int)id < EVM_X__COUNT ? security_names[id] : NULL;
+}
+
+const char *evm_xattr_evm_name(bool user)
+{
+	return user ? "user.evm" : "security.evm";
+}
+
+void evm_ctx_init(struct evm_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->enabled = EVM_XATTRS_DEFAULT;
+	ctx->fsuuid = true;
+}
+
+static int unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
+		 char *err, size_t errlen)
+{
+	uint8_t *buf;
+	size_t len, i;
+	bool hex = true;
+	int rc = file_slurp(path, &buf, &len, 4096);
+
+	if (rc) {
+		say(err, errlen, "%s: cannot read the EVM key: %s", path, strerror(-rc));
+		return -1;
+	}
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	for (i = 0; i < len && hex; i++)
+		hex = unhex(buf[i]) >= 0;
+	memset(key, 0, EVM_KEY_LEN);
+	rc = -1;
+	if (hex && len % 2 == 0 && len >= 2 && len <= 2 * EVM_KEY_LEN) {
+		for (i = 0; i < len / 2; i++)
+			key[i] = (uint8_t)(unhex(buf[2 * i]) << 4 | unhex(buf[2 * i + 1]));
+		rc = 0;
+	} else if (!hex && len >= 1 && len <= EVM_KEY_LEN) {
+		memcpy(key, buf, len);
+		rc = 0;
+	} else {
+		say(err, errlen, "%s: an EVM key is 1 to %d bytes, or twice as many hex digits",
+		    path, EVM_KEY_LEN);
+	}
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	return rc;
+}
+
+int evm_uuid_parse(const char *s, uint8_t uuid[EVM_UUID_LEN])
+{
+	size_t n = 0;
+	int hi = -1, v;
+
+	for (; *s; s++) {
+		if (*s == '-')
+			continue;
+		v = unhex((unsigned char)*s);
+		if (v < 0 || n == EVM_UUID_LEN)
+			return -1;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			uuid[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return n == EVM_UUID_LEN && hi < 0 ? 0 : -1;
+}
+
+static void xattr_full_name(const struct evm_ctx *ctx, int id, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s.%s", ctx->user_xattr ? "user" : "security", names[id]);
+}
+
+int evm_inode_read(int fd, const struct evm_ctx *ctx, struct evm_inode *in,
+		   char *err, size_t errlen)
+{
+	struct evm_fsuuid2 fu = { 0 };
+	struct stat st;
+	char name[64];
+	unsigned int gen;
+	ssize_t n;
+	int i;
+
+	memset(in->have, 0, sizeof(in->have));
+	in->have_uuid = false;
+	for (i = 0; i < EVM_X__COUNT; i++) {
+		xattr_full_name(ctx, i, name, sizeof(name));
+		n = fgetxattr(fd, name, in->val[i], sizeof(in->val[i]));
+		if (n >= 0) {
+			in->have[i] = true;
+			in->len[i] = (size_t)n;
+		} else if (errno != ENODATA && errno != ENOTSUP) {
+			say(err, errlen, "cannot read %s: %s", name,
+			    errno == ERANGE ? "larger than 4096 bytes" : strerror(errno));
+			return -errno;
+		}
+	}
+	if (fstat(fd, &st)) {
+		say(err, errlen, "cannot stat: %s", strerror(errno));
+		return -errno;
+	}
+	in->ino = st.st_ino;
+	in->uid = st.st_uid;
+	in->gid = st.st_gid;
+	in->mode = (uint16_t)st.st_mode;
+	/* A file system without generations keeps 0 in i_generation. */
+	in->generation = ioctl(fd, FS_IOC_GETVERSION, &gen) ? 0 : gen;
+	if (ctx->have_uuid) {
+		memcpy(in->uuid, ctx->uuid, EVM_UUID_LEN);
+		in->have_uuid = true;
+	} else if (!ioctl(fd, EVM_IOC_GETFSUUID, &fu) && fu.len == EVM_UUID_LEN) {
+		memcpy(in->uuid, fu.uuid, EVM_UUID_LEN);
+		in->have_uuid = true;
+	}
+	return 0;
+}
+
+/* The kernel's struct h_misc, laid out by this compiler as by the kernel's. */
+struct evm_misc {
+	unsigned long ino;
+	uint32_t generation;
+	uint32_t uid;
+	uint32_t gid;
+	uint16_t mode;
+};
+
+static int feed(const struct evm_ctx *ctx, const struct evm_inode *in,
+		uint8_t type, EVP_MAC_CTX *mac, EVP_MD_CTX *md,
+		char *err, size_t errlen)
+{
+	struct evm_misc misc;
+	bool portable = type == EVM_XATTR_PORTABLE_DIGSIG;
+	int i, ok = 1;
+
+	for (i = 0; i < EVM_X__COUNT; i++) {
+		if (!in->have[i] || (!portable && !(ctx->enabled & (1u << i))))
+			continue;
+		ok &= mac ? EVP_MAC_update(mac, in->val[i], in->len[i])
+			  : EVP_DigestUpdate(md, in->val[i], in->len[i]);
+	}
+	if (portable && !in->have[EVM_X_IMA]) {
+		say(err, errlen, "a portable signature needs %s",
+		    ctx->user_xattr ? "user.ima" : "security.ima");
+		return -1;
+	}
+	memset(&misc, 0, sizeof(misc));
+	if (!portable) {
+		misc.ino = (unsigned long)in->ino;
+		misc.generation = in->generation;
+	}
+	misc.uid = in->uid;
+	misc.gid = in->gid;
+	misc.mode = in->mode;
+	ok &= mac ? EVP_MAC_update(mac, (const uint8_t *)&misc, sizeof(misc))
+		  : EVP_DigestUpdate(md, &misc, sizeof(misc));
+	if (ctx->fsuuid && !portable) {
+		if (!in->have_uuid) {
+			say(err, errlen, "the file system UUID is unknown (give --uuid)");
+			return -1;
+		}
+		ok &= mac ? EVP_MAC_update(mac, in->uuid, EVM_UUID_LEN)
+			  : EVP_DigestUpdate(md, in->uuid, EVM_UUID_LEN);
+	}
+	if (!ok)
+		say(err, errlen, "digest update failed");
+	return ok ? 0 : -1;
+}
+
+static int hmac(const struct evm_ctx *ctx, const struct evm_inode *in,
+		uint8_t *out, size_t *out_len, char *err, size_t errlen)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *mc = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA1", 0),
+		OSSL_PARAM_construct_end(),
+	};
+	int rc = -1;
+
+	if (!mc || !EVP_MAC_init(mc, ctx->key, EVM_KEY_LEN, params)) {
+		say(err, errlen, "hmac(sha1) is not available");
+		goto out;
+	}
+	if (feed(ctx, in, EVM_XATTR_HMAC, mc, NULL, err, errlen))
+		goto out;
+	if (!EVP_MAC_final(mc, out, out_len, EVM_HMAC_LEN)) {
+		say(err, errlen, "hmac(sha1) failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	EVP_MAC_CTX_free(mc);
+	EVP_MAC_free(mac);
+	return rc;
+}
+
+int evm_digest(const struct evm_ctx *ctx, const struct evm_inode *in,
+	       uint8_t type, const struct hash_algo *alg,
+	       uint8_t *md, size_t *md_len, char *err, size_t errlen)
+{
+	EVP_MD_CTX *mc;
+	unsigned int n;
+	int rc = -1;
+
+	if (type == EVM_XATTR_HMAC) {
+		if (!ctx->have_key) {
+			say(err, errlen, "no EVM HMAC key given (--evm-key)");
+			return -1;
+		}
+		return hmac(ctx, in, md, md_len, err, errlen);
+	}
+	if (type != EVM_IMA_XATTR_DIGSIG && type != EVM_XATTR_PORTABLE_DIGSIG) {
+		say(err, errlen, "no digest for type 0x%02x", type);
+		return -1;
+	}
+	if (!hash_algo_md(alg)) {
+		say(err, errlen, "hash algorithm %s not supported", alg ? alg->name : "?");
+		return -1;
+	}
+	mc = EVP_MD_CTX_new();
+	if (!mc || !EVP_DigestInit_ex(mc, hash_algo_md(alg), NULL)) {
+		say(err, errlen, "%s not available", alg->name);
+		goto out;
+	}
+	if (feed(ctx, in, type, NULL, mc, err, errlen))
+		goto out;
+	if (!EVP_DigestFinal_ex(mc, md, &n)) {
+		say(err, errlen, "%s failed", alg->name);
+		goto out;
+	}
+	*md_len = n;
+	rc = 0;
+out:
+	EVP_MD_CTX_free(mc);
+	return rc;
+}
