@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "certs.h"
+#include "pkcs11_key.h"
 
 #define CERT_FILE_MAX (1u << 20)
 
@@ -203,6 +204,8 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 	int type;
 
 	*out = NULL;
+	if (pkcs11_uri_is(path))
+		return pkcs11_key_load(path, pass, out, err, errlen);
 	if (slurp_or_err(path, "key", &data, &len, err, errlen))
 		return -1;
 	if (strstr((char *)data, "-----BEGIN")) {

@@ -52,7 +52,8 @@ void certset_free(struct certset *set);
  * Load a private key (PEM, PKCS#8 or traditional, possibly encrypted; or
  * DER).  @pass may be NULL.  Only RSA and EC keys are accepted.  0, or -1
  * with @err set (encrypted key without passphrase, wrong passphrase, not a
- * private key, unsupported key type).
+ * private key, unsupported key type).  A "pkcs11:" URI names a key on a
+ * token instead (see pkcs11_key.h); @pass is then its PIN.
  */
 int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 		     char *err, size_t errlen);
