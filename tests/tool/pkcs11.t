@@ -19,7 +19,7 @@ setup_work
 make_keys
 XE=()
 [ -n "$XU" ] && XE=(--xattr-user)
-plan 40
+plan 42
 
 softhsm_setup "$T_TMP/hsm"
 softhsm_token ima-test
@@ -78,6 +78,15 @@ expect 0 '' "module-path names SoftHSM directly" -- \
 	"$IMA_TEST" sign $XU --key "$URI=rsa2048?module-path=${SOFTHSM_MODULE//\//%2F}&$PIN" "$f"
 [ "$(xhex "$f")" = "$want" ]
 ok $? "module-path (percent-encoded): same signature"
+
+# sign-hash through the token: the same lines as evmctl sign_hash with the key file.
+for n in 1 2 3; do head -c $((n * 333)) /dev/urandom >"$WORK/s$n"; done
+(cd "$WORK" && sha256sum s1 s2 s3) >"$WORK/m"
+evmctl sign_hash --key "$KEYS/rsa4096.key" <"$WORK/m" >"$WORK/m.theirs" 2>/dev/null
+"$IMA_TEST" sign-hash --key "$URI=rsa4096?$PIN" <"$WORK/m" >"$WORK/m.ours"
+[ -s "$WORK/m.ours" ] && cmp -s "$WORK/m.ours" "$WORK/m.theirs"
+ok $? "sign-hash through the token: byte-identical to evmctl sign_hash with the key file"
+expect 2 'wrong PIN' "sign-hash, wrong PIN: exit 2" -- "$IMA_TEST" sign-hash --key "$URI=rsa4096?pin-value=1" <"$WORK/m"
 
 # Errors: exit 2, a reason, and the file keeps its old value.
 bad() {	# bad REGEX DESCRIPTION KEY [ARGS...]

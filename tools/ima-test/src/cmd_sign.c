@@ -13,6 +13,7 @@
 #include "out.h"
 #include "sig.h"
 #include "label.h"
+#include "sigfile.h"
 
 struct sign_ctx {
 	EVP_PKEY *key;
@@ -20,6 +21,7 @@ struct sign_ctx {
 	const struct hash_algo *alg;
 	struct tree_opts tree;
 	struct out out;
+	bool sigfile;		/* write FILE.sig instead of the xattr */
 };
 
 static const char help[] =
@@ -31,7 +33,19 @@ static const char help[] =
 	"      --keyid HEX     use this 4-byte keyid (8 hex digits)\n"
 	"  -p, --pass PASS     passphrase of KEY (or env IMA_TEST_KEY_PASS)\n"
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
+	"  -f, --sigfile       write FILE.sig (the xattr value) instead of the xattr\n"
 	TREE_HELP;
+
+static int sigfile_write_or_report(struct out *out, const char *path,
+				   const uint8_t *val, size_t len)
+{
+	int err = sigfile_write(path, val, len);
+
+	if (!err)
+		return EXIT_OK;
+	out_error(out, path, "cannot write %s" SIGFILE_SUFFIX ": %s", path, strerror(-err));
+	return EXIT_TROUBLE;
+}
 
 static int sign_one(void *arg, const char *path)
 {
@@ -42,6 +56,8 @@ static int sign_one(void *arg, const char *path)
 	int fd, ret;
 
 	out_tick(&c->out);
+	if (c->sigfile && sigfile_is(path))
+		return EXIT_OK;
 	fd = label_digest(&c->out, &c->tree, path, c->alg, md, &md_len, "signed", &ret);
 	if (fd < 0)
 		return ret;
@@ -51,7 +67,10 @@ static int sign_one(void *arg, const char *path)
 	} else {
 		val_len = ima_xattr_encode_sig_v2(c->alg, c->keyid, sig, sig_len,
 						  val, sizeof(val));
-		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
+		if (c->sigfile)
+			ret = sigfile_write_or_report(&c->out, path, val, val_len);
+		else
+			ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
 		if (ret == EXIT_OK && c->tree.verbose)
 			out_result(&c->out, path, "signed", NULL, NULL);
 	}
@@ -117,6 +136,7 @@ int cmd_sign(int argc, char **argv)
 		{ "keyid", required_argument, NULL, OPT_KEYID },
 		{ "pass", required_argument, NULL, 'p' },
 		{ "hash", required_argument, NULL, 'a' },
+		{ "sigfile", no_argument, NULL, 'f' },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -126,7 +146,7 @@ int cmd_sign(int argc, char **argv)
 	int opt, r;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:p:a:" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:p:a:f" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		r = tree_option("sign", opt, optarg, &c.tree);
 		if (r < 0)
 			return EXIT_TROUBLE;
@@ -137,6 +157,7 @@ int cmd_sign(int argc, char **argv)
 		case OPT_CERT: cert = optarg; break;
 		case OPT_KEYID: keyid = optarg; break;
 		case 'p': pass = optarg; break;
+		case 'f': c.sigfile = true; break;
 		case 'a':
 			c.alg = parse_hash("sign", optarg);
 			if (!c.alg)
