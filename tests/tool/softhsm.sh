@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SoftHSM 2 tokens for tests, demos and benchmarks (sourced, bash).
 #
 # softhsm_setup DIR     a SoftHSM configuration and token store of its own in
