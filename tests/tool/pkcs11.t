@@ -19,7 +19,7 @@ setup_work
 make_keys
 XE=()
 [ -n "$XU" ] && XE=(--xattr-user)
-plan 42
+plan 43
 
 softhsm_setup "$T_TMP/hsm"
 softhsm_token ima-test
@@ -105,6 +105,14 @@ bad 'module /nonexistent/x.so: No such file' "missing module" "$URI=rsa2048?modu
 bad 'cannot load PKCS#11 module /etc/hostname' "not a module" "$URI=rsa2048?module-path=/etc/hostname&$PIN"
 bad "unsupported query attribute 'module-name'" "module-name" "$URI=rsa2048?module-name=softhsm2&$PIN"
 bad 'pin-source /nonexistent: No such file' "pin-source missing" "$URI=rsa2048?pin-source=file:/nonexistent"
+
+static=$TOOL_ROOT/tools/ima-test/ima-test.static
+if [ -x "$static" ]; then
+	expect 2 'linked statically' "the static build refuses pkcs11: keys with a reason" -- \
+		"$static" sign $XU --key "$URI=rsa2048?$PIN" "$f"
+else
+	ok 0 "the static build refuses pkcs11: keys # SKIP $static not built"
+fi
 
 # The worker pool: many threads sign through the token at once; every
 # signature must equal the one made from the key file.

@@ -38,6 +38,13 @@ struct pkcs11_uri {
 	char *pin_source;	/* decoded pin-source, or NULL */
 };
 
+/*
+ * Present in every dynamically linked program, absent (NULL) in a static
+ * one, which cannot load the engine: the engine module would bring a
+ * second libcrypto into the process.
+ */
+extern const char _DYNAMIC[] __attribute__((weak));
+
 bool pkcs11_uri_is(const char *name)
 {
 	return name && !strncmp(name, "pkcs11:", 7);
@@ -250,6 +257,11 @@ int pkcs11_key_load(const char *uri, const char *pin, EVP_PKEY **out,
 	int type, ret = -1;
 
 	*out = NULL;
+	if (!_DYNAMIC) {
+		snprintf(err, errlen, "%.*s...: this ima-test is linked statically and cannot load the OpenSSL pkcs11 engine; use the dynamically linked one",
+			 (int)strcspn(uri, "?"), uri);
+		return -1;
+	}
 	if (uri_parse(uri, &u, err, errlen))
 		return -1;
 	module = u.module ? u.module : PKCS11_DEFAULT_MODULE;
