@@ -68,6 +68,12 @@ endef
 demo: deps tool vm
 	$(call run-script,demo/run.sh)
 
+# The build pipeline: sign a manifest through a SoftHSM token on the host,
+# apply it in the guest, run the programs under enforce.
+.PHONY: demo-pipeline
+demo-pipeline: deps tool vm
+	$(call run-script,tests/vm/pkcs11.sh)
+
 bench: deps tool vm
 	$(call run-script,bench/run.sh)
 

@@ -9,6 +9,7 @@ failed measures nothing and makes its row FAILED in the report).
 
 Usage: host.py SAMPLES  (settings from the environment, see bench/run.sh)
 """
+import hashlib
 import os
 import re
 import shutil
@@ -199,6 +200,7 @@ def main():
             ("openssl-dgst", [OPENSSL, "dgst", "-sha256", big])])
         rsa_floor(samples)
         log_replay(samples, scratch)
+        pkcs11_rows(samples, scratch, key, tree, xu_tool, xu_evm)
         if os.environ.get("BENCH_PROFILE", "1") != "0" and shutil.which("perf"):
             profile("hash-big", [TOOL, "hash"] + xu_tool + [big])
             profile("sign-r", [TOOL, "sign", "-r", "--key", key] + xu_tool + [tree])
@@ -219,6 +221,50 @@ def log_replay(samples, scratch):
     interleave(samples, "log-replay", [
         ("ima-test", [TOOL, "log", "--list", lst, "--pcrs", "sha1," + p1, "--pcrs", "sha256," + p256]),
         ("evmctl", [EVMCTL, "ima_measurement", "--pcrs", "sha256," + p256, "--pcrs", "sha1," + p1, lst])])
+
+
+def pkcs11_rows(samples, scratch, key, tree, xu_tool, xu_evm):
+    """The same key on a SoftHSM 2 token: sign -r through it, and sign-hash
+    of a manifest, against evmctl with the pkcs11 engine (skipped, with a
+    note, where SoftHSM or the engine is missing)."""
+    if not shutil.which("softhsm2-util"):
+        log("softhsm2-util not installed: no PKCS#11 rows")
+        return
+    lines = env_int("BENCH_MANIFEST_LINES", 200 if QUICK else 20000)
+    hsm = os.path.join(scratch, "hsm")
+    os.makedirs(os.path.join(hsm, "tokens"))
+    conf = os.path.join(hsm, "softhsm2.conf")
+    with open(conf, "w") as f:
+        f.write("directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n" % hsm)
+    os.environ["SOFTHSM2_CONF"] = conf
+    p8 = os.path.join(hsm, "key.p8")
+    subprocess.run([OPENSSL, "pkcs8", "-topk8", "-nocrypt", "-in", key, "-out", p8],
+                   check=True, capture_output=True)
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "bench",
+                    "--pin", "1234", "--so-pin", "5678"], check=True, capture_output=True)
+    subprocess.run(["softhsm2-util", "--import", p8, "--token", "bench", "--label", "ima",
+                    "--id", "01", "--pin", "1234"], check=True, capture_output=True)
+    uri = "pkcs11:token=bench;object=ima?pin-value=1234"
+    # evmctl needs the keyid; ima-test reads it from the token's public key.
+    bits = subprocess.run([OPENSSL, "rsa", "-in", key, "-RSAPublicKey_out", "-outform", "der"],
+                          check=True, capture_output=True).stdout
+    keyid = hashlib.sha1(bits).hexdigest()[-8:]
+    with open(os.path.join(os.environ["BENCH_OUT"], "context.txt"), "a") as f:
+        f.write("PKCS#11: SoftHSM 2 token through p11-kit's proxy; ima-test via libp11's engine, "
+                "evmctl --engine pkcs11 --keyid %s; %d manifest lines\n" % (keyid, lines))
+    interleave(samples, "sign-r-p11", [
+        ("ima-test", [TOOL, "sign", "-r", "--key", uri] + xu_tool + [tree]),
+        ("evmctl", [EVMCTL, "ima_sign", "-r", "--engine", "pkcs11", "--keyid", keyid,
+                    "--key", uri] + xu_evm + [tree])])
+    manifest = os.path.join(hsm, "manifest")
+    with open(manifest, "w") as f:
+        for i in range(lines):
+            f.write("%s  ./usr/lib/file%06d\n" % (hashlib.sha256(b"%d" % i).hexdigest(), i))
+    feed = ["bash", "-c", 'm=$1; shift; exec "$@" <"$m"', "feed", manifest]
+    interleave(samples, "sign-hash-p11", [
+        ("ima-test", feed + [TOOL, "sign-hash", "--key", uri]),
+        ("evmctl", feed + [EVMCTL, "sign_hash", "--engine", "pkcs11", "--keyid", keyid,
+                           "--key", uri])])
 
 
 def rsa_floor(samples):

@@ -33,6 +33,10 @@ ROWS = [
      "ima-test", "openssl-dgst", "speed", None, None),
     ("log", "log: check and replay a %s-entry list, two banks" % LOG_ENTRIES, "log-replay",
      "ima-test", "evmctl", "speed", ">=", 2.0),
+    ("sign-p11", "sign -r, %s x 4 KiB, key on a SoftHSM token (RSA-2048)" % FILES, "sign-r-p11",
+     "ima-test", "evmctl", "speed", ">=", 3.0),
+    ("sign-hash", "sign-hash, %s manifest lines, key on a SoftHSM token" % os.environ.get(
+        "BENCH_MANIFEST_LINES", "20000"), "sign-hash-p11", "ima-test", "evmctl", "speed", ">=", 3.0),
     ("kwrite", "VM: close() after a 64 KiB write (re-hash)", "kwrite-close",
      "patched", "baseline", "cost", "<=", 1.01),
     ("kwrite-p10", "VM: the same, fastest tenth (p10)", "kwrite-close-p10",
@@ -54,7 +58,8 @@ LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
          "openssl-dgst": "openssl dgst -sha256 FILE",
          "patched": "patched", "baseline": "baseline"}
 LABEL_B = {"verify": "evmctl ima_verify loop", "big-ssl": "openssl speed (1 core)",
-           "log": "evmctl ima_measurement"}
+           "log": "evmctl ima_measurement",
+           "sign-p11": "evmctl --engine pkcs11", "sign-hash": "evmctl sign_hash --engine pkcs11"}
 
 
 def load(path):

@@ -7,6 +7,7 @@
 #   BENCH_QUICK=1          tiny run: 50 files, 8 MiB, 1 run, no VM (for the smoke test)
 #   BENCH_RUNS=N           interleaved runs per host comparison (default 5)
 #   BENCH_FILES=N          small files for sign/hash/verify -r (default 2000)
+#   BENCH_MANIFEST_LINES=N lines signed by sign-hash (default 20000)
 #   BENCH_BIG_MB=N         size of the single large file (default 200)
 #   BENCH_OPENSSL_SECONDS  duration of each openssl speed run (default 3)
 #   BENCH_VM=0             skip the kernel part
@@ -28,7 +29,9 @@ export IMA_TEST=${IMA_TEST:-$top/tools/ima-test/ima-test}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	export BENCH_FILES=${BENCH_FILES:-50} BENCH_BIG_MB=${BENCH_BIG_MB:-8} BENCH_VM=0
 	export BENCH_PROFILE=${BENCH_PROFILE:-0}
+	export BENCH_MANIFEST_LINES=${BENCH_MANIFEST_LINES:-200}
 fi
+export BENCH_MANIFEST_LINES=${BENCH_MANIFEST_LINES:-20000}
 export BENCH_FILES=${BENCH_FILES:-2000} BENCH_BIG_MB=${BENCH_BIG_MB:-200}
 
 [ -x "$IMA_TEST" ] || die "$IMA_TEST is not built (make tool)"

@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include "certs.h"
+#include "pkcs11_key.h"
 
 #define CERT_FILE_MAX (1u << 20)
 
@@ -237,6 +238,11 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 	int type;
 
 	*out = NULL;
+	if (pkcs11_uri_is(path)) {
+		if (mode)
+			*mode = 0;
+		return pkcs11_key_load(path, pass, out, err, errlen);
+	}
 	if (slurp_or_err(path, "key", &data, &len, mode, err, errlen))
 		return -1;
 	if (strstr((char *)data, "-----BEGIN")) {

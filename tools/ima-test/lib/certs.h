@@ -80,7 +80,8 @@ void certset_free(struct certset *set);
  * DER).  @pass may be NULL.  Only RSA and EC keys are accepted.  0, or -1
  * with @err set (encrypted key without passphrase, wrong passphrase, not a
  * private key, unsupported key type).  @mode (may be NULL) gets the key
- * file's permission bits.  Every buffer that held the key is cleansed.
+ * file's permission bits.  Every buffer that held the key is cleansed.  A "pkcs11:" URI names a key
+ * on a token instead (see pkcs11_key.h); @pass is then its PIN.
  */
 int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 		     mode_t *mode, char *err, size_t errlen);

@@ -16,6 +16,7 @@
 #include "out.h"
 #include "sig.h"
 #include "label.h"
+#include "sigfile.h"
 
 /* sign's own long option, clear of the shared ones in common.h */
 enum { OPT_PASS_FILE = 0x200 };
@@ -29,6 +30,7 @@ struct sign_ctx {
 	bool evm;		/* also write a portable EVM signature */
 	bool ima_hash;		/* security.ima gets the digest, not a signature */
 	struct evm_ctx evm_ctx;
+	bool sigfile;		/* write FILE.sig instead of the xattr */
 };
 
 static const char help[] =
@@ -46,6 +48,7 @@ static const char help[] =
 	"                      the file is then immutable under EVM\n"
 	"      --ima-hash      with --evm: security.ima gets the digest instead\n"
 	"                      of a signature (evmctl sign --imahash)\n"
+	"  -f, --sigfile       write FILE.sig (the xattr value) instead of the xattr\n"
 	TREE_HELP;
 
 /* The portable EVM signature of @fd, over the security.ima just written. */
@@ -68,6 +71,17 @@ static int sign_evm(struct sign_ctx *c, const char *path, int fd)
 	return EXIT_OK;
 }
 
+static int sigfile_write_or_report(struct out *out, const char *path,
+				   const uint8_t *val, size_t len)
+{
+	int err = sigfile_write(path, val, len);
+
+	if (!err)
+		return EXIT_OK;
+	out_error(out, path, "cannot write %s" SIGFILE_SUFFIX ": %s", path, strerror(-err));
+	return EXIT_TROUBLE;
+}
+
 static int sign_one(void *arg, const char *path, int fd,
 		    const struct stat *st)
 {
@@ -79,6 +93,8 @@ static int sign_one(void *arg, const char *path, int fd,
 
 	out_tick(&c->out);
 	(void)st;
+	if (c->sigfile && sigfile_is(path))
+		return EXIT_OK;
 	if (label_digest(&c->out, path, fd, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (c->ima_hash) {
@@ -90,7 +106,10 @@ static int sign_one(void *arg, const char *path, int fd,
 	} else {
 		val_len = ima_xattr_encode_sig_v2(c->alg, c->keyid, sig, sig_len,
 						  val, sizeof(val));
-		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
+		if (c->sigfile)
+			ret = sigfile_write_or_report(&c->out, path, val, val_len);
+		else
+			ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
 	}
 	if (ret == EXIT_OK && c->evm)
 		ret = sign_evm(c, path, fd);
@@ -209,6 +228,7 @@ int cmd_sign(int argc, char **argv)
 		{ "hash", required_argument, NULL, 'a' },
 		{ "evm", no_argument, NULL, OPT_EVM },
 		{ "ima-hash", no_argument, NULL, OPT_IMA_HASH },
+		{ "sigfile", no_argument, NULL, 'f' },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -219,7 +239,7 @@ int cmd_sign(int argc, char **argv)
 	int opt, r;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:p:a:" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:p:a:f" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		r = tree_option("sign", opt, optarg, &c.tree);
 		if (r < 0)
 			return EXIT_TROUBLE;
@@ -236,6 +256,7 @@ int cmd_sign(int argc, char **argv)
 					   "other users; use --pass-file FILE or IMA_TEST_KEY_PASS");
 		case OPT_EVM: c.evm = true; break;
 		case OPT_IMA_HASH: c.ima_hash = true; break;
+		case 'f': c.sigfile = true; break;
 		case 'a':
 			c.alg = parse_hash("sign", optarg);
 			if (!c.alg)

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ima-test sign-hash: sign the digests of a sha*sum manifest read on stdin
+ * and print each line followed by a space and the hex IMA xattr value (the
+ * output of evmctl sign_hash, used by rpm's file signing).  The files
+ * themselves are never opened: this runs where the build is, not where the
+ * files will be installed.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "certs.h"
+#include "common.h"
+#include "digest.h"
+#include "imaxattr.h"
+#include "manifest.h"
+#include "sig.h"
+
+enum { OPT_PASS_FILE = 0x200 };
+
+struct line {
+	char *text;
+	size_t len;
+	char *sighex;		/* result, malloc'ed; NULL if bad */
+	char err[160];
+};
+
+struct sign_hash_ctx {
+	EVP_PKEY *key;
+	uint8_t keyid[4];
+	const struct hash_algo *want;	/* --hash, or NULL: by digest length */
+	struct line *v;
+	size_t n;
+	atomic_size_t next;
+};
+
+static const char help[] =
+	"Usage: ima-test sign-hash --key KEY [OPTIONS] < MANIFEST\n"
+	"Read sha*sum lines on stdin; print each followed by a space and the\n"
+	"hex IMA signature of its digest (as evmctl sign_hash).\n\n"
+	"  -k, --key KEY       private key file or pkcs11: URI\n"
+	"      --cert CERT     certificate of KEY: keyid from its subject key id\n"
+	"      --keyid HEX     use this 4-byte keyid (8 hex digits)\n"
+	"      --pass-file FILE  passphrase or PIN of KEY, first line of FILE\n"
+	"                      (or env IMA_TEST_KEY_PASS; -p on the command line\n"
+	"                      is refused: other users could read it)\n"
+	"  -a, --hash ALG      digest algorithm of every line (default: from its length)\n"
+	"  -j, --jobs N        signing threads (default: online CPUs)\n"
+	"  -h, --help          show this help\n";
+
+static void sign_line(struct sign_hash_ctx *c, struct line *l, size_t lineno)
+{
+	uint8_t sig[SIG_MAX], val[IMA_XATTR_MAX];
+	struct manifest_line ml;
+	size_t sig_len, val_len;
+	char msg[128];
+
+	if (manifest_parse(l->text, l->len, false, c->want, &ml, msg, sizeof(msg))) {
+		snprintf(l->err, sizeof(l->err), "line %zu: %s", lineno, msg);
+		return;
+	}
+	if (sig_v2_sign(c->key, ml.alg, ml.digest, ml.digest_len, sig, &sig_len,
+			msg, sizeof(msg))) {
+		snprintf(l->err, sizeof(l->err), "line %zu: %s", lineno, msg);
+	} else {
+		val_len = ima_xattr_encode_sig_v2(ml.alg, c->keyid, sig, sig_len, val, sizeof(val));
+		l->sighex = malloc(2 * val_len + 1);
+		if (!l->sighex || !val_len)
+			snprintf(l->err, sizeof(l->err), "line %zu: out of memory", lineno);
+		else
+			hex_encode(val, val_len, l->sighex);
+	}
+	manifest_line_free(&ml);
+}
+
+static void *worker(void *arg)
+{
+	struct sign_hash_ctx *c = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&c->next, 1)) < c->n)
+		sign_line(c, &c->v[i], i + 1);
+	return NULL;
+}
+
+static int read_lines(FILE *fp, struct sign_hash_ctx *c)
+{
+	size_t cap = 0;
+	char *buf = NULL;
+	size_t bufcap = 0;
+	ssize_t r;
+
+	while ((r = getline(&buf, &bufcap, fp)) >= 0) {
+		if (c->n == cap) {
+			struct line *v = realloc(c->v, (cap = cap ? 2 * cap : 1024) * sizeof(*v));
+
+			if (!v)
+				goto nomem;
+			c->v = v;
+		}
+		if (r > 0 && buf[r - 1] == '\n')
+			buf[--r] = '\0';
+		memset(&c->v[c->n], 0, sizeof(c->v[0]));
+		c->v[c->n].text = malloc((size_t)r + 1);
+		if (!c->v[c->n].text)
+			goto nomem;
+		memcpy(c->v[c->n].text, buf, (size_t)r + 1);
+		c->v[c->n++].len = (size_t)r;
+	}
+	free(buf);
+	if (ferror(fp)) {
+		fprintf(stderr, "ima-test sign-hash: reading stdin: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+nomem:
+	free(buf);
+	fprintf(stderr, "ima-test sign-hash: out of memory\n");
+	return -1;
+}
+
+static int load_key(struct sign_hash_ctx *c, const char *key, const char *cert,
+		    const char *keyid, const char *pass)
+{
+	char err[512];
+	struct cert crt;
+
+	mode_t mode = 0;
+
+	if (key_load_private(key, pass, &c->key, &mode, err, sizeof(err))) {
+		fprintf(stderr, "ima-test sign-hash: %s\n", err);
+		return -1;
+	}
+	if (!key_kernel_usable(c->key, err, sizeof(err))) {
+		fprintf(stderr, "ima-test sign-hash: %s: %s\n", key, err);
+		return -1;
+	}
+	if (mode & (S_IRGRP | S_IROTH))
+		fprintf(stderr, "ima-test sign-hash: %s: warning: private key readable by %s "
+			"(mode %04o); chmod go-rwx it\n", key,
+			mode & S_IROTH ? "every user" : "its group", (unsigned)mode);
+	if (keyid_from_pubkey(c->key, c->keyid)) {
+		fprintf(stderr, "ima-test sign-hash: %s: cannot derive keyid\n", key);
+		return -1;
+	}
+	if (cert) {
+		if (cert_load(cert, &crt, err, sizeof(err))) {
+			fprintf(stderr, "ima-test sign-hash: %s\n", err);
+			return -1;
+		}
+		if (!sig_key_matches(c->key, crt.pub)) {
+			fprintf(stderr, "ima-test sign-hash: %s does not match key %s\n", cert, key);
+			cert_free(&crt);
+			return -1;
+		}
+		memcpy(c->keyid, crt.keyid, 4);
+		cert_free(&crt);
+	}
+	if (keyid && keyid_parse_hex(keyid, c->keyid)) {
+		usage_error("sign-hash", "--keyid wants 8 hex digits, not '%s'", keyid);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct sign_hash_ctx *c, unsigned jobs)
+{
+	pthread_t *t;
+	unsigned started = 0;
+	int status = EXIT_OK;
+
+	if (jobs > c->n)
+		jobs = c->n ? (unsigned)c->n : 1;
+	t = calloc(jobs, sizeof(*t));
+	if (!t) {
+		fprintf(stderr, "ima-test sign-hash: out of memory\n");
+		return EXIT_TROUBLE;
+	}
+	for (unsigned i = 1; i < jobs; i++)
+		if (!pthread_create(&t[i], NULL, worker, c))
+			started = i;
+	worker(c);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->v[i].sighex) {
+			fprintf(stderr, "ima-test sign-hash: %s\n", c->v[i].err);
+			status = EXIT_TROUBLE;
+			continue;
+		}
+		fwrite(c->v[i].text, 1, c->v[i].len, stdout);
+		putchar(' ');
+		fputs(c->v[i].sighex, stdout);
+		putchar('\n');
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "ima-test sign-hash: writing stdout: %s\n", strerror(errno));
+		status = EXIT_TROUBLE;
+	}
+	return status;
+}
+
+int cmd_sign_hash(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "keyid", required_argument, NULL, OPT_KEYID },
+		{ "pass", required_argument, NULL, 'p' },
+		{ "pass-file", required_argument, NULL, OPT_PASS_FILE },
+		{ "hash", required_argument, NULL, 'a' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *key = NULL, *cert = NULL, *keyid = NULL;
+	const char *pass = getenv("IMA_TEST_KEY_PASS"), *pass_file = NULL;
+	char *pass_buf = NULL, err[256];
+	struct sign_hash_ctx c = { .want = NULL };
+	struct tree_opts tree = { .walk.jobs = 0 };
+	int opt, r;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "k:p:a:j:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k': key = optarg; break;
+		case OPT_CERT: cert = optarg; break;
+		case OPT_KEYID: keyid = optarg; break;
+		case OPT_PASS_FILE: pass_file = optarg; break;
+		case 'p':
+			/* argv is readable by every user in /proc/PID/cmdline */
+			return usage_error("sign-hash", "a passphrase on the command line is visible "
+					   "to other users; use --pass-file FILE or IMA_TEST_KEY_PASS");
+		case 'a':
+			c.want = parse_hash("sign-hash", optarg);
+			if (!c.want)
+				return EXIT_TROUBLE;
+			break;
+		case 'j':
+			if (tree_option("sign-hash", opt, optarg, &tree) < 0)
+				return EXIT_TROUBLE;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return usage_error("sign-hash", "bad option");
+		}
+	}
+	if (!key)
+		return usage_error("sign-hash", "--key is required");
+	if (optind < argc)
+		return usage_error("sign-hash", "the manifest is read on stdin, not from '%s'", argv[optind]);
+	if (pass_file) {
+		pass = pass_buf = pass_file_read(pass_file, err, sizeof(err));
+		if (!pass) {
+			fprintf(stderr, "ima-test sign-hash: %s\n", err);
+			return EXIT_TROUBLE;
+		}
+	}
+	r = load_key(&c, key, cert, keyid, pass);
+	secret_free(pass_buf);
+	if (r)
+		r = EXIT_TROUBLE;
+	else if (read_lines(stdin, &c))
+		r = EXIT_TROUBLE;
+	else
+		r = run(&c, tree.walk.jobs ? tree.walk.jobs : walk_default_jobs());
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.v[i].text);
+		free(c.v[i].sighex);
+	}
+	free(c.v);
+	EVP_PKEY_free(c.key);
+	return r;
+}
