@@ -73,7 +73,10 @@ enum digest_status digest_fd(int fd, const struct hash_algo *alg,
 		*err = ENOMEM;
 		goto out;
 	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	/* Read-ahead only matters beyond one buffer; a call per small file
+	 * is a system call of the per-file cost a tree pays. */
+	if (before.st_size > (off_t)READ_BUF_MAX)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (;;) {
 		ssize_t n = pread(fd, buf, bufsz, off);
 
