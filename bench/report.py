@@ -64,6 +64,18 @@ ROWS = [
      "patched", "baseline", "cost", None, None),
     ("kwopen-p10", "VM: the same, fastest tenth (p10)", "kwopen-close-p10",
      "patched", "baseline", "cost", None, None),
+    ("pkwrite", "VM prod config: close() after a 64 KiB write", "pkwrite-close",
+     "patched", "baseline", "cost", None, None),
+    ("pkwrite-p10", "VM prod config: close() after a write, fastest tenth (p10)", "pkwrite-close-p10",
+     "patched", "baseline", "cost", "<=", 1.01),
+    ("pkopen", "VM prod config: open()+close() read-only", "pkopen-close",
+     "patched", "baseline", "cost", None, None),
+    ("pkopen-p10", "VM prod config: read-only open()+close(), p10", "pkopen-close-p10",
+     "patched", "baseline", "cost", "<=", 1.01),
+    ("pkwopen", "VM prod config: close() of a writable open, no write", "pkwopen-close",
+     "patched", "baseline", "cost", None, None),
+    ("pkwopen-p10", "VM prod config: writable close, no write, p10", "pkwopen-close-p10",
+     "patched", "baseline", "cost", "<=", 1.01),
 ]
 LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
          "openssl-dgst": "openssl dgst -sha256 FILE",
@@ -256,7 +268,7 @@ def notes(rows, outdir):
     extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     if os.path.exists(extra) and any(r["verdict"] == "MISSED" for r in rows):
         out.append("- analysis of missed targets (profiles): bench/NOTES.md")
-    if not any(r["key"].startswith("k") for r in rows):
+    if not any(r["key"].startswith(("k", "pk")) for r in rows):
         out.append("- kernel rows not measured in this run (BENCH_VM=0 or BENCH_QUICK=1)")
     out.append("- A = ima-test or the patched kernel, B = the reference; runs interleaved A B A B ...;"
                " speed ratio = median B / median A (higher is better for A); kernel ratio ="
