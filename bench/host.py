@@ -206,13 +206,16 @@ def main():
             def context(line):
                 with open(os.path.join(os.environ["BENCH_OUT"], "context.txt"), "a") as f:
                     f.write(line + "\n")
-            tree_rows.run(interleave, samples, log, TOOL, EVMCTL, OPENSSL, xu_tool, xu_evm,
+            root = tree_rows.run(interleave, samples, log, TOOL, EVMCTL, OPENSSL, xu_tool, xu_evm,
                           key, pem, scratch, big, BIG_MB, FLOOR, openssl_time, TREE_FILES,
                           TREE_BIG_MB, context)
         if os.environ.get("BENCH_PROFILE", "1") != "0" and shutil.which("perf"):
             profile("hash-big", [TOOL, "hash"] + xu_tool + [big])
             profile("sign-r", [TOOL, "sign", "-r", "--key", key] + xu_tool + [tree])
             profile("verify-r", [TOOL, "verify", "-r", "--cert", pem] + xu_tool + [tree])
+            if FLOOR:
+                profile("tree-hash", [TOOL, "hash", "-r"] + xu_tool + [root])
+                profile("tree-sign", [TOOL, "sign", "-r", "--key", key] + xu_tool + [root])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -128,9 +128,11 @@ def run(interleave, samples, log, tool, evmctl, openssl, xu_tool, xu_evm, key, p
         ("ima-test", [tool, "hash"] + xu_tool + [big]),
         ("floor", floor.subject(tree, big_mb << 20, 1, big_mb << 20, ncpu, what="file"))])
 
-    add_big(tree, big_tree_mb)
+    bigpath = add_big(tree, big_tree_mb)
     context("tree-big: the tree plus one %d MiB file, last in the walk's order" % big_tree_mb)
     nb = nbytes + (big_tree_mb << 20)
     interleave(samples, "tree-big", [
         ("ima-test", [tool, "hash", "-r"] + xu_tool + [tree]),
         ("floor", floor.subject(tree, nb, nfiles + 1, big_tree_mb << 20, ncpu))])
+    os.unlink(bigpath)
+    return tree
