@@ -11,7 +11,8 @@
 # (P10: the fastest tenth of the closes, those the host's load did not
 # stretch: under TCG on a busy machine the median moves with the load).
 # BENCH_PROD=0 skips the second pair of kernels, built from the fragment
-# without lock debugging (rows pk*: the cost a distribution would see).
+# without lock debugging (rows pk*: the cost a distribution would see);
+# BENCH_DEBUG=0 boots only those.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 samples=$1
@@ -90,7 +91,7 @@ boots_of() {
 		fi
 	done
 }
-boots_of
+[ "${BENCH_DEBUG:-1}" = 0 ] || boots_of
 
 # The production variant: the same fragment without lock debugging (what a
 # distribution ships), generated here, built and cached like the others.
