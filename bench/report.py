@@ -42,7 +42,7 @@ ROWS = [
      "ima-test", "evmctl", "speed", ">=", 6.0),
     ("tree-audit", "audit -r, the same tree: share of the floor", "tree-audit",
      "ima-test", "floor", "speed", None, None),
-    ("tree-ready", "ready (appraise_tcb), the same tree: share of the floor", "tree-ready",
+    ("tree-ready", "ready (appraise fowner=0), the same tree: share of the floor", "tree-ready",
      "ima-test", "floor", "speed", None, None),
     ("tree-big", "hash -r, the tree + one %s MiB file walked last: share of the floor"
      % TREE_BIG, "tree-big", "ima-test", "floor", "speed", None, None),

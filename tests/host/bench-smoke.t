@@ -34,7 +34,7 @@ check "every row has $((cols - 2)) cells (rows: $rows)" [ "$rows" -gt 0 ]
 
 for want in "sign -r, 50 x 4 KiB" "hash -r, 50 x 4 KiB" "verify -r, 50 x 4 KiB" "hash one 8 MiB file" \
 	"hash -r, Debian-shaped tree, 60 files" "sign -r, the same tree" "audit -r, the same tree" \
-	"ready (appraise_tcb), the same tree" "hash -r, the tree + one 8 MiB file walked last" \
+	"ready (appraise fowner=0), the same tree" "hash -r, the tree + one 8 MiB file walked last" \
 	"hash one 8 MiB file: share of the single-core floor"; do
 	check "a row for '$want'" grep -qF "| $want" "$md"
 done
