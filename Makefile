@@ -4,6 +4,7 @@
 SHELL := /bin/bash
 PATCHES ?= series
 PROVE ?= prove
+PROVE_FLAGS ?=
 RESULTS := build/test-results
 
 .PHONY: all deps tool tool-check kernel kernels vm check check-host check-vm \
@@ -50,7 +51,10 @@ vm: kernels
 
 check: deps tool-check vm
 	@mkdir -p $(RESULTS)
-	$(PROVE) -v tests/host/*.t tests/tool/*.t tests/vm/*.t 2>&1 | tee $(RESULTS)/prove.log; \
+	@rm -f $(RESULTS)/prove-state.yml
+	$(PROVE) -v $(PROVE_FLAGS) --state=save --statefile=$(RESULTS)/prove-state.yml \
+		tests/host/*.t tests/tool/*.t tests/vm/*.t 2>&1 | \
+		tests/timing-table.pl $(RESULTS)/prove-state.yml | tee $(RESULTS)/prove.log; \
 		exit $${PIPESTATUS[0]}
 
 check-host: deps tool-check kernels

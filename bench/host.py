@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+import tree as tree_rows
+
 
 def env_int(name, default):
     v = os.environ.get(name, "")
@@ -30,6 +32,9 @@ FILES = env_int("BENCH_FILES", 50 if QUICK else 2000)
 BIG_MB = env_int("BENCH_BIG_MB", 8 if QUICK else 200)
 SSL_SECONDS = env_int("BENCH_OPENSSL_SECONDS", 1 if QUICK else 3)
 LOG_ENTRIES = env_int("BENCH_LOG_ENTRIES", 2000 if QUICK else 100000)
+TREE_FILES = env_int("BENCH_TREE_FILES", 60 if QUICK else 8000)
+TREE_BIG_MB = env_int("BENCH_TREE_BIG_MB", 8 if QUICK else 1024)
+FLOOR = os.environ.get("BENCH_FLOOR", "")
 TOOL = os.environ["IMA_TEST"]
 EVMCTL = shutil.which("evmctl") or "evmctl"
 OPENSSL = shutil.which("openssl") or "openssl"
@@ -201,10 +206,20 @@ def main():
         rsa_floor(samples)
         log_replay(samples, scratch)
         pkcs11_rows(samples, scratch, key, tree, xu_tool, xu_evm)
+        if FLOOR:
+            def context(line):
+                with open(os.path.join(os.environ["BENCH_OUT"], "context.txt"), "a") as f:
+                    f.write(line + "\n")
+            root = tree_rows.run(interleave, samples, log, TOOL, EVMCTL, OPENSSL, xu_tool, xu_evm,
+                          key, pem, scratch, big, BIG_MB, FLOOR, openssl_time, TREE_FILES,
+                          TREE_BIG_MB, context)
         if os.environ.get("BENCH_PROFILE", "1") != "0" and shutil.which("perf"):
             profile("hash-big", [TOOL, "hash"] + xu_tool + [big])
             profile("sign-r", [TOOL, "sign", "-r", "--key", key] + xu_tool + [tree])
             profile("verify-r", [TOOL, "verify", "-r", "--cert", pem] + xu_tool + [tree])
+            if FLOOR:
+                profile("tree-hash", [TOOL, "hash", "-r"] + xu_tool + [root])
+                profile("tree-sign", [TOOL, "sign", "-r", "--key", key] + xu_tool + [root])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -10,6 +10,9 @@
 #   kwrite-close-p10   patched|baseline  BOOT  P10_NS     ns  ok|why
 # (P10: the fastest tenth of the closes, those the host's load did not
 # stretch: under TCG on a busy machine the median moves with the load).
+# BENCH_PROD=0 skips the second pair of kernels, built from the fragment
+# without lock debugging (rows pk*: the cost a distribution would see);
+# BENCH_DEBUG=0 boots only those.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 samples=$1
@@ -34,9 +37,14 @@ echo "$cmdline" > "${BENCH_OUT:-$top/build/bench}/kernel-cmdline.txt"
 retries=${BENCH_OUT:-$top/build/bench}/kernel-retries.txt
 : > "$retries"
 
+# The variant being booted: "" the test config (lock debugging built in),
+# "p" the production config (BENCH_PROD, below); its samples are named
+# p<row>, its boots bench-prod-*.
+prefix="" vname=""
+
 # boot KERNEL SUBJECT RUN
 boot() {
-	local kernel=$1 subject=$2 run=$3 name=bench-$1-$3 status tap line mode median p10 attempt
+	local kernel=$1 subject=$2 run=$3 name=bench$vname-$1-$3 status tap line mode median p10 attempt
 	# A second attempt covers a boot lost to the shared checkout (another
 	# run remaking the same initramfs); a second failure is reported.
 	for attempt in 1 2; do
@@ -57,13 +65,13 @@ boot() {
 		mode=${line%% *}
 		median=$(printf '%s\n' "$line" | sed -n 's/.* median_ns=\([0-9]*\).*/\1/p')
 		[ -n "$median" ] || continue
-		printf 'k%s\t%s\t%d\t%s\tns\t%s\t0\t0\n' "$mode" "$subject" "$run" "$median" "$status" >> "$samples"
+		printf '%sk%s\t%s\t%d\t%s\tns\t%s\t0\t0\n' "$prefix" "$mode" "$subject" "$run" "$median" "$status" >> "$samples"
 		p10=$(printf '%s\n' "$line" | sed -n 's/.* p10_ns=\([0-9]*\).*/\1/p')
-		[ -n "$p10" ] && printf 'k%s-p10\t%s\t%d\t%s\tns\t%s\t0\t0\n' "$mode" "$subject" "$run" \
+		[ -n "$p10" ] && printf '%sk%s-p10\t%s\t%d\t%s\tns\t%s\t0\t0\n' "$prefix" "$mode" "$subject" "$run" \
 			"$p10" "$status" >> "$samples"
 	done < <(sed -n 's/^# bench \([a-z-]*-close .*\)/\1/p' "$tap" 2>/dev/null)
 	if ! grep -q '^# bench write-close' "$tap" 2>/dev/null; then
-		printf 'kwrite-close\t%s\t%d\t0\tns\tno-measurement\t0\t0\n' "$subject" "$run" >> "$samples"
+		printf '%skwrite-close\t%s\t%d\t0\tns\tno-measurement\t0\t0\n' "$prefix" "$subject" "$run" >> "$samples"
 	fi
 }
 
@@ -72,12 +80,36 @@ kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
 	echo "VM kernels' lock debugging (same config for both): $(grep -E '^CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP)=' "$kdir/.config" | tr '\n' ' ')" \
 	> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 
-for run in $(seq 1 "$boots"); do
-	if [ "$pairing" = concurrent ]; then
-		boot series patched "$run" & boot none baseline "$run" & wait
-	elif [ $((run % 2)) = 1 ]; then
-		boot series patched "$run"; boot none baseline "$run"
-	else
-		boot none baseline "$run"; boot series patched "$run"
-	fi
-done
+boots_of() {
+	for run in $(seq 1 "$boots"); do
+		if [ "$pairing" = concurrent ]; then
+			boot series patched "$run" & boot none baseline "$run" & wait
+		elif [ $((run % 2)) = 1 ]; then
+			boot series patched "$run"; boot none baseline "$run"
+		else
+			boot none baseline "$run"; boot series patched "$run"
+		fi
+	done
+}
+[ "${BENCH_DEBUG:-1}" = 0 ] || boots_of
+
+# The production variant: the same fragment without lock debugging (what a
+# distribution ships), generated here, built and cached like the others.
+if [ "${BENCH_PROD:-1}" != 0 ]; then
+	prod=${BENCH_OUT:-$top/build/bench}/ima-fput-prod.config
+	sed -e '/^CONFIG_DEBUG_KERNEL=y$/d' \
+		-e 's/^CONFIG_PROVE_LOCKING=y$/# CONFIG_PROVE_LOCKING is not set/' \
+		-e 's/^CONFIG_DEBUG_ATOMIC_SLEEP=y$/# CONFIG_DEBUG_ATOMIC_SLEEP is not set/' \
+		"$top/kernel/ima-fput.config" > "$prod"
+	export FRAGMENT=$prod
+	for k in series none; do
+		log "kernel: building (or reusing) the production-config $k kernel"
+		PATCHES=$k nice -n 19 "$top/tests/vm/build-kernel.sh" > /dev/null 2>&1 ||
+			log "kernel: the production-config $k kernel did not build"
+	done
+	kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
+		echo "production-config kernels (fragment without lock debugging, rows 'prod'): $(grep -E '^(# )?CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP|DEBUG_ATOMIC_SLEEP)[= ]' "$kdir/.config" | tr '\n' ' ')" \
+		>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
+	prefix=p vname=-prod
+	boots_of
+fi

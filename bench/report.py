@@ -14,6 +14,8 @@ import sys
 FILES = os.environ.get("BENCH_FILES", "?")
 BIG_MB = os.environ.get("BENCH_BIG_MB", "?")
 LOG_ENTRIES = os.environ.get("BENCH_LOG_ENTRIES", "2000" if os.environ.get("BENCH_QUICK") == "1" else "100000")
+TREE = os.environ.get("BENCH_TREE_FILES", "?")
+TREE_BIG = os.environ.get("BENCH_TREE_BIG_MB", "?")
 
 # (key, title, bench, subject A, subject B, ratio, target op, target)
 # ratio "speed": how many times faster A is than B (median B / median A);
@@ -37,6 +39,22 @@ ROWS = [
      "ima-test", "evmctl", "speed", ">=", 3.0),
     ("sign-hash", "sign-hash, %s manifest lines, key on a SoftHSM token" % os.environ.get(
         "BENCH_MANIFEST_LINES", "20000"), "sign-hash-p11", "ima-test", "evmctl", "speed", ">=", 3.0),
+    ("tree-hash-evm", "hash -r, Debian-shaped tree, %s files" % TREE, "tree-hash",
+     "ima-test", "evmctl", "speed", ">=", 2.2),
+    ("tree-hash-pipe", "hash -r, the same tree", "tree-hash",
+     "ima-test", "pipeline", "speed", ">=", 2.0),
+    ("tree-hash-floor", "hash -r, the same tree: share of the floor", "tree-hash",
+     "ima-test", "floor", "speed", None, None),
+    ("tree-sign", "sign -r, the same tree (RSA-2048)", "tree-sign",
+     "ima-test", "evmctl", "speed", ">=", 6.0),
+    ("tree-audit", "audit -r, the same tree: share of the floor", "tree-audit",
+     "ima-test", "floor", "speed", None, None),
+    ("tree-ready", "ready (appraise fowner=0), the same tree: share of the floor", "tree-ready",
+     "ima-test", "floor", "speed", None, None),
+    ("tree-big", "hash -r, the tree + one %s MiB file walked last: share of the floor"
+     % TREE_BIG, "tree-big", "ima-test", "floor", "speed", None, None),
+    ("file-floor", "hash one %s MiB file: share of the single-core floor" % BIG_MB,
+     "file-floor", "ima-test", "floor", "speed", None, None),
     ("kwrite", "VM: close() after a 64 KiB write (re-hash)", "kwrite-close",
      "patched", "baseline", "cost", "<=", 1.01),
     ("kwrite-p10", "VM: the same, fastest tenth (p10)", "kwrite-close-p10",
@@ -53,9 +71,23 @@ ROWS = [
      "patched", "baseline", "cost", None, None),
     ("kwopen-p10", "VM: the same, fastest tenth (p10)", "kwopen-close-p10",
      "patched", "baseline", "cost", None, None),
+    ("pkwrite", "VM prod config: close() after a 64 KiB write", "pkwrite-close",
+     "patched", "baseline", "cost", None, None),
+    ("pkwrite-p10", "VM prod config: close() after a write, fastest tenth (p10)", "pkwrite-close-p10",
+     "patched", "baseline", "cost", "<=", 1.01),
+    ("pkopen", "VM prod config: open()+close() read-only", "pkopen-close",
+     "patched", "baseline", "cost", None, None),
+    ("pkopen-p10", "VM prod config: read-only open()+close(), p10", "pkopen-close-p10",
+     "patched", "baseline", "cost", "<=", 1.01),
+    ("pkwopen", "VM prod config: close() of a writable open, no write", "pkwopen-close",
+     "patched", "baseline", "cost", None, None),
+    ("pkwopen-p10", "VM prod config: writable close, no write, p10", "pkwopen-close-p10",
+     "patched", "baseline", "cost", "<=", 1.01),
 ]
 LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
          "openssl-dgst": "openssl dgst -sha256 FILE",
+         "pipeline": "find -print0, xargs -0 -P2 -n 64 openssl dgst",
+         "floor": "machine floor",
          "patched": "patched", "baseline": "baseline"}
 LABEL_B = {"verify": "evmctl ima_verify loop", "big-ssl": "openssl speed (1 core)",
            "log": "evmctl ima_measurement",
@@ -136,7 +168,7 @@ def build(data):
             verdict = "met"
         else:
             verdict = "MISSED"
-        rows.append(dict(floor=floor(data, "sign" if key == "sign" else "verify"), key=key, title=title, sa=sa, sb=LABEL_B.get(key, LABEL[sb]), kind=kind,
+        rows.append(dict(floor=floor(data, "sign" if key in ("sign", "tree-sign") else "verify"), key=key, title=title, sa=sa, sb=LABEL_B.get(key, LABEL[sb]), kind=kind,
                          a=a, b=b, ratio=r, pairs=pairs, op=op, target=target, verdict=verdict))
     return rows
 
@@ -178,15 +210,20 @@ def why(r):
         cpu_a, cpu_b = a["user"] + a["sys"], b["user"] + b["sys"]
         s = ("ima-test CPU %.0f ms user + %.0f ms sys per run (%.2f of %d CPUs busy)"
              % (a["user"] * 1e3, a["sys"] * 1e3, cpu_a / a["med"] if a["med"] else 0, ncpu))
-        if key in ("sign", "verify", "hash") and FILES.isdigit():
-            s += ", %.0f µs CPU per file" % (cpu_a / int(FILES) * 1e6)
-            if key != "hash" and r["floor"]:
-                s += " (RSA-2048 %s alone: %.0f µs, openssl speed)" % (key, r["floor"] * 1e6)
-        if key in ("sign", "verify", "hash", "big-evm", "big-dgst") and cpu_a > 0:
+        nf = TREE if key.startswith("tree") else FILES
+        if (key in ("sign", "verify", "hash") or key.startswith("tree")) and nf.isdigit():
+            s += ", %.0f µs CPU per file" % (cpu_a / int(nf) * 1e6)
+            if key in ("sign", "verify", "tree-sign") and r["floor"]:
+                s += " (RSA-2048 %s alone: %.0f µs, openssl speed)" % (key.replace("tree-", ""), r["floor"] * 1e6)
+        if r["sb"] == "machine floor":
+            s += ("; ratio = floor / ima-test, the share of the machine's limit reached "
+                  "(1.0 = at the floor; the floor row is measured beside each run)")
+        if key in ("sign", "verify", "hash", "big-evm", "big-dgst", "tree-hash-evm",
+                   "tree-sign") and cpu_a > 0:
             s += "; CPU-time ratio %s/ima-test %.2fx" % (
                 "openssl dgst" if key == "big-dgst" else "evmctl", cpu_b / cpu_a)
         busy = cpu_a / a["med"] if a["med"] else 0
-        if key in ("sign", "verify") and ncpu > 1 and busy < 0.8 * ncpu:
+        if key in ("sign", "verify", "tree-sign") and ncpu > 1 and busy < 0.8 * ncpu:
             s += ("; ima-test kept only %.2f of %d CPUs busy: other work held the rest "
                   "(see the load average below)" % (busy, ncpu))
         if key in ("sign", "verify") and r["verdict"] == "MISSED":
@@ -240,7 +277,7 @@ def notes(rows, outdir):
     extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     if os.path.exists(extra) and any(r["verdict"] == "MISSED" for r in rows):
         out.append("- analysis of missed targets (profiles): bench/NOTES.md")
-    if not any(r["key"].startswith("k") for r in rows):
+    if not any(r["key"].startswith(("k", "pk")) for r in rows):
         out.append("- kernel rows not measured in this run (BENCH_VM=0 or BENCH_QUICK=1)")
     out.append("- A = ima-test or the patched kernel, B = the reference; runs interleaved A B A B ...;"
                " speed ratio = median B / median A (higher is better for A); kernel ratio ="

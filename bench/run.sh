@@ -10,6 +10,8 @@
 #   BENCH_MANIFEST_LINES=N lines signed by sign-hash (default 20000)
 #   BENCH_BIG_MB=N         size of the single large file (default 200)
 #   BENCH_OPENSSL_SECONDS  duration of each openssl speed run (default 3)
+#   BENCH_TREE_FILES=N     files of the Debian-root-shaped tree (default 8000)
+#   BENCH_TREE_BIG_MB=N    the large file added to that tree (default 1024)
 #   BENCH_VM=0             skip the kernel part
 #   BENCH_BOOTS=N          boots of each kernel (default 6)
 #   BENCH_ITERS=N          closes timed per measurement and boot (default 1000)
@@ -28,17 +30,22 @@ export BENCH_OUT=${BENCH_OUT:-$top/build/bench}
 export IMA_TEST=${IMA_TEST:-$top/tools/ima-test/ima-test}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	export BENCH_FILES=${BENCH_FILES:-50} BENCH_BIG_MB=${BENCH_BIG_MB:-8} BENCH_VM=0
-	export BENCH_PROFILE=${BENCH_PROFILE:-0}
+	export BENCH_PROFILE=${BENCH_PROFILE:-0} BENCH_TREE_FILES=${BENCH_TREE_FILES:-60}
+	export BENCH_TREE_BIG_MB=${BENCH_TREE_BIG_MB:-8}
 	export BENCH_MANIFEST_LINES=${BENCH_MANIFEST_LINES:-200}
 fi
 export BENCH_MANIFEST_LINES=${BENCH_MANIFEST_LINES:-20000}
 export BENCH_FILES=${BENCH_FILES:-2000} BENCH_BIG_MB=${BENCH_BIG_MB:-200}
+export BENCH_TREE_FILES=${BENCH_TREE_FILES:-8000} BENCH_TREE_BIG_MB=${BENCH_TREE_BIG_MB:-1024}
 
 [ -x "$IMA_TEST" ] || die "$IMA_TEST is not built (make tool)"
 for t in evmctl openssl gnuplot python3; do
 	command -v $t >/dev/null || die "$t is not installed (make deps)"
 done
 mkdir -p "$BENCH_OUT" || die "cannot create $BENCH_OUT"
+export BENCH_FLOOR=$BENCH_OUT/floor
+cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$BENCH_FLOOR" "$here/floor.c" ||
+	die "cannot build bench/floor.c"
 rm -f "$BENCH_OUT"/samples.tsv "$BENCH_OUT"/bench.md "$BENCH_OUT"/bench.png "$BENCH_OUT"/profile-*.txt
 
 start=$(date +%s)

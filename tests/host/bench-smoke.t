@@ -32,7 +32,10 @@ check "the header is followed by a separator of the same width" \
 rows=$(awk -F'|' -v c="$cols" '/^\| [^b-]/ || /^\| b[^e]/ { if (NF == c) n++; else bad++ } END { print (bad ? -1 : n + 0) }' "$md")
 check "every row has $((cols - 2)) cells (rows: $rows)" [ "$rows" -gt 0 ]
 
-for want in "sign -r, 50 x 4 KiB" "hash -r, 50 x 4 KiB" "verify -r, 50 x 4 KiB" "hash one 8 MiB file"; do
+for want in "sign -r, 50 x 4 KiB" "hash -r, 50 x 4 KiB" "verify -r, 50 x 4 KiB" "hash one 8 MiB file" \
+	"hash -r, Debian-shaped tree, 60 files" "sign -r, the same tree" "audit -r, the same tree" \
+	"ready (appraise fowner=0), the same tree" "hash -r, the tree + one 8 MiB file walked last" \
+	"hash one 8 MiB file: share of the single-core floor"; do
 	check "a row for '$want'" grep -qF "| $want" "$md"
 done
 check "no row FAILED (every command ran and exited 0)" bash -c "! grep -q FAILED '$md'"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Compare the two kernels' close-check results (build/test-results/
 # closecheck-{series,none}/guest.tap; the suites are run first when their
-# results are missing or older than the guest tool): every scenario must
+# results are missing or older than the guest tool, and a run in progress is
+# waited for, so that prove -j is safe): every scenario must
 # behave the same on the patched and the baseline kernel.  Only what is
 # about the tracepoint may differ.  Prints a table of both.
 set -uo pipefail
@@ -13,11 +14,17 @@ emit() {
 	n=$((n + 1))
 	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
 }
+# Under prove -j the suites may be running now: hold each result
+# directory's lock (run-suite.sh takes it too) from the freshness check to
+# the end, so the results read are whole and of one run.
+mkdir -p "$res"
+exec 8>"$res/closecheck-series.lock" 9>"$res/closecheck-none.lock"
+flock 8 && flock 9
 for k in series none; do
 	tap=$res/closecheck-$k/guest.tap
 	if [ ! -s "$tap" ] || [ "$top/tools/ima-test/ima-test.static" -nt "$tap" ]; then
 		echo "# running closecheck-$k.t first"
-		"$here/closecheck-$k.t" > /dev/null
+		RUN_SUITE_LOCKED=closecheck-$k "$here/closecheck-$k.t" > /dev/null
 	fi
 done
 # scenario lines: "NAME STATUS"

@@ -34,6 +34,12 @@ done
 name=${name:-$suite-$kernel}
 out=$top/build/test-results/$name
 mkdir -p "$out" "$top/build/vm/disks"
+# One run per result directory at a time (prove -j): a reader of the results
+# (compare.t) takes the same lock, and passes RUN_SUITE_LOCKED=NAME when it
+# runs the suite itself under it.
+if [ "${RUN_SUITE_LOCKED:-}" != "$name" ]; then
+	exec 7>"$out.lock" && flock 7
+fi
 n=${TAP_START:-0}
 failed=0
 emit() { # emit ok|not_ok DESC

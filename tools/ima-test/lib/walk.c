@@ -12,80 +12,11 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "walk.h"
+#include "walk_int.h"
 
-#define QUEUE_LEN 256
-#define MAX_DEPTH 4096
-
-#define FILE_FLAGS (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-
-struct item {
-	char *path;
-	int fd;
-	struct stat st;
-};
-
-struct pool {
-	pthread_mutex_t lock;
-	pthread_cond_t not_empty, not_full;
-	struct item q[QUEUE_LEN];
-	size_t head, count;
-	bool done;
-	int status;
-	walk_file_fn fn;
-	void *ctx;
-};
-
-struct walker {
-	const struct walk_opts *opts;
-	struct pool *pool;	/* NULL: run file_fn inline */
-	walk_file_fn file_fn;
-	walk_skip_fn skip_fn;
-	void *ctx;
-	int status;
-	struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];
-	size_t depth;
-	dev_t root_dev;		/* device of the named path being walked */
-};
-
-static void *worker_main(void *arg)
+void walk_note(struct walker *w, const char *path, const char *why, int st)
 {
-	struct pool *p = arg;
-
-	for (;;) {
-		struct item it;
-		int st;
-
-		pthread_mutex_lock(&p->lock);
-		while (!p->count && !p->done)
-			pthread_cond_wait(&p->not_empty, &p->lock);
-		if (!p->count) {
-			pthread_mutex_unlock(&p->lock);
-			return NULL;
-		}
-		it = p->q[p->head];
-		p->head = (p->head + 1) % QUEUE_LEN;
-		p->count--;
-		pthread_cond_signal(&p->not_full);
-		pthread_mutex_unlock(&p->lock);
-
-		st = p->fn(p->ctx, it.path, it.fd, &it.st);
-		if (it.fd >= 0)
-			close(it.fd);
-		free(it.path);
-		pthread_mutex_lock(&p->lock);
-		if (st > p->status)
-			p->status = st;
-		pthread_mutex_unlock(&p->lock);
-	}
-}
-
-static void note(struct walker *w, const char *path, const char *why, int st)
-{
-	st = w->skip_fn(w->ctx, path, why, st);
-	if (st > w->status)
-		w->status = st;
+	walk_add_status(w, w->skip_fn(w->ctx, path, why, st));
 }
 
 static void note_errno(struct walker *w, const char *path, const char *what, int err)
@@ -93,38 +24,53 @@ static void note_errno(struct walker *w, const char *path, const char *what, int
 	char why[256];
 
 	snprintf(why, sizeof(why), "%s%s", what, strerror(err));
-	note(w, path, why, 2);
+	walk_note(w, path, why, 2);
 }
 
-/* Takes @fd (closed here or by the worker). */
-static void submit(struct walker *w, const char *path, int fd, const struct stat *st)
+static bool same_inode(const struct stat *a, const struct stat *b)
 {
-	struct pool *p = w->pool;
-	struct item it = { .fd = fd, .st = *st };
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
 
-	if (!p) {
-		int s = w->file_fn(w->ctx, path, fd, st);
+/*
+ * Open @name relative to @dfd as what @st says it is, without following a
+ * symlink (unless --follow), and check that the opened object is the one
+ * examined.  Returns the fd, or -errno; -ESTALE when the entry was replaced.
+ */
+static int open_examined(const struct walker *w, int dfd, const char *name,
+			 int flags, const struct stat *st)
+{
+	struct stat got;
+	int fd = openat(dfd, name, flags | (w->opts->follow ? 0 : O_NOFOLLOW));
 
+	if (fd < 0)
+		return errno == ELOOP || errno == ENOTDIR || errno == ENXIO ? -ESTALE : -errno;
+	if (fstat(fd, &got) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (!same_inode(&got, st) || (got.st_mode & S_IFMT) != (st->st_mode & S_IFMT)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+/* Open and process one file; in a worker or, without a pool, in the walk. */
+void walk_process(struct walker *w, struct item *it)
+{
+	int fd = open_examined(w, it->dir ? it->dir->fd : AT_FDCWD,
+			       it->path + it->name, FILE_FLAGS, &it->st);
+
+	if (fd == -ESTALE) {
+		walk_note(w, it->path, "replaced while the tree was walked; not examined", 2);
+	} else {
+		walk_add_status(w, w->file_fn(w->ctx, it->path, fd, &it->st));
 		if (fd >= 0)
 			close(fd);
-		if (s > w->status)
-			w->status = s;
-		return;
 	}
-	it.path = strdup(path);
-	if (!it.path) {
-		if (fd >= 0)
-			close(fd);
-		note(w, path, "out of memory", 2);
-		return;
-	}
-	pthread_mutex_lock(&p->lock);
-	while (p->count == QUEUE_LEN)
-		pthread_cond_wait(&p->not_full, &p->lock);
-	p->q[(p->head + p->count) % QUEUE_LEN] = it;
-	p->count++;
-	pthread_cond_signal(&p->not_empty);
-	pthread_mutex_unlock(&p->lock);
 }
 
 static const char *type_name(mode_t m)
@@ -160,39 +106,8 @@ static const char *pseudo_fs(int dfd)
 	return NULL;
 }
 
-static bool same_inode(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/*
- * Open @name relative to @dfd as what @st says it is, without following a
- * symlink (unless --follow), and check that the opened object is the one
- * examined.  Returns the fd, or -errno; -ESTALE when the entry was replaced.
- */
-static int open_examined(const struct walker *w, int dfd, const char *name,
-			 int flags, const struct stat *st)
-{
-	struct stat got;
-	int fd = openat(dfd, name, flags | (w->opts->follow ? 0 : O_NOFOLLOW));
-
-	if (fd < 0)
-		return errno == ELOOP || errno == ENOTDIR || errno == ENXIO ? -ESTALE : -errno;
-	if (fstat(fd, &got) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	if (!same_inode(&got, st) || (got.st_mode & S_IFMT) != (st->st_mode & S_IFMT)) {
-		close(fd);
-		return -ESTALE;
-	}
-	return fd;
-}
-
-static void visit(struct walker *w, int dfd, const char *name, const char *path,
-		  bool named);
+static void visit(struct walker *w, struct dirref *dir, const char *name,
+		  const char *path, bool named);
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -245,16 +160,17 @@ static char **read_names(int dfd, size_t *n)
 	return names ? names : calloc(1, sizeof(*names));
 }
 
-/* Walk the directory open at @dfd (examined as @st), named @path. */
-static void visit_dir(struct walker *w, int dfd, const char *path,
+/* Walk the directory @dir (examined as @st), named @path. */
+static void visit_dir(struct walker *w, struct dirref *dir, const char *path,
 		      const struct stat *st, bool named)
 {
+	int dfd = dir->fd;
 	const char *pseudo;
 	char **names;
 	size_t n;
 
 	if (!named && w->opts->one_fs && st->st_dev != w->root_dev) {
-		note(w, path, "another file system, not entered (--one-file-system)", 0);
+		walk_note(w, path, "another file system, not entered (--one-file-system)", 0);
 		return;
 	}
 	if ((named || st->st_dev != w->stack[w->depth - 1].dev) &&
@@ -262,17 +178,17 @@ static void visit_dir(struct walker *w, int dfd, const char *path,
 		char why[96];
 
 		snprintf(why, sizeof(why), "skipping pseudo file system (%s)", pseudo);
-		note(w, path, why, named ? 2 : 0);
+		walk_note(w, path, why, named ? 2 : 0);
 		return;
 	}
 
 	for (size_t i = 0; i < w->depth; i++)
 		if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino) {
-			note(w, path, "directory loop, not entered again", 0);
+			walk_note(w, path, "directory loop, not entered again", 0);
 			return;
 		}
 	if (w->depth == MAX_DEPTH) {
-		note(w, path, "directory tree too deep", 2);
+		walk_note(w, path, "directory tree too deep", 2);
 		return;
 	}
 	names = read_names(dfd, &n);
@@ -288,12 +204,12 @@ static void visit_dir(struct walker *w, int dfd, const char *path,
 		char *child = malloc(len);
 
 		if (!child) {
-			note(w, path, "out of memory", 2);
+			walk_note(w, path, "out of memory", 2);
 		} else {
 			bool slash = plen && path[plen - 1] == '/';
 
 			snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
-			visit(w, dfd, names[i], child, false);
+			visit(w, dir, child + strlen(child) - strlen(names[i]), child, false);
 			free(child);
 		}
 		free(names[i]);
@@ -302,11 +218,13 @@ static void visit_dir(struct walker *w, int dfd, const char *path,
 	w->depth--;
 }
 
-/* Examine @name in the directory @dfd (AT_FDCWD for a named path). */
-static void visit(struct walker *w, int dfd, const char *name, const char *path,
-		  bool named)
+/* Examine @name in the directory @dir (NULL: a named path, from the cwd). */
+static void visit(struct walker *w, struct dirref *dir, const char *name,
+		  const char *path, bool named)
 {
 	static const char replaced[] = "replaced while the tree was walked; not examined";
+	int dfd = dir ? dir->fd : AT_FDCWD;
+	struct dirref *sub;
 	struct stat st;
 	int fd;
 
@@ -317,43 +235,61 @@ static void visit(struct walker *w, int dfd, const char *name, const char *path,
 	if (named)
 		w->root_dev = st.st_dev;
 	if (S_ISREG(st.st_mode)) {
-		fd = open_examined(w, dfd, name, FILE_FLAGS, &st);
-		if (fd == -ESTALE)
-			note(w, path, replaced, 2);
-		else
-			submit(w, path, fd, &st);
+		walk_submit(w, dir, name, path, &st);
 	} else if (S_ISDIR(st.st_mode)) {
 		if (!w->opts->recursive) {
-			note(w, path, "is a directory (use -r)", 2);
+			walk_note(w, path, "is a directory (use -r)", 2);
 			return;
 		}
+		walk_reserve_dir(w);
 		fd = open_examined(w, dfd, name, DIR_FLAGS, &st);
+		sub = fd < 0 ? NULL : calloc(1, sizeof(*sub));
+		if (fd < 0 || !sub)
+			walk_unreserve_dir(w);
 		if (fd == -ESTALE) {
-			note(w, path, replaced, 2);
+			walk_note(w, path, replaced, 2);
 		} else if (fd == -EMFILE || fd == -ENFILE) {
-			note(w, path, "directory tree too deep (too many open files)", 2);
+			walk_note(w, path, "directory tree too deep (too many open files)", 2);
 		} else if (fd < 0) {
 			note_errno(w, path, "cannot read directory: ", -fd);
-		} else {
-			visit_dir(w, fd, path, &st, named);
+		} else if (!sub) {
 			close(fd);
+			walk_note(w, path, "out of memory", 2);
+		} else {
+			sub->fd = fd;
+			sub->refs = 1;
+			visit_dir(w, sub, path, &st, named);
+			walk_put_dir(w, sub);
 		}
 	} else if (S_ISLNK(st.st_mode)) {
-		note(w, path, "symlink not followed (use --follow)", named ? 2 : 0);
+		walk_note(w, path, "symlink not followed (use --follow)", named ? 2 : 0);
 	} else {
-		note(w, path, type_name(st.st_mode), named ? 2 : 0);
+		walk_note(w, path, type_name(st.st_mode), named ? 2 : 0);
 	}
 }
 
-/* A directory descriptor is held per level of the walk: allow as many as may. */
-static void raise_fd_limit(void)
+/*
+ * Directory descriptors are held per level of the walk and by queued files:
+ * allow as many as may be, and keep some for the workers' files and the
+ * commands.  Returns how many directories may be open at once.
+ */
+static unsigned dir_budget(unsigned jobs)
 {
 	struct rlimit rl;
+	rlim_t reserve;
 
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 64;
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1u << 20)
+		rl.rlim_cur = 1u << 20;
+	/* stdio, a file per worker, the descriptors of the commands */
+	reserve = 16 + jobs;
+	return rl.rlim_cur > reserve + 8 ? (unsigned)(rl.rlim_cur - reserve) / 2 : 4;
 }
 
 unsigned walk_default_jobs(void)
@@ -372,7 +308,6 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.not_empty = PTHREAD_COND_INITIALIZER,
 		.not_full = PTHREAD_COND_INITIALIZER,
-		.fn = file_fn, .ctx = ctx,
 	};
 	pthread_t *tids = NULL;
 	unsigned started = 0;
@@ -384,17 +319,18 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 	w->file_fn = file_fn;
 	w->skip_fn = skip_fn;
 	w->ctx = ctx;
-	raise_fd_limit();
+	pool.dir_budget = dir_budget(jobs);
 	if (jobs > 1) {
 		tids = calloc(jobs, sizeof(*tids));
+		w->pool = &pool;
 		for (; tids && started < jobs; started++)
-			if (pthread_create(&tids[started], NULL, worker_main, &pool))
+			if (pthread_create(&tids[started], NULL, walk_worker_main, w))
 				break;
-		if (started)
-			w->pool = &pool;
+		if (!started)
+			w->pool = NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		visit(w, AT_FDCWD, paths[i], paths[i], true);
+		visit(w, NULL, paths[i], paths[i], true);
 	if (w->pool) {
 		pthread_mutex_lock(&pool.lock);
 		pool.done = true;
@@ -404,7 +340,8 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 			pthread_join(tids[i], NULL);
 	}
 	free(tids);
-	status = w->status > pool.status ? w->status : pool.status;
+	free(pool.heap);
+	status = w->status;
 	free(w);
 	return status;
 }

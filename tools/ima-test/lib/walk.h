@@ -20,6 +20,11 @@
  * status 2; special files and symlinks met while recursing are reported
  * with status 0 (a note).
  *
+ * The walking thread only reads directories and examines entries; the
+ * workers open the files (relative to the directory's descriptor, which
+ * stays open while files of it are queued) and take the largest queued
+ * file first, so a large file found late still runs beside the small ones.
+ *
  * Pseudo file systems (proc, sysfs, debugfs, securityfs, tracefs, cgroup,
  * devpts, bpf, pstore, efivarfs, configfs) are never entered: IMA does not
  * appraise them, and their files can be endless or have side effects on
@@ -51,8 +56,9 @@ struct walk_opts {
 typedef int (*walk_file_fn)(void *ctx, const char *path, int fd,
 			    const struct stat *st);
 /*
- * Called from the walking thread for a path that is not handed to the
- * file function, with why it was skipped; returns the status to count.
+ * Called for a path that is not handed to the file function, with why it
+ * was skipped, from the walking thread or (for a file replaced between
+ * examination and opening) from a worker; returns the status to count.
  */
 typedef int (*walk_skip_fn)(void *ctx, const char *path, const char *why,
 			    int status);
