@@ -23,7 +23,7 @@ check "docutils builds $doc without warnings" [ $? = 0 ]
 
 last=$(grep -v '^#' "$top/kernel/series" | grep . | tail -n 1)
 check "kernel/series ends with the documentation patch ($last)" \
-	test -f "$top/kernel/$last" -a "${last#0004-Documentation-}" != "$last"
+	test -f "$top/kernel/$last" -a "${last#[0-9][0-9][0-9][0-9]-Documentation-}" != "$last"
 patch=$top/kernel/$last
 
 # The file as the patch adds it: the '+' lines of its hunk.
