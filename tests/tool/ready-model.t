@@ -13,7 +13,7 @@ setup_work
 T=$IMA_TEST
 EVMNAME=${XNAME%.ima}.evm
 NOEVM="--evm-state $T_TMP/no-evm"
-plan 25
+plan 28
 
 # --- a copy of a real library tree, hash-labelled ---
 L=$WORK/lib
@@ -101,17 +101,36 @@ ok $? "evm 1: a file without $EVMNAME is denied"
 grep -qx "$E/short: evm-invalid ($EVMNAME HMAC of 4 bytes (the kernel wants 21); appraised on open by line 1: appraise)" <<<"$out" &&
 	grep -qx "$E/odd: evm-invalid ($EVMNAME of unknown type 7; appraised on open by line 1: appraise)" <<<"$out"
 ok $? "evm 1: a short HMAC and an unknown type are invalid"
-grep -q "; enforce would deny 3 (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, 0 signature-required, 1 evm-missing, 2 evm-invalid, 0 other)$" <<<"$out"
-ok $? "evm 1: the summary counts 1 evm-missing, 2 evm-invalid" || diag "$(tail -1 <<<"$out")"
-out=$(ev -v)
-grep -qx "$E/hmac: ok (digest, $EVMNAME HMAC not verified; appraised on open by line 1: appraise)" <<<"$out" &&
-	grep -qx "$E/sig: ok (digest, $EVMNAME signature not verified; appraised on open by line 1: appraise)" <<<"$out"
-ok $? "evm 1: a well-formed HMAC and signature pass, said to be unverified"
+grep -q "; enforce would deny 5 (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, 0 signature-required, 1 evm-missing, 4 evm-invalid, 0 other)$" <<<"$out"
+ok $? "evm 1: the summary counts 1 evm-missing, 4 evm-invalid" || diag "$(tail -1 <<<"$out")"
+# Well-formed is not verified: an HMAC without --evm-key, a signature whose
+# key no --cert has, are denials (the kernel checks them; ready must not pass them).
+grep -qx "$E/hmac: evm-invalid (HMAC not verified: no --evm-key to check it with, and the kernel will; appraised on open by line 1: appraise)" <<<"$out" &&
+	grep -qx "$E/sig: evm-invalid (unknown-key: EVM signature by keyid 11223344: no certificate given (--cert); appraised on open by line 1: appraise)" <<<"$out"
+ok $? "evm 1: a well-formed HMAC or signature that cannot be verified is denied, never passed"
+# An HMAC checked with a key it was not made with is invalid.
+printf '%064x' 5 >"$T_TMP/evm.hex"
+expect 1 "$E/hmac: evm-invalid \(invalid-hmac: " "evm 1 with --evm-key: an HMAC made with another key is invalid-hmac" -- \
+	ev --evm-key "$T_TMP/evm.hex"
+# A portable signature that verifies with --cert passes; with another
+# certificate it is denied.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_TMP/evm.key" -out "$T_TMP/evm.pem" -days 2 \
+	-subj /CN=evm -addext subjectKeyIdentifier=hash 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_TMP/other.key" -out "$T_TMP/other.pem" -days 2 \
+	-subj /CN=other -addext subjectKeyIdentifier=hash 2>/dev/null
+P=$WORK/evm-portable
+mkdir -p "$P"
+echo portable >"$P/f"
+"$T" sign $XU --evm --key "$T_TMP/evm.key" --cert "$T_TMP/evm.pem" "$P/f" >/dev/null 2>&1
+expect 0 "" "evm 1: a portable EVM signature that verifies with --cert passes" -- \
+	"$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/evm.pem" "$P"
+expect 1 "$P/f: (evm-invalid \()?unknown-key" "evm 1: the same signatures with another --cert are denied" -- \
+	"$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/other.pem" "$P"
 state 2
 expect 1 "$E/hmac: evm-invalid \($EVMNAME is an HMAC, but no EVM HMAC key is loaded" \
 	"evm 2 (EVM_INIT_X509 only): an HMAC cannot be checked, so it is denied" -- ev
 state 3
-expect 1 "enforce would deny 3 " "evm 3: the same three denials as evm 1" -- ev
+expect 1 "enforce would deny 5 " "evm 3: the same five denials as evm 1" -- ev
 state "x"
 expect 2 "$T_TMP/evm: not an EVM state" "an EVM state that is not a number: exit 2" -- ev
 expect 1 "^evm: assumed initialised \(cannot read $T_TMP: .*\): $EVMNAME is required" \

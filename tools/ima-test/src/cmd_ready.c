@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "evm_opts.h"
 #include "common.h"
 #include "ready.h"
 #include "scan.h"
@@ -31,6 +32,12 @@ static const char help[] =
 	"      --uid N, --gid N  the process making the accesses (default: root\n"
 	"                      and the ids the policy's uid/gid conditions name)\n"
 	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
+	"      --evm           model EVM as initialised whatever that file says\n"
+	"      --evm-key FILE  the EVM HMAC key: raw bytes or hex digits; without\n"
+	"                      it an HMAC cannot be verified and counts as a denial\n"
+	"      --uuid UUID     file system UUID for the HMAC (default: asked of\n"
+	"                      the file system)\n"
+	"      --no-fsuuid     the kernel lacks CONFIG_EVM_ATTR_FSUUID\n"
 	"      --format FMT    text (default) or json (JSON lines)\n"
 	"      --xattr-user    use user.ima instead of security.ima\n"
 	"  -x, --one-file-system  stay on the file system of each ROOT\n"
@@ -245,6 +252,7 @@ int cmd_ready(int argc, char **argv)
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "gid", required_argument, NULL, OPT_GID },
 		{ "evm-state", required_argument, NULL, OPT_EVM_STATE },
+		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -253,14 +261,20 @@ int cmd_ready(int argc, char **argv)
 	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER };
 	const char *policy = NULL, *evm_state = READY_EVM_SECURITYFS;
 	unsigned long uid = 0, gid = 0;
-	bool fixed_subject = false;
+	bool fixed_subject = false, evm_on = false;
 	char err[512];
 	int opt, status = EXIT_TROUBLE, e;
 
+	evm_ctx_init(&r.evm.ctx);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		int t = tree_option("ready", opt, optarg, &tree);
 
+		if (t < 0)
+			goto out;
+		if (t)
+			continue;
+		t = evm_option("ready", opt, optarg, &r.evm.ctx, &evm_on);
 		if (t < 0)
 			goto out;
 		if (t)
@@ -307,6 +321,9 @@ int cmd_ready(int argc, char **argv)
 		ready_error(err);
 		goto out;
 	}
+	if (evm_on)
+		ready_evm_force(&r.evm);
+	r.evm.ctx.certs = &certs;
 	e = fixed_subject ? ima_subjects_one(&r.subjects, uid, gid) :
 			    ima_subjects_from_policy(&r.policy, &r.subjects);
 	if (e) {

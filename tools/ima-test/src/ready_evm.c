@@ -11,13 +11,6 @@
 #include "hashalgo.h"
 #include "ready_evm.h"
 
-/* security/integrity/integrity.h */
-enum {
-	EVM_XATTR_HMAC = 2,
-	EVM_IMA_XATTR_DIGSIG = 3,
-	EVM_XATTR_PORTABLE_DIGSIG = 5,
-};
-#define EVM_HMAC_LEN	(1 + 20)	/* type, SHA-1 HMAC */
 #define SIG_V2_HDR_LEN	9		/* type, version, algo, keyid[4], size be16 */
 
 /* Up to @cap - 1 bytes of @path, NUL-terminated.  0 or -errno. */
@@ -46,8 +39,11 @@ int ready_evm_state(struct ready_evm *e, const char *path, bool user,
 	unsigned long v;
 	int rc;
 
-	memset(e, 0, sizeof(*e));
+	e->active = false;
+	e->value = 0;
+	e->note[0] = '\0';
 	e->user = user;
+	e->ctx.user_xattr = user;
 	rc = read_small(path, text, sizeof(text));
 	if (rc == -ENOENT) {
 		snprintf(e->note, sizeof(e->note), "not modelled (%s does not exist)", path);
@@ -70,11 +66,48 @@ int ready_evm_state(struct ready_evm *e, const char *path, bool user,
 	e->active = (v & (READY_EVM_INIT_HMAC | READY_EVM_INIT_X509)) != 0;
 	if (e->active)
 		snprintf(e->note, sizeof(e->note),
-			 "initialised (%s = %lu): %s is required; its HMAC or signature is not verified",
+			 "initialised (%s = %lu): %s is required, and counts only if it "
+			 "verifies (HMAC with --evm-key, signature with --cert)",
 			 path, v, user ? "user.evm" : "security.evm");
 	else
 		snprintf(e->note, sizeof(e->note), "not initialised (%s = %lu)", path, v);
 	return 0;
+}
+
+void ready_evm_force(struct ready_evm *e)
+{
+	e->active = true;
+	e->value |= READY_EVM_INIT_HMAC | READY_EVM_INIT_X509;
+	snprintf(e->note, sizeof(e->note), "modelled as initialised (--evm): %s is required, "
+		 "and counts only if it verifies (HMAC with --evm-key, signature with --cert)",
+		 e->user ? "user.evm" : "security.evm");
+}
+
+/* The verdict of evm_check() on a well-formed value. */
+static enum ready_evm_verdict verified(const struct ready_evm *e, int fd,
+				       char *why, size_t whylen)
+{
+	struct evm_result res;
+
+	evm_check(fd, &e->ctx, &res);
+	switch (res.cls) {
+	case EVM_OK:
+		snprintf(why, whylen, "%s verified", res.type == EVM_XATTR_HMAC ? "HMAC" : "EVM signature");
+		return READY_EVM_OK;
+	case EVM_MISSING:
+		snprintf(why, whylen, "%s", res.detail);
+		return READY_EVM_MISSING;
+	case EVM_UNREADABLE:
+		snprintf(why, whylen, "%s", res.detail);
+		return READY_EVM_UNREADABLE;
+	case EVM_NO_HMAC_KEY:
+		snprintf(why, whylen, "HMAC not verified: no --evm-key to check it with, "
+			 "and the kernel will");
+		return READY_EVM_INVALID;
+	default:
+		snprintf(why, whylen, "%s: %s", evm_class_name(res.cls), res.detail);
+		return READY_EVM_INVALID;
+	}
 }
 
 enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
@@ -107,17 +140,16 @@ enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
 	}
 	switch (v[0]) {
 	case EVM_XATTR_HMAC:
-		if (n != EVM_HMAC_LEN) {
+		if (n != EVM_XATTR_HMAC_LEN) {
 			snprintf(why, whylen, "%s HMAC of %zd bytes (the kernel wants %d)",
-				 name, n, EVM_HMAC_LEN);
+				 name, n, EVM_XATTR_HMAC_LEN);
 			return READY_EVM_INVALID;
 		}
 		if (!(e->value & READY_EVM_INIT_HMAC)) {
 			snprintf(why, whylen, "%s is an HMAC, but no EVM HMAC key is loaded", name);
 			return READY_EVM_INVALID;
 		}
-		snprintf(why, whylen, "%s HMAC not verified", name);
-		return READY_EVM_OK;
+		return verified(e, fd, why, whylen);
 	case EVM_IMA_XATTR_DIGSIG:
 	case EVM_XATTR_PORTABLE_DIGSIG:
 		if (n <= SIG_V2_HDR_LEN || v[1] != 2 || v[2] >= HASH_ALGO_LAST ||
@@ -126,9 +158,7 @@ enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
 				 name, v[0], n);
 			return READY_EVM_INVALID;
 		}
-		snprintf(why, whylen, "%s %ssignature not verified", name,
-			 v[0] == EVM_XATTR_PORTABLE_DIGSIG ? "portable " : "");
-		return READY_EVM_OK;
+		return verified(e, fd, why, whylen);
 	default:
 		snprintf(why, whylen, "%s of unknown type %u", name, v[0]);
 		return READY_EVM_INVALID;

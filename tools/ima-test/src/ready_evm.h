@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evm.h"
+
 #define READY_EVM_SECURITYFS "/sys/kernel/security/evm"
 #define READY_EVM_INIT_HMAC	0x1
 #define READY_EVM_INIT_X509	0x2
@@ -25,6 +27,7 @@ struct ready_evm {
 	unsigned value;		/* what @path read as */
 	bool user;		/* user.evm instead of security.evm */
 	char note[256];		/* the state, for the report header */
+	struct evm_ctx ctx;	/* HMAC key (--evm-key), certificates, UUID */
 };
 
 /*
@@ -36,6 +39,9 @@ struct ready_evm {
 int ready_evm_state(struct ready_evm *e, const char *path, bool user,
 		    char *err, size_t errlen);
 
+/* --evm: model EVM as initialised whatever @path said. */
+void ready_evm_force(struct ready_evm *e);
+
 enum ready_evm_verdict {
 	READY_EVM_OK,
 	READY_EVM_MISSING,	/* the kernel's missing-HMAC */
@@ -46,9 +52,10 @@ enum ready_evm_verdict {
 /*
  * The EVM check of the appraised file open at @fd, for an active @e: the
  * security.evm xattr exists, has a type the kernel accepts, the size that
- * type has, and (HMAC) a key loaded to check it with.  This is the one
- * place where verifying the HMAC or the signature itself belongs; until it
- * does, a well-formed value passes and @why says it was not verified.
+ * type has, and verifies: an HMAC with the key in @e->ctx (--evm-key), a
+ * signature with its certificates (--cert).  A value that cannot be
+ * verified here (no key, no certificate) is READY_EVM_INVALID: the kernel
+ * will check it, and ready never passes what it has not checked.
  */
 enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
 					char *why, size_t whylen);
