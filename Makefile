@@ -7,7 +7,7 @@ PROVE ?= prove
 RESULTS := build/test-results
 
 .PHONY: all deps tool tool-check kernel kernels vm check check-host check-vm \
-	demo bench stress clean
+	demo bench stress system clean
 
 all: tool
 
@@ -39,8 +39,13 @@ vm: kernels
 
 check: deps tool-check vm
 	@mkdir -p $(RESULTS)
-	$(PROVE) -v tests/host/*.t tests/tool/*.t tests/vm/*.t 2>&1 | tee $(RESULTS)/prove.log; \
+	$(PROVE) -v tests/host/*.t tests/tool/*.t tests/vm/*.t tests/system/*.t 2>&1 | tee $(RESULTS)/prove.log; \
 		exit $${PIPESTATUS[0]}
+
+# The real Debian 12 system under enforce, on both kernels (tests/system/).
+system: deps tool kernels
+	$(MAKE) -C tools/ima-test static
+	$(PROVE) -v tests/system/*.t
 
 check-host: deps tool-check kernels
 	$(PROVE) -v tests/host/*.t tests/tool/*.t
