@@ -65,6 +65,8 @@ mkdir -p "$root/usr/local/lib/ima-fput/signed"
 "${cc[@]}" -shared -fPIC -o "$root/usr/local/lib/ima-fput/signed/libplanted.so" "$here/helpers/planted.c"
 "${cc[@]}" -o "$root/usr/local/bin/use-planted" "$here/helpers/use-planted.c" \
 	-L"$root/usr/local/lib/ima-fput/signed" -lplanted
+# mode 0644, as Debian installs its libraries: mapped executable all the same
+chmod 0644 "$root/usr/local/lib/ima-fput/signed/libplanted.so"
 cp "$root/usr/local/bin/mmap-write" "$root/usr/local/bin/ima-fput-tampered"
 printf '# a configuration file tampered with offline after labelling\nsetting = 1\n' \
 	> "$root/etc/ima-fput/tampered.conf"

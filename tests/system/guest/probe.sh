@@ -54,20 +54,23 @@ if [ "$stage" != 1 ]; then
 fi
 
 # --- the journal is kept on the root file system ---
+# While journald writes its journal, security.ima holds the hash of the
+# content at the file's last close, and an appraised open for read is
+# refused (invalid-hash).  Have journald close its files on the root first
+# (it goes on in /run for the rest of the boot): the final close relabels
+# them, and the reads and scans below see files at rest.
 mid=$(cat /etc/machine-id)
-check "stage $stage: journald writes /var/log/journal/$mid/system.journal" \
-	test -s "/var/log/journal/$mid/system.journal"
-boots=$(journalctl --list-boots --no-legend 2>/dev/null | wc -l)
+jdir=/var/log/journal/$mid
+journalctl --relinquish-var
+check "stage $stage: journald wrote $jdir/system.journal and closed it on request" \
+	sh -c "test -s $jdir/system.journal && ! ls -l /proc/$(pidof systemd-journald)/fd | grep -q $jdir"
+boots=$(journalctl --list-boots 2>&1 | grep -cE '^ *-?[0-9]+ [0-9a-f]{32} ')
 check "stage $stage: the journal holds this boot and the $((stage - 1)) before it ($boots boots)" \
 	[ "$boots" -ge "$stage" ]
 if [ "$stage" = 3 ]; then
 	check "stage 3: boot 2's kernel messages are read back from its journal" \
 		sh -c "journalctl -q -k -b -1 --no-pager | grep -q 'IMA-FPUT: probe-begin stage=2'"
 fi
-# Let journald close its files on the root (they go to /run for the rest of
-# the boot): a final close relabels them, and the scans below see no file
-# in the middle of being written.
-journalctl --relinquish-var
 
 case $stage in
 1)
@@ -122,7 +125,8 @@ case $stage in
 
 	# what this boot wrote on the root, for boot 3 to open
 	since=$(( $(date +%s) - $(cut -d. -f1 /proc/uptime) - 5 ))
-	find / -xdev -type f -newermt "@$since" ! -path "$state/*" > "$state/written-in-boot2" 2>/dev/null
+	# (by ctime: dpkg gives the files it installs the package's mtime)
+	find / -xdev -type f -newerct "@$since" ! -path "$state/written-in-boot2" > "$state/written-in-boot2" 2>/dev/null
 	diag "boot 2 wrote $(wc -l < "$state/written-in-boot2") files on the root"
 	;;
 3)
@@ -147,6 +151,21 @@ case $stage in
 	want=$(printf '%s\n' "$tampered_prog" "$tampered_conf" | sort)
 	check "stage 3: ima-test audit over the root reports only the planted files (exit $rc)" \
 		[ $rc = 1 -a "$found" = "$want" ]
+	# ready judges the policy, not only the labels: the hash-only library is
+	# a finding for it, since the MMAP_CHECK rule wants a signature
+	out=$(ima-test ready --cert "$cert" /usr/local /etc/ima-fput 2>&1); rc=$?
+	diag "$(grep -v '^note:' <<<"$out" | tail -n 6)"
+	found=$(sed -n 's/^\(\/[^:]*\): .*/\1/p' <<<"$out" | sort -u)
+	want=$(printf '%s\n' "$planted_lib" "$tampered_prog" "$tampered_conf" | sort)
+	if [ $rc = 1 ] && [ "$found" = "$want" ]; then
+		ok "stage 3: ima-test ready names exactly the three planted files"
+	elif [ $rc = 1 ] && [ "$found" = "$(grep -vxF "$planted_lib" <<<"$want")" ]; then
+		n=$((n + 1))
+		echo "not ok $n - stage 3: ima-test ready names exactly the three planted files # TODO ready misses the hash-only library: it judges executable mappings only for files with an execute bit"
+	else
+		not_ok "stage 3: ima-test ready names exactly the three planted files (exit $rc)"
+		diag "$found"
+	fi
 	others=$(denied_names | grep -vxF -e "$planted_lib" -e "$tampered_prog" -e "$tampered_conf")
 	check "stage 3: no integrity denial other than the planted files" [ -z "$others" ]
 	diag "$others"
