@@ -105,13 +105,13 @@ printf '%s\n' "$out" | grep -v 'symlink not followed' | tail -n 5 | sed 's/^/# /
 # a library with a valid hash but no signature
 cp "$root/usr/local/lib/ima-fput/signed/libplanted.so" "$work/plant/libplanted.so"
 "$tool" hash "$work/plant/libplanted.so" >/dev/null
-getfattr --only-values -n security.ima "$work/plant/libplanted.so" > "$work/plant/libplanted.ima"
+getfattr --absolute-names --only-values -n security.ima "$work/plant/libplanted.so" > "$work/plant/libplanted.ima"
 # the program and config file to tamper with: labelled like the rest now
 
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$root" "$work/base.img" 1536M >/dev/null
 check "mke2fs -d made the ext4 image" test $? = 0
-want=$(getfattr --only-values -n security.ima "$root/usr/lib/systemd/systemd" | od -An -tx1 | tr -d ' \n')
+want=$(getfattr --absolute-names --only-values -n security.ima "$root/usr/lib/systemd/systemd" | od -An -tx1 | tr -d ' \n')
 if [ -n "$want" ] && debugfs -R 'ea_get /usr/lib/systemd/systemd security.ima' "$work/base.img" 2>/dev/null |
 	tr -d ' \n' | grep -qi "${want:0:16}"; then
 	emit ok "mke2fs -d copied security.ima onto the image (/usr/lib/systemd/systemd)"

@@ -35,7 +35,7 @@ fi
 
 # boot KERNEL STAGE APPEND: boot the image, relay the probe's TAP, judge
 boot() {
-	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc line gplan= gcount=0
+	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc line gplan='' gcount=0
 	console=$results/$name.console tap=$results/$name.tap
 	rm -f "$console" "$tap"
 	start=$(date +%s)
@@ -48,8 +48,6 @@ boot() {
 		> "$results/$name.qemu.log" 2>&1
 	qrc=$?
 	echo "# $name: boot, probe and shutdown took $(( $(date +%s) - start ))s (qemu exit $qrc)"
-	grep -ho 'Reached target.*Multi-User System' "$console" >/dev/null &&
-		echo "# $name: $(grep -h 'probe-begin' "$console" | head -n 1 | sed 's/^\[ *\([0-9.]*\)\].*/multi-user reached, probe started at \1 s/')"
 	tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
 	while IFS= read -r line; do
 		case $line in

@@ -38,7 +38,7 @@ failed_units=$(systemctl list-units --failed --plain --no-legend | awk '{print $
 if [ -z "$failed_units" ]; then
 	ok "stage $stage: no failed unit"
 else
-	not_ok "stage $stage: no failed unit (failed: $(echo $failed_units))"
+	not_ok "stage $stage: no failed unit (failed: ${failed_units//$'\n'/ })"
 	for u in $failed_units; do diag "$(journalctl -b -q -n 8 -u "$u" --no-pager)"; done
 fi
 pol=/sys/kernel/security/ima/policy
@@ -62,7 +62,7 @@ fi
 mid=$(cat /etc/machine-id)
 jdir=/var/log/journal/$mid
 journalctl --relinquish-var
-check "stage $stage: journald wrote $jdir/system.journal and closed it on request" \
+check "stage $stage: journald wrote its journal under /var/log/journal and closed it on request" \
 	sh -c "test -s $jdir/system.journal && ! ls -l /proc/$(pidof systemd-journald)/fd | grep -q $jdir"
 boots=$(journalctl --list-boots 2>&1 | grep -cE '^ *-?[0-9]+ [0-9a-f]{32} ')
 check "stage $stage: the journal holds this boot and the $((stage - 1)) before it ($boots boots)" \
@@ -90,7 +90,7 @@ case $stage in
 	mapfile -t files < <(dpkg -L ima-fput-data | while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done)
 	out=$(ima-test verify "${files[@]}" 2>&1); rc=$?
 	diag "$out"
-	check "stage 2: the ${#files[@]} files dpkg installed carry their hash in security.ima" \
+	check "stage 2: the files dpkg installed carry their hash in security.ima (${#files[@]} files)" \
 		[ $rc = 0 -a "${#files[@]}" -ge 3 ]
 
 	# a file written through a shared mapping, final close in munmap
@@ -137,7 +137,7 @@ case $stage in
 		[ -e "$f" ] || continue
 		cat "$f" > /dev/null 2>&1 || refused+=("$f")
 	done < "$list"
-	check "stage 3: the $total files written in boot 2 (journal, dpkg, mmap) still open" \
+	check "stage 3: the files written in boot 2 still open ($total files: journal, dpkg, mmap)" \
 		[ "$total" -gt 3 -a ${#refused[@]} = 0 ]
 	diag "${refused[@]}"
 	check "stage 3: boot 2's files include the journal and the package's files" \
