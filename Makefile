@@ -8,7 +8,7 @@ PROVE_FLAGS ?=
 RESULTS := build/test-results
 
 .PHONY: all deps tool tool-check kernel kernels vm check check-host check-vm \
-	demo bench stress clean install uninstall deb
+	demo bench stress system clean install uninstall deb
 
 all: tool
 
@@ -53,9 +53,14 @@ check: deps tool-check vm
 	@mkdir -p $(RESULTS)
 	@rm -f $(RESULTS)/prove-state.yml
 	$(PROVE) -v $(PROVE_FLAGS) --state=save --statefile=$(RESULTS)/prove-state.yml \
-		tests/host/*.t tests/tool/*.t tests/vm/*.t 2>&1 | \
+		tests/host/*.t tests/tool/*.t tests/vm/*.t tests/system/*.t 2>&1 | \
 		tests/timing-table.pl $(RESULTS)/prove-state.yml | tee $(RESULTS)/prove.log; \
 		exit $${PIPESTATUS[0]}
+
+# The real Debian 12 system under enforce, on both kernels (tests/system/).
+system: deps tool kernels
+	$(MAKE) -C tools/ima-test static
+	$(PROVE) -v tests/system/*.t
 
 check-host: deps tool-check kernels
 	$(PROVE) -v tests/host/*.t tests/tool/*.t

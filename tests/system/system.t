@@ -1,0 +1,130 @@
+#!/bin/bash
+# A real Debian 12 system, labelled on the host with ima-test, boots and runs
+# under ima_appraise=enforce: three boots per kernel (series, then none) on a
+# copy of one labelled image (see mkimage.sh, guest/probe.sh):
+#   1. ima_appraise=fix with the policy to enforce: pre-flight
+#   -  the host plants three faults offline with debugfs
+#   2. ima_appraise=enforce: systemd, journald, dpkg, mmap, the faults refused
+#   3. ima_appraise=enforce: boot 2's files open; audit finds only the faults
+# Each boot's console is judged (tests/vm/judge.sh).  SYSTEM_KERNELS picks
+# the kernels (default "series none").
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=$top/build/system
+results=$top/build/test-results/system
+n=0 status=0
+emit() {
+	n=$((n + 1))
+	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
+}
+finish() { echo "1..$n"; exit $status; }
+mkdir -p "$work" "$results"
+
+make -s -C "$top/tools/ima-test" ima-test ima-test.static >&2 ||
+	{ emit not_ok "build ima-test and its static build"; finish; }
+TAP_START=$n "$here/mkimage.sh" "$work" || status=1
+n=$(cat "$work/count")
+[ -s "$work/base.img" ] || finish
+if "$here/mkinitramfs.sh" "$work" 2> "$results/initramfs.log"; then
+	emit ok "initramfs with the certificate and the policy"
+else
+	emit not_ok "initramfs with the certificate and the policy (see $results/initramfs.log)"
+	finish
+fi
+
+# boot KERNEL STAGE APPEND: boot the image, relay the probe's TAP, judge
+boot() {
+	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc line gplan='' gcount=0
+	console=$results/$name.console tap=$results/$name.tap
+	rm -f "$console" "$tap"
+	start=$(date +%s)
+	timeout --kill-after=10 "${SYSTEM_BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
+		-nodefaults -display none -no-reboot -m 1024 -smp 2 \
+		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz" \
+		-drive "file=$img,if=virtio,format=raw" \
+		-serial "file:$console" -serial "file:$tap" \
+		-append "console=ttyS0 panic=-1 root=/dev/vda rw ima_policy=tcb $3 imafput.stage=$stage" \
+		> "$results/$name.qemu.log" 2>&1
+	qrc=$?
+	echo "# $name: boot, probe and shutdown took $(( $(date +%s) - start ))s (qemu exit $qrc)"
+	tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
+	while IFS= read -r line; do
+		case $line in
+		'ok '*) gcount=$((gcount + 1)); emit ok "$k: $(sed -E 's/^ok [0-9]+ - //' <<<"$line")" ;;
+		'not ok '*'# TODO '*) gcount=$((gcount + 1)); n=$((n + 1))
+			echo "not ok $n - $k: $(sed -E 's/^not ok [0-9]+ - //' <<<"$line")" ;;
+		'not ok '*) gcount=$((gcount + 1)); emit not_ok "$k: $(sed -E 's/^not ok [0-9]+ - //' <<<"$line")" ;;
+		1..*) gplan=${line#1..} ;;
+		*) printf '# %s\n' "$line" ;;
+		esac
+	done < "$tap.clean"
+	if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+		emit not_ok "$k: boot $stage ended within ${SYSTEM_BOOT_TIMEOUT:-600}s (last console lines below)"
+		tail -n 15 "$console" | sed 's/^/#   /'
+	elif [ "$gcount" = 0 ] || [ "$gplan" != "$gcount" ] ||
+		! grep -q "IMA-FPUT: probe-end stage=$stage" "$console"; then
+		emit not_ok "$k: boot $stage ran the probe to its end (plan ${gplan:-none}, ran $gcount)"
+		grep -h 'IMA-FPUT: initramfs-fail' "$console" | sed 's/^/#   /'
+		tail -n 15 "$console" | sed 's/^/#   /'
+	else
+		emit ok "$k: boot $stage ran the probe to its end ($gcount tests) and shut down"
+	fi
+	if reports=$("$top/tests/vm/judge.sh" "$console"); then
+		emit ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
+	else
+		emit not_ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
+		printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
+	fi
+}
+
+# plant IMG: the faults boot 2 must refuse, written offline
+plant() {
+	local img=$1 d=/usr/local/lib/ima-fput/planted
+	debugfs -w -f - "$img" >/dev/null 2>&1 <<CMDS
+cd $d
+write $work/plant/libplanted.so libplanted.so
+ea_set -f $work/plant/libplanted.ima libplanted.so security.ima
+CMDS
+	for f in /usr/local/bin/ima-fput-tampered /etc/ima-fput/tampered.conf; do
+		debugfs -w -R "zap_block -f $f -o 64 -l 16 -p 0x5a 0" "$img" >/dev/null 2>&1
+	done
+	if debugfs -R "ea_get $d/libplanted.so security.ima" "$img" 2>/dev/null | grep -q . &&
+		! debugfs -R "cat /usr/local/bin/ima-fput-tampered" "$img" 2>/dev/null |
+			cmp -s - "$work/root/usr/local/bin/ima-fput-tampered" &&
+		! debugfs -R "cat /etc/ima-fput/tampered.conf" "$img" 2>/dev/null |
+			cmp -s - "$work/root/etc/ima-fput/tampered.conf"; then
+		emit ok "$k: planted offline: a hash-only library, a tampered program and config file"
+	else
+		emit not_ok "$k: planted offline: a hash-only library, a tampered program and config file"
+	fi
+}
+
+for k in ${SYSTEM_KERNELS:-series none}; do
+	kdir=$(PATCHES=$k "$top/tests/vm/build-kernel.sh" 2> "$results/build-$k.log")
+	if [ -z "$kdir" ]; then
+		emit not_ok "$k: build the kernel (see $results/build-$k.log)"
+		continue
+	fi
+	img=$work/$k.img
+	cp --sparse=always "$work/base.img" "$img"
+	boot "$k" 1 "ima_appraise=fix"
+	plant "$img"
+	boot "$k" 2 "ima_appraise=enforce"
+	boot "$k" 3 "ima_appraise=enforce"
+done
+
+# the series must not change behaviour: the same results test by test
+if [ "${SYSTEM_KERNELS:-series none}" = "series none" ]; then
+	for stage in 1 2 3; do
+		strip() { tr -d '\r' < "$1" | sed -n -E 's/^(not )?ok [0-9]+ - ([^(]*).*/\1ok \2/p'; }
+		a=$results/series-boot$stage.tap b=$results/none-boot$stage.tap
+		if [ -s "$a" ] && [ "$(strip "$a")" = "$(strip "$b")" ]; then
+			emit ok "boot $stage: the series and the baseline give the same $(strip "$a" | wc -l) results"
+		else
+			emit not_ok "boot $stage: the series and the baseline give the same results"
+			diff <(strip "$a") <(strip "$b") 2>&1 | sed 's/^/#   /'
+		fi
+	done
+fi
+finish
