@@ -92,7 +92,7 @@ fi
 title "host: a signing key and the disk"
 rm -rf "$work"
 mkdir -p "$work/disk/demo/bin" "$work/disk/demo/etc" "$work/disk/keys" "$(dirname "$disk")"
-cd "$work"	# host commands below name files relative to build/demo
+cd "$work" || exit 2	# host commands below name files relative to build/demo
 keys=disk/keys
 host_step "generate an RSA key pair with openssl" \
 	openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$keys/ima.key"

@@ -15,6 +15,8 @@ if [ -z "$rst2html" ]; then
 	exit 0
 fi
 # build FILE: HTML with docutils, halting on any warning; messages on stdout
+# stderr to the caller, stdout dropped
+# shellcheck disable=SC2069
 build() { "$rst2html" --halt=warning --report=warning "$1" 2>&1 >/dev/null; }
 
 out=$(build "$top/$doc")

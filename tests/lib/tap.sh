@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/lib/tap.sh: the one TAP vocabulary for every shell test of the
 # project: host tests, tool tests, the harness's own output and the guest
 # suites (so it is POSIX sh; busybox ash runs it).  Sourced, not run.

@@ -32,7 +32,7 @@ for d in a a/b a/b/c d .; do
 	done
 done
 find "$tree" -type f -exec sha256sum {} + | sort >"$WORK/before.sum"
-stat -c '%n %Y %s' $(find "$tree" -type f | sort) >"$WORK/before.stat"
+find "$tree" -type f -print0 | sort -z | xargs -0 stat -c '%n %Y %s' >"$WORK/before.stat"
 expect 0 "" "hash -r -j 4 over 300 files" -- "$T" hash $XU -r -j 4 "$tree"
 n=$("$T" verify $XU -r -j 3 "$tree" | grep -c ': ok$')
 [ "$n" = 300 ]
@@ -50,7 +50,7 @@ b=$("$T" verify $XU -r -j 8 --cert "$KEYS/p256.pem" "$tree" | sort)
 ok $? "verify -j 1 and -j 8 give the same 300 ok lines"
 find "$tree" -type f -exec sha256sum {} + | sort | cmp -s - "$WORK/before.sum"
 ok $? "file contents unchanged by hash and sign"
-stat -c '%n %Y %s' $(find "$tree" -type f | sort) | cmp -s - "$WORK/before.stat"
+find "$tree" -type f -print0 | sort -z | xargs -0 stat -c '%n %Y %s' | cmp -s - "$WORK/before.stat"
 ok $? "file mtimes and sizes unchanged by hash and sign"
 ln -s .. "$tree/a/up"
 expect 0 "a/up/a: directory loop, not entered again" "--follow -r: a symlink loop is cut" -- timeout 60 "$T" hash $XU -r --follow "$tree/a"
@@ -82,7 +82,7 @@ for n in ok_digest ok_sig missing stale badsig unknownkey unsupported malformed;
 "$T" hash $XU "$au/ok_digest" "$au/stale"; echo x >>"$au/stale"
 "$T" sign $XU --key "$KEYS/rsa2048.key" "$au/ok_sig" "$au/badsig"; echo x >>"$au/badsig"
 "$T" sign $XU --key "$KEYS/rsa3072.key" "$au/unknownkey"
-xset "$au/unsupported" 0411$(printf '%064d' 0)
+xset "$au/unsupported" 0411"$(printf '%064d' 0)"
 xset "$au/malformed" 07
 expect 1 "^summary: 8 files: 2 ok, 1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 unsupported-algorithm, 1 malformed, 0 unreadable, 0 changed; 0 skipped, 0 errors$" \
 	"audit text: summary counts every class" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"

@@ -14,7 +14,7 @@ plan 43
 
 f=$WORK/file
 echo "some content" >"$f"
-xset "$f" 0404$(sha256sum "$f" | cut -c1-64)
+xset "$f" 0404"$(sha256sum "$f" | cut -c1-64)"
 uuid=0123456789abcdef0123456789abcdef
 key=$(head -c 64 /dev/urandom | od -An -tx1 -v | tr -d ' \n')
 echo "$key" >"$WORK/evm.hex"
@@ -49,7 +49,7 @@ k = bytes.fromhex(key).ljust(128, b"\0")
 print("02" + hmac.new(k, msg, hashlib.sha1).hexdigest())
 PY
 }
-V=(verify $XU --evm --uuid "$uuid")
+V=(verify ${XU:+"$XU"} --evm --uuid "$uuid")
 
 # --- missing, HMAC right and wrong ---
 expect 1 "file: evm-missing \\(no $EVMX\\)" "no security.evm: evm-missing" -- "$T" "${V[@]}" --evm-key "$WORK/evm.hex" "$f"
@@ -66,10 +66,10 @@ expect 1 "file: evm-no-hmac-key \\(EVM HMAC present; give --evm-key" "HMAC witho
 chmod 600 "$f"
 expect 1 "evm-invalid-hmac" "mode changed after the HMAC: evm-invalid-hmac" -- "$T" "${V[@]}" --evm-key "$WORK/evm.hex" "$f"
 chmod 644 "$f"
-xset "$f" 0404$(printf '%064d' 0)
+xset "$f" 0404"$(printf '%064d' 0)"
 expect 1 "file: stale .*
 .*file: evm-invalid-hmac" "security.ima changed: stale and evm-invalid-hmac" -- "$T" "${V[@]}" --evm-key "$WORK/evm.hex" "$f"
-xset "$f" 0404$(sha256sum "$f" | cut -c1-64)
+xset "$f" 0404"$(sha256sum "$f" | cut -c1-64)"
 expect 0 "file: ok$" "security.ima back: ok again" -- "$T" "${V[@]}" --evm-key "$WORK/evm.hex" "$f"
 out=$("$T" audit $XU --evm --uuid "$uuid" --evm-key "$WORK/evm.hex" --format json "$f" 2>&1)
 grep -q '"evm":"ok","evm_type":2' <<<"$out" && grep -q '"evm":{"ok":1,"missing":0' <<<"$out"
@@ -81,17 +81,17 @@ hostile() {	# hostile HEX CLASS REGEX DESCRIPTION
 	evmset "$f" "$1"
 	expect 1 "file: evm-$2 \\($3\\)\$" "$4" -- "$T" "${V[@]}" --evm-key "$WORK/evm.hex" --cert "$KEYS/rsa2048.pem" "$f"
 }
-hostile 02$(printf '%038d' 0) malformed "security.evm: HMAC of 19 bytes, expected 20" "HMAC one byte short"
-hostile 02$(printf '%042d' 0) malformed "security.evm: HMAC of 21 bytes, expected 20" "HMAC one byte long"
+hostile 02"$(printf '%038d' 0)" malformed "security.evm: HMAC of 19 bytes, expected 20" "HMAC one byte short"
+hostile 02"$(printf '%042d' 0)" malformed "security.evm: HMAC of 21 bytes, expected 20" "HMAC one byte long"
 hostile 02 malformed "security.evm: HMAC of 0 bytes, expected 20" "HMAC type byte only"
 hostile 05 malformed "security.evm: portable signature truncated \\(1 bytes\\)" "portable signature type byte only"
 hostile 050204aabbcc malformed "security.evm: portable signature header truncated \\(6 of 9 bytes\\)" "portable signature header truncated"
 hostile 050204aabbccdd0000 malformed "security.evm: empty portable signature" "portable signature header and nothing else"
-hostile 050204aabbccdd0010$(printf '%030d' 0) malformed "security.evm: sig_size 16 does not match the 15 signature bytes present" "portable signature: size larger than the bytes"
+hostile 050204aabbccdd0010"$(printf '%030d' 0)" malformed "security.evm: sig_size 16 does not match the 15 signature bytes present" "portable signature: size larger than the bytes"
 hostile 030204aabbccddffff00 malformed "security.evm: sig_size 65535 does not match the 1 signature bytes present" "signature: size 65535, one byte"
 hostile 050104aabbccdd000100 unsupported "security.evm: unsupported portable signature version 1" "portable signature version 1"
 hostile 050263aabbccdd000100 malformed "security.evm: unknown hash algorithm 99" "portable signature, unknown algorithm"
-hostile 0404$(printf '%064d' 0) malformed "security.evm: IMA digest type 0x04 does not belong in security.evm" "an IMA digest in security.evm"
+hostile 0404"$(printf '%064d' 0)" malformed "security.evm: IMA digest type 0x04 does not belong in security.evm" "an IMA digest in security.evm"
 hostile ff malformed "security.evm: unknown type 0xff" "unknown type 0xff"
 hostile 050204aabbccdd000400000000 unknown-key "EVM portable signature by keyid aabbccdd: no given certificate has it" "portable signature by an unknown key"
 setfattr -n "$EVMX" "$f"

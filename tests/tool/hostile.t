@@ -20,18 +20,18 @@ bad() {	# bad HEX CLASS REGEX DESCRIPTION
 bad "" malformed "empty value" "empty xattr"
 bad 04 malformed "digest_ng truncated \\(no algorithm byte\\)" "1-byte xattr (digest_ng type only)"
 bad 01 malformed "sha1 digest of 0 bytes, expected 20" "1-byte xattr (sha1 type only)"
-bad 07$(printf '%040d' 0) malformed "unknown type 0x07" "unknown type 0x07"
+bad 07"$(printf '%040d' 0)" malformed "unknown type 0x07" "unknown type 0x07"
 bad ff malformed "unknown type 0xff" "unknown type 0xff"
-bad 02$(printf '%040d' 0) malformed "EVM HMAC type 0x02 does not belong in security.ima" "EVM HMAC in the IMA xattr"
-bad 06$(printf '%040d' 0) unsupported-algorithm "fs-verity signature type 0x06 is not supported" "fs-verity signature type"
-bad 047f$(printf '%064d' 0) malformed "unknown hash algorithm 127" "digest_ng with unknown algorithm"
-bad 0411$(printf '%064d' 0) unsupported-algorithm "unsupported hash algorithm sm3 \\(17\\)" "digest_ng with a known but unsupported algorithm"
+bad 02"$(printf '%040d' 0)" malformed "EVM HMAC type 0x02 does not belong in security.ima" "EVM HMAC in the IMA xattr"
+bad 06"$(printf '%040d' 0)" unsupported-algorithm "fs-verity signature type 0x06 is not supported" "fs-verity signature type"
+bad 047f"$(printf '%064d' 0)" malformed "unknown hash algorithm 127" "digest_ng with unknown algorithm"
+bad 0411"$(printf '%064d' 0)" unsupported-algorithm "unsupported hash algorithm sm3 \\(17\\)" "digest_ng with a known but unsupported algorithm"
 bad 0404${sha256:0:62} malformed "sha256 digest of 31 bytes, expected 32" "digest_ng sha256 one byte short"
 bad 0404${sha256}00 malformed "sha256 digest of 33 bytes, expected 32" "digest_ng sha256 one byte long"
-bad 01$(printf '%042d' 0) malformed "sha1 digest of 21 bytes, expected 20" "sha1 digest too long"
+bad 01"$(printf '%042d' 0)" malformed "sha1 digest of 21 bytes, expected 20" "sha1 digest too long"
 bad 0406${sha256} malformed "sha512 digest of 32 bytes, expected 64" "digest_ng algorithm and length disagree"
-bad 030204aabbccdd0010$(printf '%030d' 0) malformed "sig_size 16 does not match the 15 signature bytes present" "signature: sig_size larger than the bytes present"
-bad 030204aabbccdd0002$(printf '%030d' 0) malformed "sig_size 2 does not match the 15 signature bytes present" "signature: sig_size smaller than the bytes present"
+bad 030204aabbccdd0010"$(printf '%030d' 0)" malformed "sig_size 16 does not match the 15 signature bytes present" "signature: sig_size larger than the bytes present"
+bad 030204aabbccdd0002"$(printf '%030d' 0)" malformed "sig_size 2 does not match the 15 signature bytes present" "signature: sig_size smaller than the bytes present"
 bad 030204aabbccdd0000 malformed "empty signature \\(sig_size 0\\)" "signature: zero-length"
 bad 030204aabbccddffff malformed "sig_size 65535 does not match the 0 signature bytes present" "signature: sig_size 65535 and nothing after"
 bad 030104aabbccdd000400000000 unsupported-algorithm "unsupported signature version 1" "signature version 1"
@@ -151,7 +151,7 @@ if mkdir -p "$WORK/ramfs" && mount -t ramfs none "$WORK/ramfs" 2>/dev/null; then
 	expect 1 "f: missing \\(file system does not support security.ima\\)" "verify on a file system without xattrs" -- "$T" verify "$WORK/ramfs/f"
 	umount "$WORK/ramfs"
 else
-	for i in 1 2 3; do echo "ok $((T_N + 1)) # SKIP cannot mount ramfs"; T_N=$((T_N + 1)); done
+	for _ in 1 2 3; do echo "ok $((T_N + 1)) # SKIP cannot mount ramfs"; T_N=$((T_N + 1)); done
 fi
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	chmod 755 "$WORK" "$(dirname "$WORK")"
@@ -161,7 +161,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	expect 1 "private: unreadable \\(Permission denied\\)" "verify as an unprivileged user: unreadable file" -- nobody "$T" verify $XU "$WORK/private"
 	expect 2 "public: cannot set security.ima: Operation not permitted \\(security.\\* needs CAP_SYS_ADMIN; try --xattr-user\\)" "hash as an unprivileged user: security.ima not permitted" -- nobody "$T" hash "$WORK/public"
 else
-	for i in 1 2; do echo "ok $((T_N + 1)) # SKIP needs root and setpriv"; T_N=$((T_N + 1)); done
+	for _ in 1 2; do echo "ok $((T_N + 1)) # SKIP needs root and setpriv"; T_N=$((T_N + 1)); done
 fi
 
 done_testing

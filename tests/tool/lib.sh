@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for tests/tool/*.t (sourced, bash).  TAP output.
 set -u
 
@@ -73,6 +74,7 @@ setup_work() {
 		rm -rf "$WORK"
 	done
 	WORK=$(mktemp -d "$T_TMP/work.XXXXXX")
+	# shellcheck disable=SC2034 # used by the tests that source this
 	XU=--xattr-user
 	XNAME=user.ima
 }

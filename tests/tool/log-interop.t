@@ -66,7 +66,7 @@ both "$T_TMP/m" "$D" "a template data length that lies" 1 1 'malformed \(entry 1
 cp -r "$D" "$T_TMP/p"
 $GEN pcr "$T_TMP/p/pcrs_sha1" 10 "$(printf '%040d' 5)"
 out=$(evmctl ima_measurement --pcrs "sha1,$T_TMP/p/pcrs_sha1" "$D/bin_sha1" 2>&1)
-ok $([ $? -ne 0 ] && echo 0 || echo 1) "a sha1 PCR file that disagrees: evmctl rejects"
+ok "$([ $? -ne 0 ] && echo 0 || echo 1)" "a sha1 PCR file that disagrees: evmctl rejects"
 expect 1 'replay-mismatch \(sha1 PCR 10' "a sha1 PCR file that disagrees: ima-test rejects" -- \
 	"$IMA_TEST" log --list "$D/bin_sha1" --pcrs "sha1,$T_TMP/p/pcrs_sha1"
 # With both banks given, evmctl is content when one bank matches; ima-test

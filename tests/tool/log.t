@@ -107,7 +107,7 @@ ima-ng /not/in/reference sha256:$(sha "$WORK/f3")
 EOF
 $GEN make "$D.ref" --entries 0 --spec "$T_TMP/spec.ref"
 out=$("$IMA_TEST" log "${RP[@]}" --reference "$T_TMP/ref.json" 2>&1)
-ok $([ $? -eq 1 ] && echo 0 || echo 1) "--reference: an edited file is a finding (exit 1)"
+ok "$([ $? -eq 1 ] && echo 0 || echo 1)" "--reference: an edited file is a finding (exit 1)"
 grep -q "entry 4 $WORK/f2: digest-not-allowed" <<<"$out"
 ok $? "--reference: the edited file's entry is named" || diag "$out"
 grep -q "entry 5 /not/in/reference: not-in-reference" <<<"$out"

@@ -85,6 +85,7 @@ setfattr -n "$EVMNAME" -v "0x03020411223344000401020304" "$E/sig"
 setfattr -n "$EVMNAME" -v "0x07$(printf '%040x' 7)" "$E/odd"
 echo "appraise" >"$T_TMP/all"
 state() { printf '%s\n' "$1" >"$T_TMP/evm"; }
+# shellcheck disable=SC2120 # extra options, where a test gives any
 ev() { "$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" "$@" "$E" 2>&1; }
 
 state 0

@@ -213,10 +213,10 @@ read -r -a w <<<"$(tr '\n' ' ' <<<"$words")"
 SEED=${IMA_TEST_SEED:-$(( $(date +%s) % 100000 ))}
 diag "hostile policies from seed $SEED (rerun with IMA_TEST_SEED=$SEED)"
 hostile_policy() {	# I: write policy I to $T_TMP/hostile
-	local l t line n
+	local line n
 	RANDOM=$((SEED + $1))
 	if [ "$1" -le 100 ]; then
-		for l in 1 2 3; do
+		for _ in 1 2 3; do
 			line=
 			for _ in 1 2 3 4 5 6; do line+="${w[RANDOM % ${#w[@]}]} "; done
 			echo "$line"

@@ -14,7 +14,7 @@
 # Exit status: 0 when every test passed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kernel=series suite= cmdline= disk= name= timeout=600 expect= plan=1 tpm=0
+kernel=series suite='' cmdline='' disk='' name='' timeout=600 expect='' plan=1 tpm=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -96,6 +96,7 @@ if [ "$tpm" = 1 ]; then
 		[ -n "$tpmpid" ] && kill "$tpmpid" 2>/dev/null
 		finish
 	fi
+	# shellcheck disable=SC2054 # commas are inside QEMU option values
 	tpmargs=(-chardev "socket,id=chrtpm,path=$tpmdir/sock"
 		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
 fi
@@ -116,7 +117,7 @@ echo "# $name: boot took $(( $(date +%s) - start ))s (qemu exit $qrc)"
 
 # the guest's tests, renumbered into ours
 tr -d '\r' < "$tap" > "$out/guest.tap" 2>/dev/null || : > "$out/guest.tap"
-gplan= gcount=0 bail=
+gplan='' gcount=0 bail=''
 while IFS= read -r line; do
 	case $line in
 	'ok '*|'not ok '*)

@@ -112,7 +112,7 @@ pcrs() {
 		printf 'PCR-%02d: %s\n' "$i" "$(tr A-F a-f < $tpm/pcr-$1/$i)"
 	done
 }
-for try in 1 2 3; do
+for _ in 1 2 3; do
 	pcrs sha1 > $o/pcrs_sha1
 	pcrs sha256 > $o/pcrs_sha256
 	for b in sha1 sha256; do

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for the demo suites (busybox sh), on top of lib.sh.  Sourced.
 # Lines starting with "# " are the narrative the host prints; each step
 # is one TAP test named after what it shows.
@@ -26,8 +27,10 @@ step_status() {
 chapter() { echo "#"; echo "# == $* =="; }
 
 D=/mnt/demo
+# shellcheck disable=SC2034 # used by the suites that source this
 KEYS=/mnt/keys
 # LOAD_POLICY: write the demo policy, one rule per line, to IMA
+# shellcheck disable=SC2034
 LOAD_POLICY="cat $D/ima-policy > /sys/kernel/security/ima/policy"
 # The EVM HMAC key of the demo's EVM steps (64 bytes, as hex), and turning
 # EVM on with it.

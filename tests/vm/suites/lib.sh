@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # TAP helpers for the guest suites (busybox sh).  Sourced, not run.
 _n=0
 _failed=0

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for suites that read the ima:ima_update_xattr tracepoint
 # (busybox sh).  Sourced after lib.sh, not run.
 variant=$(kernel_variant)
