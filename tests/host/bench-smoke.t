@@ -3,14 +3,10 @@
 # the table and the PNG chart are produced and well formed.  Timings are
 # never judged here, only the shape of what the benchmark writes.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+. "$top/tests/lib/tap.sh"
 tool=${IMA_TEST:-$top/tools/ima-test/ima-test}
 if [ ! -x "$tool" ]; then
-	echo "1..0 # SKIP $tool is not built (make tool)"
-	exit 0
+	skip_all "$tool is not built (make tool)"
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -62,7 +58,7 @@ check "bench.png starts with the PNG signature" [ "$sig" = 89504e470d0a1a0a ]
 check "bench.png has an IHDR chunk first" [ "$(dd if="$png" bs=1 skip=12 count=4 2>/dev/null)" = IHDR ]
 w=$(od -An -tu1 -j16 -N4 "$png" 2>/dev/null | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
 h=$(od -An -tu1 -j20 -N4 "$png" 2>/dev/null | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
-check "bench.png is a sizeable image (${w:-?}x${h:-?})" [ "${w:-0}" -ge 300 ] && [ "${h:-0}" -ge 200 ]
+check "bench.png is a sizeable image (${w:-?}x${h:-?})" test "${w:-0}" -ge 300 -a "${h:-0}" -ge 200
 check "bench.png ends with IEND" [ "$(tail -c 8 "$png" 2>/dev/null | head -c 4)" = IEND ]
 
 # The checks above can fail: a tool that does not work gives FAILED rows and
@@ -75,6 +71,5 @@ check "a tool whose commands fail: exit 1 (got $rc)" [ "$rc" = 1 ]
 check "... and its rows say FAILED" grep -q '| ima-test .*FAILED (exit-2)' "$out/b/bench.md"
 BENCH_QUICK=1 BENCH_OUT=$out/c IMA_TEST=$out/missing "$top/bench/run.sh" > "$out/c.stdout" 2>&1
 rc=$?
-check "a missing tool: exit 2 and no table (got $rc)" [ "$rc" = 2 ] && [ ! -e "$out/c/bench.md" ]
-echo "1..$n"
-exit $failed
+check "a missing tool: exit 2 and no table (got $rc)" test "$rc" = 2 -a ! -e "$out/c/bench.md"
+finish

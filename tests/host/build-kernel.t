@@ -3,10 +3,8 @@
 # does not apply is named, and a config option that olddefconfig drops is a
 # build error.  Runs in a throwaway cache (extracting the source takes ~10 s).
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
 build() { XDG_CACHE_HOME=$tmp/cache "$top/tests/vm/build-kernel.sh" > "$tmp/out" 2> "$tmp/err"; }
 
 mkdir -p "$tmp/bad"
@@ -48,5 +46,4 @@ fi
 PATCHES=bogus build; rc=$?
 [ $rc = 2 ] && grep -q "PATCHES must be 'series' or 'none'" "$tmp/err" &&
 	ok "an unknown PATCHES value is refused" || not_ok "an unknown PATCHES value is refused (exit $rc)"
-echo "1..$n"
-exit $failed
+finish

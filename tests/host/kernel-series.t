@@ -2,9 +2,7 @@
 # The kernel series: every patch is checkpatch --strict clean, no added line
 # tests lock state, and the contract is enforced where the issue says.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+. "$top/tests/lib/tap.sh"
 
 kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
 if [ -z "$kdir" ]; then
@@ -65,5 +63,4 @@ if grep -q 'trace_ima_update_xattr(' "$kdir/security/integrity/ima/ima_appraise.
 else
 	not_ok "the rewrite on final close is traced"
 fi
-echo "1..$n"
-exit $failed
+finish

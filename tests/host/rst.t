@@ -3,16 +3,12 @@
 # warning, here and inside the patched kernel tree, and the kernel patch
 # that adds it carries exactly this file (one source of truth).
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
 doc=Documentation/security/ima-fput.rst
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 
 rst2html=$(command -v rst2html || command -v rst2html.py)
 if [ -z "$rst2html" ]; then
-	echo "1..0 # SKIP docutils is not installed (Debian package python3-docutils)"
-	exit 0
+	skip_all "docutils is not installed (Debian package python3-docutils)"
 fi
 # build FILE: HTML with docutils, halting on any warning; messages on stdout
 # stderr to the caller, stdout dropped
@@ -87,5 +83,4 @@ else
 		ok "# SKIP Sphinx is not installed (python3-sphinx): the kernel's htmldocs build not run"
 	fi
 fi
-echo "1..$n"
-exit $failed
+finish

@@ -3,8 +3,7 @@
 # prove's output through, prints a per-test wall-time table slowest first,
 # and keeps prove's closing lines (CI reads "Result:") last.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-n=0 failed=0
-check() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else failed=1; echo "not ok $n - $d"; fi; }
+. "$top/tests/lib/tap.sh"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 cat > "$t/state.yml" <<'YML'
@@ -54,10 +53,10 @@ check "the table lists the tests slowest first ($order)" \
 check "a failed test is marked FAILED" grep -qE '^ +7\.0 s  tests/tool/broken.t +FAILED$' "$t/out"
 tl=$(grep -n 'Wall time per test' "$t/out" | cut -d: -f1)
 sr=$(grep -n '^Test Summary Report' "$t/out" | cut -d: -f1)
-check "the table comes before prove's summary, after the tests' output" \
-	[ -n "$tl" ] && [ -n "$sr" ] && [ "$tl" -lt "$sr" ] && [ "$tl" -gt "$(grep -n '^ok 1 - z' "$t/out" | cut -d: -f1)" ]
+first=$(grep -n '^ok 1 - z' "$t/out" | cut -d: -f1)
+table_placed() { [ -n "$tl" ] && [ -n "$sr" ] && [ "$tl" -lt "$sr" ] && [ "$tl" -gt "$first" ]; }
+check "the table comes before prove's summary, after the tests' output" table_placed
 "$top/tests/timing-table.pl" "$t/missing.yml" < "$t/in" > "$t/out2"
 check "without a state file: says so, Result line still last" \
 	bash -c "grep -q 'no per-test timings' '$t/out2' && [ \"\$(tail -n 1 '$t/out2')\" = 'Result: FAIL' ]"
-echo "1..$n"
-exit $failed
+finish

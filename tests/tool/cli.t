@@ -15,7 +15,7 @@ out=$("$T" --help)
 missing=
 for c in sign hash verify audit keys ready close-check; do grep -q "^  $c " <<<"$out" || missing+=" $c"; done
 [ -z "$missing" ]
-ok $? "--help lists every command${missing:+ (missing:$missing)}"
+check_rc $? "--help lists every command${missing:+ (missing:$missing)}"
 expect 0 "^ima-test [0-9]+\\.[0-9]+" "--version" -- "$T" --version
 expect 2 "^Usage: ima-test COMMAND" "no command: usage, exit 2" -- "$T"
 for c in sign hash verify audit keys; do
@@ -36,22 +36,22 @@ find "$tree" -type f -print0 | sort -z | xargs -0 stat -c '%n %Y %s' >"$WORK/bef
 expect 0 "" "hash -r -j 4 over 300 files" -- "$T" hash $XU -r -j 4 "$tree"
 n=$("$T" verify $XU -r -j 3 "$tree" | grep -c ': ok$')
 [ "$n" = 300 ]
-ok $? "verify -r: all 300 files ok ($n)"
+check_rc $? "verify -r: all 300 files ok ($n)"
 good=1
 for g in "$tree/f7" "$tree/a/b/c/f60"; do
 	[ "$(xhex "$g")" = "0404$(sha256sum "$g" | cut -c1-64)" ] || good=0
 done
 [ $good = 1 ]
-ok $? "hash -r wrote 04|04|sha256 of the content"
+check_rc $? "hash -r wrote 04|04|sha256 of the content"
 expect 0 "" "sign -r -j 2 over the tree" -- "$T" sign $XU -r -j 2 --key "$KEYS/p256.key" --hash sha384 "$tree"
 a=$("$T" verify $XU -r -j 1 --cert "$KEYS/p256.pem" "$tree" | sort)
 b=$("$T" verify $XU -r -j 8 --cert "$KEYS/p256.pem" "$tree" | sort)
 [ "$a" = "$b" ] && [ "$(grep -c ': ok$' <<<"$a")" = 300 ]
-ok $? "verify -j 1 and -j 8 give the same 300 ok lines"
+check_rc $? "verify -j 1 and -j 8 give the same 300 ok lines"
 find "$tree" -type f -exec sha256sum {} + | sort | cmp -s - "$WORK/before.sum"
-ok $? "file contents unchanged by hash and sign"
+check_rc $? "file contents unchanged by hash and sign"
 find "$tree" -type f -print0 | sort -z | xargs -0 stat -c '%n %Y %s' | cmp -s - "$WORK/before.stat"
-ok $? "file mtimes and sizes unchanged by hash and sign"
+check_rc $? "file mtimes and sizes unchanged by hash and sign"
 ln -s .. "$tree/a/up"
 expect 0 "a/up/a: directory loop, not entered again" "--follow -r: a symlink loop is cut" -- timeout 60 "$T" hash $XU -r --follow "$tree/a"
 expect 0 "a/up: symlink not followed" "-r without --follow: symlinks are not followed" -- "$T" hash $XU -r "$tree/a"
@@ -64,16 +64,16 @@ if mount -t tmpfs none "$mnt/sub" 2>/dev/null; then
 	rc=$?
 	[ $rc = 0 ] && grep -q "mnt/sub: another file system, not entered (--one-file-system)" <<<"$out" &&
 		grep -q "mnt/top: sha256" <<<"$out" && ! grep -q inner <<<"$out"
-	ok $? "-x: a mount below the tree is not entered" || diag "$out"
+	check_rc $? "-x: a mount below the tree is not entered" || diag "$out"
 	umount "$mnt/sub"
 else
-	echo "ok $((T_N += 1)) # SKIP cannot mount tmpfs"
+	skip "cannot mount tmpfs" "cannot mount tmpfs"
 fi
 if mount -t proc proc "$mnt/proc" 2>/dev/null; then
 	expect 0 "mnt/proc: skipping pseudo file system \\(proc\\)" "-r: a proc mount below the tree is skipped with a note" -- timeout 60 "$T" hash $XU -r "$mnt"
 	umount "$mnt/proc"
 else
-	echo "ok $((T_N += 1)) # SKIP cannot mount proc"
+	skip "cannot mount proc" "cannot mount proc"
 fi
 
 # --- audit: one file per class ---
@@ -88,10 +88,10 @@ expect 1 "^summary: 8 files: 2 ok, 1 missing, 1 stale, 1 bad-signature, 1 unknow
 	"audit text: summary counts every class" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
 out=$("$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au")
 ! grep -q 'ok_' <<<"$out" && grep -q 'stale: stale' <<<"$out"
-ok $? "audit text lists only files that are not ok"
+check_rc $? "audit text lists only files that are not ok"
 expect 1 "ok_sig: ok" "audit -v lists ok files too" -- "$T" audit $XU -v -r --cert "$KEYS/rsa2048.pem" "$au"
 "$T" audit $XU -r -j 4 --cert "$KEYS/rsa2048.pem" --format json "$au" >"$WORK/audit.json"
-ok $(( $? != 1 )) "audit json exits 1 with findings"
+check_rc $(( $? != 1 )) "audit json exits 1 with findings"
 python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
@@ -106,7 +106,7 @@ assert files["ok_digest"]["kind"] == "digest"
 s = recs[-1]["summary"]
 assert s["files"] == 8 and s["ok"] == 2 and s["malformed"] == 1, s
 ' "$WORK/audit.json"
-ok $? "audit json: one object per file with status, kind, algo, keyid; summary object last"
+check_rc $? "audit json: one object per file with status, kind, algo, keyid; summary object last"
 rm "$au"/{missing,stale,badsig,unknownkey,unsupported,malformed}
 expect 0 "summary: 2 files: 2 ok" "audit with nothing to report exits 0" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
 
@@ -119,15 +119,15 @@ assert s["summary"]["files"] == 2 and s["summary"]["ok"] == 2, s
 assert a["status"] == "ok" and a["kind"] == "digest" and a["algo"] == "sha256" and "keyid" not in a, a
 assert b["status"] == "ok" and b["kind"] == "signature" and len(b["keyid"]) == 8, b
 ' "$WORK/verify.json"
-ok $? "verify --format json: one object per file"
+check_rc $? "verify --format json: one object per file"
 if [ -z "$XU" ]; then
 	echo u >"$WORK/u"
 	"$T" hash --xattr-user --hash sha1 "$WORK/u"
 	[ "$(getfattr --absolute-names --only-values -n user.ima "$WORK/u" | od -An -tx1 | tr -d ' \n')" = "01$(sha1sum "$WORK/u" | cut -c1-40)" ] &&
 		! getfattr -n security.ima "$WORK/u" >/dev/null 2>&1
-	ok $? "--xattr-user writes user.ima and leaves security.ima alone"
+	check_rc $? "--xattr-user writes user.ima and leaves security.ima alone"
 else
-	echo "ok $((T_N += 1)) # SKIP security.ima not settable here"
+	skip "security.ima not settable here" "security.ima not settable here"
 fi
 
 # --- keylime runtime policy ---
@@ -148,9 +148,9 @@ for n in ("ok_digest", "ok_sig", "plain"):
 p["digests"].pop("boot_aggregate", None)  # present when the host has an IMA log
 assert p["digests"] == want, (p["digests"], want)
 ' "$WORK/policy.json" "$WORK/audit"
-ok $? "audit --format keylime: a runtime policy with absolute paths and sha256 digests"
+check_rc $? "audit --format keylime: a runtime policy with absolute paths and sha256 digests"
 [ $rc = 1 ] && grep -q "summary: 3 files: 2 ok, 1 missing" "$WORK/policy.err"
-ok $? "keylime: counts on stderr, exit 1 for the file without xattr"
+check_rc $? "keylime: counts on stderr, exit 1 for the file without xattr"
 
 # --- a file that changes while it is hashed ---
 big=$WORK/big
@@ -168,11 +168,11 @@ changed() {	# run "$@" while $big is touched continuously; retry a few times
 }
 out=$(changed "$T" hash $XU "$big")
 grep -q "big: changed while being hashed; not written" <<<"$out" && [ -z "$(xhex "$big")" ]
-ok $? "hash: a file changed while hashed is reported, no xattr written" || diag "$out"
+check_rc $? "hash: a file changed while hashed is reported, no xattr written" || diag "$out"
 "$T" hash $XU "$big"
 out=$(changed "$T" verify $XU "$big")
 grep -q "big: changed (file changed while being hashed)" <<<"$out"
-ok $? "verify: a file changed while hashed is 'changed', not 'stale'" || diag "$out"
+check_rc $? "verify: a file changed while hashed is 'changed', not 'stale'" || diag "$out"
 rm -f "$big"
 
 # --- progress on a terminal, none otherwise ---
@@ -181,13 +181,13 @@ for n in $(seq 1 12); do head -c 1M /dev/zero >"$pg/f$n"; done
 if command -v script >/dev/null; then
 	IMA_TEST_PROGRESS_MS=0 script -qfec "$T hash $XU -r -j 2 $pg" /dev/null >"$WORK/tty.out" 2>&1
 	grep -aqE $'\r[0-9]+ files' "$WORK/tty.out" && grep -aq $'\r\e\[K' "$WORK/tty.out"
-	ok $? "a terminal sees a progress count on long runs, cleared at the end" || diag "$(od -c "$WORK/tty.out" | head)"
+	check_rc $? "a terminal sees a progress count on long runs, cleared at the end" || diag "$(od -c "$WORK/tty.out" | head)"
 else
-	echo "ok $((T_N += 1)) # SKIP script(1) not installed"
+	skip "script(1) not installed" "script(1) not installed"
 fi
 IMA_TEST_PROGRESS_MS=0 "$T" hash $XU -r -j 2 "$pg" >"$WORK/notty.out" 2>&1
 [ ! -s "$WORK/notty.out" ]
-ok $? "no progress output when stderr is not a terminal"
+check_rc $? "no progress output when stderr is not a terminal"
 rm -rf "$pg"
 
 # --- static build for the initramfs ---
@@ -195,19 +195,19 @@ if [ -e /usr/lib/x86_64-linux-gnu/libcrypto.a ] || [ -e /usr/lib/libcrypto.a ]; 
 	out=$(make -s -C "$TOOL_ROOT/tools/ima-test" static 2>&1)
 	s=$TOOL_ROOT/tools/ima-test/ima-test.static
 	file "$s" | grep -q 'statically linked' && "$s" --version | grep -q '^ima-test '
-	ok $? "make static: a statically linked ima-test.static that runs" || diag "$out"
+	check_rc $? "make static: a statically linked ima-test.static that runs" || diag "$out"
 else
-	echo "ok $((T_N += 1)) # SKIP libcrypto.a not installed"
+	skip "libcrypto.a not installed" "libcrypto.a not installed"
 fi
 
 # --- man page ---
 man=$TOOL_ROOT/tools/ima-test/ima-test.8
 out=$(LC_ALL=C groff -man -ww -z "$man" 2>&1)
 [ -f "$man" ] && [ -z "$out" ]
-ok $? "man page ima-test.8 renders without warnings" || diag "$out"
+check_rc $? "man page ima-test.8 renders without warnings" || diag "$out"
 good=1
 for c in sign hash verify audit keys; do grep -q "^\\.SS $c" "$man" || good=0; done
 [ $good = 1 ]
-ok $? "man page documents every command"
+check_rc $? "man page documents every command"
 
-done_testing
+finish

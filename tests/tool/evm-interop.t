@@ -24,17 +24,17 @@ for k in $KEYS_ALL; do
 		cp "$a" "$b"
 		"$T" sign --evm --key "$KEYS/$k.key" --hash "$h" "$a" >/dev/null 2>&1
 		out=$(evmctl verify --key "$KEYS/$k.der" "$a" 2>&1)
-		ok $? "$k $h: evmctl verify accepts ima-test sign --evm" || diag "$out"
+		check_rc $? "$k $h: evmctl verify accepts ima-test sign --evm" || diag "$out"
 		evmctl sign --imasig --portable --key "$KEYS/$k.key" -a "$h" "$b" >/dev/null 2>&1
 		expect 0 "theirs: ok$" "$k $h: ima-test verify --evm accepts evmctl sign --imasig --portable" -- \
 			"$T" verify --evm --cert "$KEYS/$k.pem" "$b"
 		if [[ $k == rsa* ]]; then
 			[ -n "$(evmhex "$a")" ] && [ "$(evmhex "$a")" = "$(evmhex "$b")" ] &&
 				[ "$(xhex "$a")" = "$(xhex "$b")" ]
-			ok $? "$k $h: security.ima and security.evm byte-identical to evmctl's"
+			check_rc $? "$k $h: security.ima and security.evm byte-identical to evmctl's"
 		else
 			[ "$(evmhex "$a" | cut -c1-14)" = "$(evmhex "$b" | cut -c1-14)" ]
-			ok $? "$k $h: security.evm header (type 05, version, algo, keyid) equals evmctl's"
+			check_rc $? "$k $h: security.evm header (type 05, version, algo, keyid) equals evmctl's"
 		fi
 	done
 done
@@ -52,9 +52,9 @@ for caps in "" 0x0100000200200000000000000000000000000000; do
 	"$T" sign --evm --ima-hash --key "$KEYS/rsa2048.key" "$a" >/dev/null 2>&1
 	evmctl sign --imahash --portable --key "$KEYS/rsa2048.key" -a sha256 "$b" >/dev/null 2>&1
 	[ -n "$(evmhex "$a")" ] && [ "$(evmhex "$a")" = "$(evmhex "$b")" ] && [ "$(xhex "$a")" = "$(xhex "$b")" ]
-	ok $? "$what: byte-identical to evmctl sign --imahash --portable"
+	check_rc $? "$what: byte-identical to evmctl sign --imahash --portable"
 	out=$(evmctl verify --key "$KEYS/rsa2048.der" "$a" 2>&1)
-	ok $? "$what: evmctl verify accepts ours" || diag "$out"
+	check_rc $? "$what: evmctl verify accepts ours" || diag "$out"
 	expect 0 "theirs: ok$" "$what: ima-test verify --evm accepts evmctl's" -- "$T" verify --evm --cert "$KEYS/rsa2048.pem" "$b"
 done
 
@@ -62,7 +62,7 @@ done
 chown 1:1 "$a" "$b"
 out=$(evmctl verify --key "$KEYS/rsa2048.der" "$a" 2>&1)
 [ $? -ne 0 ]
-ok $? "control: after chown evmctl verify refuses ours"
+check_rc $? "control: after chown evmctl verify refuses ours"
 expect 1 "theirs: evm-bad-signature" "control: after chown ima-test reports evm-bad-signature on evmctl's" -- \
 	"$T" verify --evm --cert "$KEYS/rsa2048.pem" "$b"
 chown 0:0 "$a" "$b"
@@ -71,10 +71,10 @@ expect 1 "theirs: evm-bad-signature" "control: changed security.capability: evm-
 	"$T" verify --evm --cert "$KEYS/rsa2048.pem" "$b"
 out=$(evmctl verify --key "$KEYS/rsa2048.der" "$b" 2>&1)
 [ $? -ne 0 ]
-ok $? "control: and evmctl verify refuses it too"
+check_rc $? "control: and evmctl verify refuses it too"
 # chown dropped the signed security.capability
 expect 1 "ours: evm-bad-signature" "control: security.capability gone (chown drops it): evm-bad-signature" -- \
 	"$T" verify --evm --cert "$KEYS/rsa2048.pem" "$a"
 expect 1 "ours: evm-unknown-key" "control: another certificate: evm-unknown-key" -- \
 	"$T" verify --evm --cert "$KEYS/rsa4096.pem" "$a"
-done_testing
+finish

@@ -73,7 +73,7 @@ xset "$f" 0404"$(sha256sum "$f" | cut -c1-64)"
 expect 0 "file: ok$" "security.ima back: ok again" -- "$T" "${V[@]}" --evm-key "$WORK/evm.hex" "$f"
 out=$("$T" audit $XU --evm --uuid "$uuid" --evm-key "$WORK/evm.hex" --format json "$f" 2>&1)
 grep -q '"evm":"ok","evm_type":2' <<<"$out" && grep -q '"evm":{"ok":1,"missing":0' <<<"$out"
-ok $? "audit --format json: evm class, type and counts" || diag "$out"
+check_rc $? "audit --format json: evm class, type and counts" || diag "$out"
 expect 1 "^evm: 0 ok, 1 missing, 0 invalid-hmac" "audit text: an evm summary line" -- "$T" audit $XU --evm "$WORK/evm.hex"
 
 # --- hostile security.evm values: named findings ---
@@ -102,11 +102,11 @@ g=$WORK/signed
 echo "signed content" >"$g"
 expect 0 "immutable under EVM" "sign --evm writes and says the file is immutable" -- "$T" sign $XU --evm --key "$KEYS/rsa2048.key" "$g"
 [ "$(getfattr --absolute-names --only-values -n "$EVMX" "$g" 2>/dev/null | head -c1 | od -An -tx1 | tr -d ' ')" = 05 ]
-ok $? "sign --evm: security.evm is type 05"
+check_rc $? "sign --evm: security.evm is type 05"
 expect 0 "signed: ok$" "verify --evm --cert: the portable signature verifies" -- "$T" verify $XU --evm --cert "$KEYS/rsa2048.pem" "$g"
 out=$("$T" verify $XU --evm --cert "$KEYS/rsa2048.pem" --format json "$g" 2>&1)
 grep -q '"evm":"ok","evm_type":5,"evm_immutable":true' <<<"$out"
-ok $? "verify json: evm_type 5, evm_immutable" || diag "$out"
+check_rc $? "verify json: evm_type 5, evm_immutable" || diag "$out"
 expect 1 "signed: unknown-key .*
 .*signed: evm-unknown-key \\(EVM portable signature by keyid [0-9a-f]{8}: no given certificate has it\\)" \
 	"verify --evm with another certificate: unknown-key" -- "$T" verify $XU --evm --cert "$KEYS/rsa3072.pem" "$g"
@@ -121,7 +121,7 @@ xset "$WORK/copy" "$(xhex "$g")"
 expect 0 "copy: ok$" "portable: the same xattrs on another inode verify (no ino, generation, UUID)" -- "$T" verify $XU --evm --cert "$KEYS/rsa2048.pem" "$WORK/copy"
 expect 0 "" "sign --evm --ima-hash: security.ima a digest" -- "$T" sign $XU --evm --ima-hash --key "$KEYS/p256.key" "$g"
 [ "$(xhex "$g" | cut -c1-4)" = 0404 ]
-ok $? "sign --evm --ima-hash: security.ima is 0404 + sha256"
+check_rc $? "sign --evm --ima-hash: security.ima is 0404 + sha256"
 expect 0 "signed: ok$" "and verify --evm accepts the EC portable signature over it" -- "$T" verify $XU --evm --cert "$KEYS/p256.pem" "$g"
 
 # --- bad options ---
@@ -132,4 +132,4 @@ head -c 129 /dev/zero >"$WORK/long.key"
 expect 2 "long.key: an EVM key is 1 to 128 bytes" "129-byte key file: usage error" -- "$T" verify --evm-key "$WORK/long.key" "$f"
 expect 2 "cannot read the EVM key" "missing key file: usage error" -- "$T" verify --evm-key "$WORK/nope" "$f"
 expect 2 "--uuid wants 32 hex digits" "bad --uuid: usage error" -- "$T" verify --evm --uuid 1234 "$f"
-done_testing
+finish

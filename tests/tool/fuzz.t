@@ -10,7 +10,7 @@ secs=${IMA_TEST_FUZZ_SECONDS:-20}
 command -v "${CLANG:-clang}" >/dev/null || skip_all "clang not installed"
 plan 13
 out=$(make -s -C "$dir" fuzz 2>&1)
-ok $? "fuzzers build (make -C tools/ima-test fuzz)" || diag "$out"
+check_rc $? "fuzzers build (make -C tools/ima-test fuzz)" || diag "$out"
 
 fuzz() {	# fuzz TARGET CORPUS SECONDS
 	local scratch out rc n
@@ -19,7 +19,7 @@ fuzz() {	# fuzz TARGET CORPUS SECONDS
 	out=$(cd "$scratch" && "$dir/fuzz/$1" -max_total_time="$3" -timeout=10 \
 		-artifact_prefix="$scratch/" "$scratch" "$dir/fuzz/$2" 2>&1)
 	rc=$?
-	ok $rc "$1 survives ${3}s from fuzz/$2"
+	check_rc $rc "$1 survives ${3}s from fuzz/$2"
 	if [ $rc -ne 0 ]; then
 		diag "$(tail -40 <<<"$out")"
 		for a in "$scratch"/crash-* "$scratch"/leak-*; do
@@ -28,7 +28,7 @@ fuzz() {	# fuzz TARGET CORPUS SECONDS
 	fi
 	n=$(grep -Eo 'Done [0-9]+ runs' <<<"$out" | grep -Eo '[0-9]+')
 	[ "${n:-0}" -gt 1000 ]
-	ok $? "$1 made progress (${n:-0} runs)"
+	check_rc $? "$1 made progress (${n:-0} runs)"
 }
 fuzz fuzz-xattr corpus $(( (secs + 1) / 2 ))
 fuzz fuzz-names corpus-names $(( (secs + 1) / 2 ))
@@ -36,4 +36,4 @@ fuzz fuzz-imalog corpus-imalog $(( (secs + 1) / 2 ))
 fuzz fuzz-refpolicy corpus-refpolicy $(( (secs + 1) / 2 ))
 fuzz fuzz-policy corpus-policy $(( (secs + 1) / 2 ))
 fuzz fuzz-evm corpus-evm $(( (secs + 1) / 2 ))
-done_testing
+finish

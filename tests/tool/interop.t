@@ -25,7 +25,7 @@ for k in $KEYS_ALL; do
 		rc=$?
 		ours=$(xhex "$f")
 		evmctl ima_verify "${XE[@]}" --key "$KEYS/$k.der" "$f" >/dev/null 2>&1 && [ $rc = 0 ]
-		ok $? "$k $h: evmctl verifies our signature (sign exit $rc)"
+		check_rc $? "$k $h: evmctl verifies our signature (sign exit $rc)"
 
 		evmctl ima_sign "${XE[@]}" --key "$KEYS/$k.key" -a "$h" "$f" >/dev/null 2>&1
 		theirs=$(xhex "$f")
@@ -33,11 +33,11 @@ for k in $KEYS_ALL; do
 
 		if [[ $k == rsa* ]]; then
 			[ -n "$ours" ] && [ "$ours" = "$theirs" ]
-			ok $? "$k $h: signature byte-identical to evmctl's"
+			check_rc $? "$k $h: signature byte-identical to evmctl's"
 		else
 			# ECDSA is randomised: the 9-byte header must agree
 			[ -n "$ours" ] && [ "${ours:0:14}" = "${theirs:0:14}" ]
-			ok $? "$k $h: signature header (type, version, algo, keyid) equals evmctl's"
+			check_rc $? "$k $h: signature header (type, version, algo, keyid) equals evmctl's"
 		fi
 	done
 done
@@ -48,14 +48,14 @@ for h in $HASHES; do
 	"$IMA_TEST" sign $XU --key "$KEYS/rsa2048.key" --cert "$KEYS/rsa2048.der" --hash "$h" "$f" >/dev/null 2>&1
 	rc=$?
 	evmctl ima_verify "${XE[@]}" --key "$KEYS/rsa2048.der" "$f" >/dev/null 2>&1 && [ $rc = 0 ]
-	ok $? "rsa2048 $h with --cert DER: evmctl verifies (sign exit $rc)"
+	check_rc $? "rsa2048 $h with --cert DER: evmctl verifies (sign exit $rc)"
 	expect 0 ': ok$' "rsa2048 $h: verify with a DER certificate" -- "$IMA_TEST" verify $XU --cert "$KEYS/rsa2048.der" "$f"
 	evmctl ima_hash "${XE[@]}" -a "$h" "$f" >/dev/null 2>&1
 	theirs=$(xhex "$f")
 	"$IMA_TEST" hash $XU --hash "$h" "$f"
 	ours=$(xhex "$f")
 	[ -n "$ours" ] && [ "$ours" = "$theirs" ]
-	ok $? "$h: hash is byte-identical to evmctl ima_hash ($ours)"
+	check_rc $? "$h: hash is byte-identical to evmctl ima_hash ($ours)"
 done
 
 # Digests over sizes around the read buffer (1 MiB) and the empty file.
@@ -66,7 +66,7 @@ for size in 0 1 1048575 1048576 3145729; do
 	theirs=$(xhex "$g")
 	"$IMA_TEST" hash $XU "$g"
 	[ -n "$theirs" ] && [ "$(xhex "$g")" = "$theirs" ]
-	ok $? "file of $size bytes: sha256 digest equals evmctl's"
+	check_rc $? "file of $size bytes: sha256 digest equals evmctl's"
 done
 
 # A certificate without subject key identifier: the kernel finds its key only
@@ -76,17 +76,17 @@ setfattr -x "$XNAME" "$f" 2>/dev/null
 "$IMA_TEST" sign $XU --key "$KEYS/noski.key" --cert "$KEYS/noski.pem" "$f" >/dev/null 2>&1
 rc=$?
 [ $rc = 0 ] && [[ $(xhex "$f") == 030204$(printf oski | od -An -tx1 | tr -d ' ')* ]]
-ok $? "certificate without SKI: keyid from the issuer name's tail (sign exit $rc)"
+check_rc $? "certificate without SKI: keyid from the issuer name's tail (sign exit $rc)"
 expect 0 ': ok$' "certificate without SKI: verify" -- "$IMA_TEST" verify $XU --cert "$KEYS/noski.pem" "$f"
 evmctl ima_sign "${XE[@]}" --key "$KEYS/noski.key" -a sha256 "$f" >/dev/null 2>&1
 expect 1 ': unknown-key' "certificate without SKI: evmctl's public-key keyid is not found" -- "$IMA_TEST" verify $XU --cert "$KEYS/noski.pem" "$f"
 "$IMA_TEST" sign $XU --key "$KEYS/p256.key" --keyid 0a0b0c0d "$f" >/dev/null 2>&1
 [[ $(xhex "$f") == 0302040a0b0c0d* ]]
-ok $? "--keyid overrides the keyid"
+check_rc $? "--keyid overrides the keyid"
 skid=$(openssl x509 -in "$KEYS/p256.pem" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :\n' | tr A-F a-f)
 "$IMA_TEST" sign $XU --key "$KEYS/p256.key" --cert "$KEYS/p256.pem" "$f" >/dev/null 2>&1
 [[ $(xhex "$f") == 030204${skid: -8}* ]]
-ok $? "--cert: keyid is the last 4 bytes of the subject key identifier (${skid: -8})"
+check_rc $? "--cert: keyid is the last 4 bytes of the subject key identifier (${skid: -8})"
 
 # A certificate appended to the key file (custom SKI) names the keyid, as in evmctl.
 openssl req -x509 -new -key "$KEYS/rsa2048.key" -out "$WORK/custom.pem" -days 3 -subj /CN=custom \
@@ -98,6 +98,6 @@ ours=$(xhex "$f")
 evmctl ima_sign "${XE[@]}" --key "$WORK/combined.pem" -a sha256 "$f" >/dev/null 2>&1
 theirs=$(xhex "$f")
 [[ $ours == 03020405060708* ]] && [ "$ours" = "$theirs" ]
-ok $? "key file with an appended certificate: keyid from its SKI, same bytes as evmctl"
+check_rc $? "key file with an appended certificate: keyid from its SKI, same bytes as evmctl"
 
-done_testing
+finish

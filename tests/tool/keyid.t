@@ -52,7 +52,7 @@ for s in hash custom noski; do
 		kernel_finds "$s" "$id"; kfound=$?
 		"$T" verify $XU --cert "$K/$s.pem" "$f" >/dev/null 2>&1; vrc=$?
 		[ -n "$id" ] && { { [ $kfound = 0 ] && [ $vrc = 0 ]; } || { [ $kfound = 1 ] && [ $vrc = 1 ]; }; }
-		ok $? "$s SKI, signed $how: keyid $id, kernel search $([ $kfound = 0 ] && echo finds || echo misses), verify exit $vrc"
+		check_rc $? "$s SKI, signed $how: keyid $id, kernel search $([ $kfound = 0 ] && echo finds || echo misses), verify exit $vrc"
 	done
 done
 # Signed with --cert, every shape must be found by the kernel.
@@ -60,7 +60,7 @@ for s in hash custom noski; do
 	setfattr -x "$XNAME" "$f" 2>/dev/null
 	"$T" sign $XU --key "$K/k.key" --cert "$K/$s.pem" "$f" >/dev/null 2>&1
 	kernel_finds "$s" "$(keyid_of "$f")"
-	ok $? "$s SKI: sign --cert writes a keyid the kernel finds"
+	check_rc $? "$s SKI: sign --cert writes a keyid the kernel finds"
 done
 # audit classifies by the same lookup
 "$T" sign $XU --key "$K/k.key" "$f" >/dev/null 2>&1
@@ -93,4 +93,4 @@ openssl req -x509 -new -key "$K/k2.key" -out "$K/twin.pem" -days 3 -subj "/CN=im
 "$T" sign $XU --key "$K/k.key" --cert "$K/custom.pem" "$f" >/dev/null 2>&1
 expect 1 "bad-signature .*twin.pem \\(one of 2 the kernel may pick\\)" "two certificates match the keyid: not ok" -- \
 	"$T" verify $XU --cert "$K/custom.pem" --cert "$K/twin.pem" "$f"
-done_testing
+finish

@@ -70,15 +70,15 @@ PY
 out=$("$T" audit --format keylime --boot-aggregate "$BA" -r "$tree" 2>"$T_TMP/err")
 rc=$?
 [ $rc = 1 ]
-ok $? "audit --format keylime of unlabelled files: exit 1 (got $rc)"
+check_rc $? "audit --format keylime of unlabelled files: exit 1 (got $rc)"
 echo "$out" >"$T_TMP/p.json"
 err=$(check "$T_TMP/p.json" sha256 "$ba" - 2>&1)
-ok $? "default: valid against Keylime's schema, generator 3, boot_aggregate, kernel names, sha256" || diag "$err"
+check_rc $? "default: valid against Keylime's schema, generator 3, boot_aggregate, kernel names, sha256" || diag "$err"
 
 for a in sha1 sha384 sha512; do
 	"$T" audit --format keylime --hash-algo $a --boot-aggregate "$BA" -r "$tree" >"$T_TMP/$a.json" 2>/dev/null
 	err=$(check "$T_TMP/$a.json" $a "$ba" - 2>&1)
-	ok $? "--hash-algo $a: every entry a $a digest Keylime finds" || diag "$err"
+	check_rc $? "--hash-algo $a: every entry a $a digest Keylime finds" || diag "$err"
 done
 
 # the boot_aggregate from a measurement list (the live one by default)
@@ -87,30 +87,30 @@ printf '10 %s ima-ng sha256:%s boot_aggregate\n10 %s ima-ng sha256:%s /usr/bin/t
 	"$(printf %040d 7)" "$ba" "$(printf %040d 8)" "$(printf %064d 9)" >"$L"
 "$T" audit --format keylime --ima-measurement-list "$L" -r "$tree" >"$T_TMP/list.json" 2>/dev/null
 err=$(check "$T_TMP/list.json" sha256 "$ba" - 2>&1)
-ok $? "boot_aggregate read from the measurement list (ima-ng record)" || diag "$err"
+check_rc $? "boot_aggregate read from the measurement list (ima-ng record)" || diag "$err"
 printf '10 %s ima %s boot_aggregate\n' "$(printf %040d 7)" "$(printf %040d 5)" >"$L.ima"
 "$T" audit --format keylime --ima-measurement-list "$L.ima" -r "$tree" >"$T_TMP/ima.json" 2>/dev/null
 err=$(check "$T_TMP/ima.json" sha256 "$(printf %040d 5)" - 2>&1)
-ok $? "boot_aggregate read from an 'ima' template record" || diag "$err"
+check_rc $? "boot_aggregate read from an 'ima' template record" || diag "$err"
 if [ -r /sys/kernel/security/ima/ascii_runtime_measurements ]; then
 	live=$(head -n 1 /sys/kernel/security/ima/ascii_runtime_measurements | cut -d' ' -f4)
 	"$T" audit --format keylime -r "$tree" >"$T_TMP/live.json" 2>/dev/null
 	err=$(check "$T_TMP/live.json" sha256 "${live#*:}" - 2>&1)
-	ok $? "boot_aggregate read from the live measurement list" || diag "$err"
+	check_rc $? "boot_aggregate read from the live measurement list" || diag "$err"
 else
 	"$T" audit --format keylime -r "$tree" >"$T_TMP/live.json" 2>"$T_TMP/live.err"
 	err=$(check "$T_TMP/live.json" sha256 "" - 2>&1) &&
 		grep -q 'warning: no boot_aggregate in the policy' "$T_TMP/live.err"
-	ok $? "no measurement list: no boot_aggregate, and a warning that says so" || diag "$err"
+	check_rc $? "no measurement list: no boot_aggregate, and a warning that says so" || diag "$err"
 fi
 
 # --cert keys become the verification keys
 "$T" audit --format keylime --cert "$KEYS/rsa2048.pem" --boot-aggregate "$BA" -r "$tree" >"$T_TMP/keys.json" 2>/dev/null
 err=$(check "$T_TMP/keys.json" sha256 "$ba" "$KEYS/rsa2048.pem" 2>&1)
-ok $? "--cert: verification-keys is a keyring JSON string with its key and keyid" || diag "$err"
+check_rc $? "--cert: verification-keys is a keyring JSON string with its key and keyid" || diag "$err"
 "$T" audit --format keylime --cert "$KEYS/p256.pem" --boot-aggregate "$BA" -r "$tree" >"$T_TMP/ec.json" 2>/dev/null
 err=$(check "$T_TMP/ec.json" sha256 "$ba" "$KEYS/p256.pem" 2>&1)
-ok $? "--cert (EC): the same" || diag "$err"
+check_rc $? "--cert (EC): the same" || diag "$err"
 
 # bad input: exit 2 and no policy
 nothing() {	# nothing DESC REGEX ARGS...
@@ -119,7 +119,7 @@ nothing() {	# nothing DESC REGEX ARGS...
 	out=$("$T" "$@" 2>"$T_TMP/bad.err")
 	rc=$?
 	[ $rc = 2 ] && [ -z "$out" ] && grep -Eq -- "$re" "$T_TMP/bad.err"
-	ok $? "$desc" || diag "exit $rc: $(cat "$T_TMP/bad.err")"
+	check_rc $? "$desc" || diag "exit $rc: $(cat "$T_TMP/bad.err")"
 }
 nothing "a boot aggregate that is not a digest: exit 2, nothing written" "is not the hex digest" \
 	audit --format keylime --boot-aggregate 12345 -r "$tree"
@@ -129,4 +129,4 @@ nothing "--hash-algo without --format keylime: exit 2" "is for --format keylime"
 	audit --hash-algo sha1 -r "$tree"
 nothing "an unknown --hash-algo: exit 2" "unsupported hash algorithm" \
 	audit --format keylime --hash-algo md4 -r "$tree"
-done_testing
+finish

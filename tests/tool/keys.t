@@ -32,29 +32,29 @@ plan 12
 id1=$(skid "$KEYS/k.pem"); id2=$(skid "$KEYS/k2.pem")
 expect 0 "^[0-9]+ keyid $id1 added to $ring" "add a PEM certificate (keyring created)" -- "$T" keys add --keyring "$ring" "$KEYS/k.pem"
 keyctl search @u keyring "$ring" >/dev/null 2>&1
-ok $? "the keyring was created in the user keyring"
+check_rc $? "the keyring was created in the user keyring"
 expect 0 "^[0-9]+ keyid $id2 added" "add a DER certificate (options after the subcommand)" -- "$T" keys add "$KEYS/k2.der" --keyring "$ring"
 out=$("$T" keys list --keyring "$ring")
 grep -q "^[0-9]* asymmetric $id1 ima-test keys: .*$id1\$" <<<"$out" && grep -q "asymmetric $id2 " <<<"$out" && [ "$(wc -l <<<"$out")" = 2 ]
-ok $? "list shows both keys with their IMA keyid and description" || diag "$out"
+check_rc $? "list shows both keys with their IMA keyid and description" || diag "$out"
 expect 2 "k.key: not an X.509 certificate" "add a private key instead of a certificate" -- "$T" keys add --keyring "$ring" "$KEYS/k.key"
 expect 2 "nothere: cannot read certificate: No such file" "add a missing file" -- "$T" keys add --keyring "$ring" "$KEYS/nothere"
 out=$("$T" keys add --keyring "$ring" "$KEYS/noski.pem" 2>&1)
 kid=$(sed -n 's/^[0-9]* keyid \([0-9a-f]*\) added.*/\1/p' <<<"$out")
 [ -n "$kid" ] && keyctl search "$(keyctl search @u keyring "$ring")" asymmetric "id:$kid" >/dev/null 2>&1
-ok $? "add a certificate without SKI: the kernel finds it by the keyid shown (${kid:-none})" || diag "$out"
+check_rc $? "add a certificate without SKI: the kernel finds it by the keyid shown (${kid:-none})" || diag "$out"
 expect 2 "no keyring ima-test-none-$$ in the user or session keyring" "list a keyring that does not exist" -- "$T" keys list --keyring "ima-test-none-$$"
 "$T" keys add --keyring "ima-test-none-$$" "$KEYS/k.key" 2>/dev/null
 ! keyctl search @u keyring "ima-test-none-$$" >/dev/null 2>&1
-ok $? "a failed add does not leave an empty keyring behind"
+check_rc $? "a failed add does not leave an empty keyring behind"
 expect 2 "expected 'add' or 'list'" "keys without subcommand" -- "$T" keys
 expect 2 "unknown subcommand 'drop'" "keys with an unknown subcommand" -- "$T" keys drop
 # Default keyring _ima, found in a fresh session keyring (the user keyring is left alone).
 if keyctl search @u keyring _ima >/dev/null 2>&1; then
-	echo "ok $((T_N += 1)) # SKIP the user keyring already has _ima"
+	skip "the user keyring already has _ima" "the user keyring already has _ima"
 else
 	out=$(keyctl session - bash -c 'keyctl newring _ima @s >/dev/null && "$1" keys add "$2" && "$1" keys list' _ "$T" "$KEYS/k.pem" 2>&1)
 	grep -q "added to _ima" <<<"$out" && grep -q "asymmetric $id1 " <<<"$out" && ! keyctl search @u keyring _ima >/dev/null 2>&1
-	ok $? "default keyring _ima is found in the session keyring" || diag "$out"
+	check_rc $? "default keyring _ima is found in the session keyring" || diag "$out"
 fi
-done_testing
+finish

@@ -33,7 +33,7 @@ for s in $BAD; do
 	expect 2 "$n.key: (RSA key of [0-9]+ bits|EC key on curve [a-zA-Z0-9]+): the kernel takes" "sign refuses a $n key" -- \
 		"$T" sign $XU --key "$K/$n.key" "$f"
 	[ -z "$(xhex "$f")" ]
-	ok $? "$n: nothing written"
+	check_rc $? "$n: nothing written"
 	# a signature made elsewhere (evmctl) with that key
 	evmctl ima_sign "${XE[@]}" --key "$K/$n.key" -a sha256 "$f" >/dev/null 2>&1
 	expect 1 "unsupported-algorithm \\(.*$n.pem: .*the kernel takes" "verify: a $n signature is a finding, not ok" -- \
@@ -54,4 +54,4 @@ expect 2 "refused: subject key identifier of 128 bytes: the kernel refuses the c
 "$T" sign $XU --key "$K/rsa1024.key" --keyid abababab "$f" >/dev/null 2>&1
 expect 1 "unsupported-algorithm \\(.*bigski.pem: subject key identifier of 128 bytes" \
 	"verify: a certificate with a 128-byte SKI is a finding" -- "$T" verify $XU --cert "$K/bigski.pem" "$f"
-done_testing
+finish

@@ -3,29 +3,16 @@
 set -u
 
 TOOL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+trap cleanup EXIT
 IMA_TEST=${IMA_TEST:-$TOOL_ROOT/tools/ima-test/ima-test-asan}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-T_N=0
-T_FAILED=0
 T_TMP=
 T_CLEAN=()
-
-plan() { echo "1..$1"; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-
-ok() {	# ok COND_STATUS DESCRIPTION
-	T_N=$((T_N + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $T_N - $2"
-	else
-		echo "not ok $T_N - $2"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-
-diag() { sed 's/^/# /' <<<"$*"; }
+# The one TAP vocabulary (ok, not_ok, check, check_rc, is, skip, skip_all,
+# diag, bail, plan, finish).
+. "$TOOL_ROOT/tests/lib/tap.sh"
 
 # expect STATUS REGEX DESCRIPTION -- COMMAND...
 # Runs COMMAND, checks its exit status and that its combined output matches
@@ -38,9 +25,9 @@ expect() {
 	rc=$?
 	if [ "$rc" -eq "$want" ] && { [ -z "$re" ] || grep -Eq -- "$re" <<<"$out"; } &&
 	   ! grep -Eq 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' <<<"$out"; then
-		ok 0 "$desc"
+		ok "$desc"
 	else
-		ok 1 "$desc"
+		not_ok "$desc"
 		diag "exit $rc (want $want), output:"
 		diag "$out"
 		diag "wanted /$re/"
@@ -49,18 +36,12 @@ expect() {
 
 cleanup() { [ ${#T_CLEAN[@]} -gt 0 ] && rm -rf "${T_CLEAN[@]}"; return 0; }
 
-done_testing() {
-	cleanup
-	[ "$T_FAILED" -eq 0 ]
-	exit $?
-}
 
 # A scratch directory where the IMA xattr can be set.  Sets WORK and XU
 # (empty, or --xattr-user when only user.ima works there) and XNAME.
 setup_work() {
 	T_TMP=$(mktemp -d)
 	T_CLEAN+=("$T_TMP")
-	trap cleanup EXIT
 	XU=
 	XNAME=security.ima
 	for base in "$T_TMP" /dev/shm; do

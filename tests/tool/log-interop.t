@@ -34,7 +34,7 @@ both() {
 	out=$(evmctl ima_measurement "$@" --pcrs "sha256,$pd/pcrs_sha256" --pcrs "sha1,$pd/pcrs_sha1" "$list" 2>&1)
 	rc=$?
 	if [ "$we" = 0 ]; then [ $rc -eq 0 ]; else [ $rc -ne 0 ]; fi
-	ok $? "$desc: evmctl $([ "$we" = 0 ] && echo accepts || echo rejects) (exit $rc)" || diag "$out"
+	check_rc $? "$desc: evmctl $([ "$we" = 0 ] && echo accepts || echo rejects) (exit $rc)" || diag "$out"
 	expect "$wo" "$re" "$desc: ima-test $([ "$wo" = 0 ] && echo accepts || echo rejects)" -- \
 		"$IMA_TEST" log "$@" --list "$list" \
 		--pcrs "sha256,$pd/pcrs_sha256" --pcrs "sha1,$pd/pcrs_sha1"
@@ -66,7 +66,7 @@ both "$T_TMP/m" "$D" "a template data length that lies" 1 1 'malformed \(entry 1
 cp -r "$D" "$T_TMP/p"
 $GEN pcr "$T_TMP/p/pcrs_sha1" 10 "$(printf '%040d' 5)"
 out=$(evmctl ima_measurement --pcrs "sha1,$T_TMP/p/pcrs_sha1" "$D/bin_sha1" 2>&1)
-ok "$([ $? -ne 0 ] && echo 0 || echo 1)" "a sha1 PCR file that disagrees: evmctl rejects"
+check_rc "$([ $? -ne 0 ] && echo 0 || echo 1)" "a sha1 PCR file that disagrees: evmctl rejects"
 expect 1 'replay-mismatch \(sha1 PCR 10' "a sha1 PCR file that disagrees: ima-test rejects" -- \
 	"$IMA_TEST" log --list "$D/bin_sha1" --pcrs "sha1,$T_TMP/p/pcrs_sha1"
 # With both banks given, evmctl is content when one bank matches; ima-test
@@ -77,7 +77,7 @@ expect 1 'replay-mismatch \(sha1 PCR 10' "sha1 disagrees, sha256 agrees: ima-tes
 # The sha256-format list: evmctl 1.4 cannot parse it; ima-test verifies it.
 out=$(evmctl ima_measurement --pcrs "sha256,$D/pcrs_sha256" --pcrs "sha1,$D/pcrs_sha1" "$D/bin_sha256" 2>&1)
 [ $? -ne 0 ]
-ok $? "evmctl 1.4 does not read the sha256-format list ($(grep -o 'event name too long' <<<"$out" | head -1))"
+check_rc $? "evmctl 1.4 does not read the sha256-format list ($(grep -o 'event name too long' <<<"$out" | head -1))"
 expect 0 '4 of 4 PCR replays consistent' "ima-test verifies the sha256-format list" -- \
 	"$IMA_TEST" log --list "$D/bin_sha256" --pcrs "sha256,$D/pcrs_sha256" --pcrs "sha1,$D/pcrs_sha1"
 
@@ -85,4 +85,4 @@ expect 0 '4 of 4 PCR replays consistent' "ima-test verifies the sha256-format li
 for d in "${VM_LISTS[@]}"; do
 	both "$d/bin_sha1" "$d" "VM list $(basename "$d")" 0 0 'replays consistent' --ignore-violations
 done
-done_testing
+finish

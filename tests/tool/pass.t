@@ -35,20 +35,20 @@ run_watch() {
 run_watch "$T" sign $XU --key "$K/enc.key" -p s3cr3t-word "$big"
 rc=$?
 ! grep -q s3cr3t-word <<<"$seen"
-ok $? "a running sign given -p: the passphrase is not in /proc/PID/cmdline" || diag "seen: ${seen:0:200}"
+check_rc $? "a running sign given -p: the passphrase is not in /proc/PID/cmdline" || diag "seen: ${seen:0:200}"
 [ $rc = 2 ] && grep -q "visible to other users; use --pass-file FILE or IMA_TEST_KEY_PASS" "$WORK/out"
-ok $? "-p PASS is refused with exit 2 (exit $rc)"
+check_rc $? "-p PASS is refused with exit 2 (exit $rc)"
 [ -z "$(xhex "$big")" ]
-ok $? "-p PASS: nothing written"
+check_rc $? "-p PASS: nothing written"
 expect 2 "visible to other users" "--pass=PASS is refused" -- "$T" sign $XU --key "$K/enc.key" --pass=s3cr3t-word "$big"
 
 printf 's3cr3t-word\n' >"$K/pass"; chmod 600 "$K/pass"
 run_watch "$T" sign $XU --key "$K/enc.key" --pass-file "$K/pass" "$big"
 rc=$?
 grep -q -- "--pass-file" <<<"$seen" && ! grep -q s3cr3t-word <<<"$seen"
-ok $? "a running sign with --pass-file: cmdline seen, no passphrase in it"
+check_rc $? "a running sign with --pass-file: cmdline seen, no passphrase in it"
 [ $rc = 0 ] && [ -n "$(xhex "$big")" ]
-ok $? "--pass-file: the encrypted key signs (exit $rc)" || diag "$(cat "$WORK/out")"
+check_rc $? "--pass-file: the encrypted key signs (exit $rc)" || diag "$(cat "$WORK/out")"
 rm -f "$big"
 f=$WORK/f; echo data >"$f"
 printf 's3cr3t-word' >"$K/pass-nonl"; printf 's3cr3t-word\r\nsecond line\n' >"$K/pass-crlf"
@@ -63,4 +63,4 @@ chmod 604 "$K/k.key"
 expect 0 "k.key: warning: private key readable by every user \\(mode 0604\\)" "world-readable key: warning" -- "$T" sign $XU --key "$K/k.key" "$f"
 chmod 600 "$K/k.key"
 expect 0 "^$" "key readable by its owner only: no warning" -- "$T" sign $XU --key "$K/k.key" "$f"
-done_testing
+finish

@@ -67,28 +67,28 @@ evm: not modelled ($T_TMP/no-evm does not exist)
 ./etc/unknownkey: unknown-key (no certificate for keyid $other_keyid; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
 summary: 9 files: 8 appraised, 1 not appraised; enforce would deny 6 (1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 signature-required, 1 other)"
 [ "$out" = "$want" ]
-ok $? "the exact report for the planted tree"
+check_rc $? "the exact report for the planted tree"
 [ "$out" = "$want" ] || diff <(echo "$want") <(echo "$out") | sed 's/^/# /'
 [ $rc = 1 ]
-ok $? "exit 1 when enforce would deny a file (got $rc)"
+check_rc $? "exit 1 when enforce would deny a file (got $rc)"
 ! grep -Eq 'AddressSanitizer|runtime error' <<<"$out"
-ok $? "no sanitizer report"
+check_rc $? "no sanitizer report"
 
 # -v lists the passing and the unappraised files too, with the deciding rule.
 out=$(run -v --policy "$P" --cert "$K/ima.pem" .)
 grep -qx './bin/signed: ok (signature; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)' <<<"$out"
-ok $? "-v: the signed program passes"
+check_rc $? "-v: the signed program passes"
 grep -qx './user/notes: not-appraised (no appraise rule matches)' <<<"$out"
-ok $? "-v: a file owned by uid 1000 is not appraised under fowner=0"
+check_rc $? "-v: a file owned by uid 1000 is not appraised under fowner=0"
 
 # JSON lines: header, one record per finding, summary.
 out=$(run --format json --policy "$P" --cert "$K/ima.pem" .)
 [ "$(head -n 1 <<<"$out")" = "{\"policy\":\"$P\",\"rules\":3,\"appraisal_rules\":2,\"uids\":[0],\"gids\":[0],\"evm\":false}" ]
-ok $? "json: the policy header"
+check_rc $? "json: the policy header"
 grep -qx '{"path":"./bin/hashed","status":"signature-required",.*"line":3,"access":"exec","signature_required":true}' <<<"$out"
-ok $? "json: a finding names its rule line and access"
+check_rc $? "json: a finding names its rule line and access"
 grep -q '^{"summary":{"files":9,"appraised":8,"not_appraised":1,"denied":6,"missing":1,"stale":1,"bad-signature":1,"unknown-key":1,' <<<"$out"
-ok $? "json: the summary counts"
+check_rc $? "json: the summary counts"
 
 # Fixing every finding makes it pass.
 fixed=$WORK/fixed
@@ -154,21 +154,21 @@ expect 1 " 9 appraised" "another fsuuid does not exempt the tree" -- "$T" ready 
 pol "dont_appraise obj_type=tmp_t" "appraise fowner=0"
 out=$("$T" ready $XU $NOEVM --policy "$T_TMP/p" "$R" 2>&1)
 grep -qx 'note: line 1: dont_appraise obj_type=tmp_t: cannot evaluate obj_type=tmp_t: assumed to not match' <<<"$out"
-ok $? "an LSM condition is reported in a note"
+check_rc $? "an LSM condition is reported in a note"
 grep -q "etc/missing: missing (no $XNAME; appraised on open by line 2: appraise fowner=0; assumes line 1 does not match: obj_type=tmp_t)" <<<"$out" &&
 	grep -q '; 9 decided by assumption$' <<<"$out"
-ok $? "and on every file whose verdict rests on it"
+check_rc $? "and on every file whose verdict rests on it"
 
 # --- the built-in appraise_tcb rules ---
 out=$("$T" ready $XU $NOEVM --policy builtin:appraise_tcb "$R" 2>&1)
 grep -qx 'note: line 15: appraise func=POLICY_CHECK appraise_type=imasig: applies to no access checked here' <<<"$out"
-ok $? "builtin:appraise_tcb: the POLICY_CHECK rule is named as out of scope"
+check_rc $? "builtin:appraise_tcb: the POLICY_CHECK rule is named as out of scope"
 if [ "$magic" = 1021994 ]; then
 	grep -q '^summary: 9 files: 0 appraised, 9 not appraised' <<<"$out"
-	ok $? "builtin:appraise_tcb: tmpfs is not appraised (line 4)"
+	check_rc $? "builtin:appraise_tcb: tmpfs is not appraised (line 4)"
 else
 	grep -q '^summary: 9 files: 8 appraised, 1 not appraised' <<<"$out"
-	ok $? "builtin:appraise_tcb: root's files are appraised (fowner=0)"
+	check_rc $? "builtin:appraise_tcb: root's files are appraised (fowner=0)"
 fi
 
 # --- malformed policies: an error naming the line, exit 2 ---
@@ -230,7 +230,7 @@ hostile_policy() {	# I: write policy I to $T_TMP/hostile
 all_policies() { for i in $(seq 1 150); do hostile_policy "$i"; sha256sum <"$T_TMP/hostile"; done | sha256sum; }
 a=$(all_policies); b=$(all_policies); SEED=$((SEED + 1)); c=$(all_policies); SEED=$((SEED - 1))
 [ "$a" = "$b" ] && [ "$a" != "$c" ]
-ok $? "hostile policies are a function of the seed"
+check_rc $? "hostile policies are a function of the seed"
 bad=0
 for i in $(seq 1 150); do
 	hostile_policy "$i"
@@ -242,5 +242,5 @@ for i in $(seq 1 150); do
 	fi
 done
 [ $bad = 0 ]
-ok $? "150 hostile policies: rejected or evaluated, no crash or sanitizer report ($bad bad, READY_SEED=$seed)"
-done_testing
+check_rc $? "150 hostile policies: rejected or evaluated, no crash or sanitizer report ($bad bad, READY_SEED=$seed)"
+finish

@@ -22,10 +22,10 @@ for h in sha1 sha256 sha512; do
 	mv "$f.sig" "$WORK/ours.sig"
 	evmctl ima_sign --sigfile --key "$KEYS/rsa2048.key" -a $h "$f" >/dev/null 2>&1
 	cmp -s "$f.sig" "$WORK/ours.sig"
-	ok $? "sign --sigfile $h: FILE.sig byte-identical to evmctl's"
+	check_rc $? "sign --sigfile $h: FILE.sig byte-identical to evmctl's"
 done
 [ -z "${nox:-}" ]
-ok $? "sign --sigfile writes no xattr"
+check_rc $? "sign --sigfile writes no xattr"
 "$IMA_TEST" sign --sigfile --key "$KEYS/p256.key" "$f"
 expect 0 '' "evmctl ima_setxattr --sigfile takes our FILE.sig" -- evmctl ima_setxattr "${XE[@]}" --sigfile "$f.sig" "$f"
 expect 0 ': ok$' "... and the xattr verifies" -- "$IMA_TEST" verify $XU --cert "$KEYS/p256.pem" "$f"
@@ -37,7 +37,7 @@ echo more >>"$f"
 xset "$f" 00
 expect 1 'content differs' "apply: FILE changed since FILE.sig was made: a finding" -- "$IMA_TEST" apply $XU --cert "$KEYS/rsa4096.pem" "$f"
 [ "$(xhex "$f")" = 00 ]
-ok $? "... and the xattr is left alone"
+check_rc $? "... and the xattr is left alone"
 expect 2 'cert is needed' "apply FILE without --cert: usage error" -- "$IMA_TEST" apply $XU "$f"
 expect 2 'no certificate for keyid' "apply with the wrong certificate: error" -- "$IMA_TEST" apply $XU --cert "$KEYS/p256.pem" "$f"
 
@@ -52,16 +52,16 @@ for h in sha1 sha224 sha256 sha384 sha512; do
 	evmctl sign_hash --key "$KEYS/rsa2048.key" -a $h <"$WORK/m.$h" >"$WORK/theirs.$h" 2>/dev/null
 	"$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" <"$WORK/m.$h" >"$WORK/ours.$h"
 	[ -s "$WORK/ours.$h" ] && cmp -s "$WORK/ours.$h" "$WORK/theirs.$h"
-	ok $? "sign-hash $h: output byte-identical to evmctl sign_hash"
+	check_rc $? "sign-hash $h: output byte-identical to evmctl sign_hash"
 done
 "$IMA_TEST" sign-hash --key "$KEYS/p256.key" <"$WORK/m.sha256" >"$WORK/ec.sig"
 [ "$(sed 's/ 030204[0-9a-f]*$//' "$WORK/ec.sig")" = "$(cat "$WORK/m.sha256")" ]
-ok $? "sign-hash p256: each line is the input line and a signature"
+check_rc $? "sign-hash p256: each line is the input line and a signature"
 printf 'zz  x\n%s\n' "$(head -1 "$WORK/m.sha256")" >"$WORK/badin"
 expect 2 'line 1: not a sha\*sum line' "sign-hash: malformed line named, exit 2" -- \
 	"$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" <"$WORK/badin"
 [ "$("$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" <"$WORK/badin" 2>/dev/null | wc -l)" = 1 ]
-ok $? "sign-hash: the malformed line is not printed, the good one is"
+check_rc $? "sign-hash: the malformed line is not printed, the good one is"
 expect 2 'sha256 wants 64' "sign-hash --hash sha256 on sha1 lines: error" -- \
 	"$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" --hash sha256 <"$WORK/m.sha1"
 
@@ -73,7 +73,7 @@ expect 0 '' "apply evmctl's sign_hash manifest under --root" -- \
 out=$(evmctl ima_verify "${XE[@]}" --key "$KEYS/rsa2048.der" "$inst/usr/bin/p1" "$inst/usr/bin/p2" \
 	"$inst/usr/bin/p3" "$inst/etc/conf" "$inst/usr/lib/a b" 2>&1)
 [ "$(grep -c 'verification is OK' <<<"$out")" = 5 ]
-ok $? "evmctl verifies all five applied files (a name with a space among them)"
+check_rc $? "evmctl verifies all five applied files (a name with a space among them)"
 expect 0 '' "apply our p256 manifest, checked with --cert" -- \
 	"$IMA_TEST" apply $XU --cert "$KEYS/p256.pem" --manifest "$WORK/ec.sig" --root "$inst"
 expect 0 ': ok' "ima-test verify accepts the tree" -- "$IMA_TEST" verify $XU -r --cert "$KEYS/p256.pem" "$inst"
@@ -87,7 +87,7 @@ line=$(grep -n 'p2$' "$WORK/m.sha256" | cut -d: -f1)
 expect 1 "p2: content differs \\(manifest line $line\\)" "changed file: a finding naming line $line" -- \
 	"$IMA_TEST" apply $XU --manifest "$WORK/ours.sha256" --root "$inst"
 [ "$(xhex "$inst/usr/bin/p2")" = 00 ] && [ "$(xhex "$inst/usr/bin/p1")" != 00 ]
-ok $? "... the changed file keeps its value, the others are applied"
+check_rc $? "... the changed file keeps its value, the others are applied"
 reset
 rm "$inst/usr/bin/p3"
 line=$(grep -n 'p3$' "$WORK/m.sha256" | cut -d: -f1)
@@ -100,7 +100,7 @@ before=$(snap)
 expect 2 'bad1:3: not a sha\*sum line' "malformed line: error naming line 3" -- \
 	"$IMA_TEST" apply $XU --manifest "$WORK/bad1" --root "$inst"
 [ "$(snap)" = "$before" ]
-ok $? "... and nothing at all is written"
+check_rc $? "... and nothing at all is written"
 l1=$(head -1 "$WORK/ours.sha256")
 [ "${l1: -2:1}" = 0 ] && d=1 || d=0
 { printf '%s%s%s\n' "${l1:0:${#l1}-2}" "$d" "${l1: -1}"; tail -n +2 "$WORK/ours.sha256"; } >"$WORK/bad2"
@@ -108,13 +108,13 @@ cmp -s "$WORK/bad2" "$WORK/ours.sha256" && diag "bad2 not altered"
 expect 1 'bad signature \(manifest line 1\)' "signature altered in line 1, --cert given: a finding" -- \
 	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/bad2" --root "$inst"
 [ "$(xhex "$inst/etc/conf")" = 00 ] && [ "$(xhex "$inst/usr/bin/p1")" != 00 ]
-ok $? "... line 1's file keeps its value, the good lines are applied"
+check_rc $? "... line 1's file keeps its value, the good lines are applied"
 reset
 sed '1s/.$//' "$WORK/ours.sha256" >"$WORK/bad3"
 expect 2 'bad3:1: the signature is not hex' "an odd-length signature: line 1 rejected" -- \
 	"$IMA_TEST" apply $XU --manifest "$WORK/bad3" --root "$inst"
 [ "$(snap)" = "$before" ]
-ok $? "... and nothing at all is written"
+check_rc $? "... and nothing at all is written"
 # A name escaping the root resolves inside it (or nowhere), never outside.
 cp "$inst/etc/conf" "$WORK/outside"
 sum=$(sha256sum <"$WORK/outside" | cut -d' ' -f1)
@@ -122,9 +122,9 @@ echo "$sum  ../../outside" | "$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" >"$
 expect 2 'manifest line 1' "'../../outside': not found under the root" -- \
 	"$IMA_TEST" apply $XU --manifest "$WORK/esc" --root "$inst"
 [ -z "$(xhex "$WORK/outside")" ]
-ok $? "... and the file outside the root is untouched"
+check_rc $? "... and the file outside the root is untouched"
 expect 0 '' "--dry-run: checks pass" -- "$IMA_TEST" apply $XU -n --manifest "$WORK/ec.sig" --root "$stage"
 [ -z "$(xhex "$stage/etc/conf")" ]
-ok $? "--dry-run writes nothing"
+check_rc $? "--dry-run writes nothing"
 
-done_testing
+finish

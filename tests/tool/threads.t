@@ -21,7 +21,7 @@ run() {	# run DESCRIPTION WANT_STATUS ARGS...
 	out=$("$TSAN" "$@" 2>&1)
 	rc=$?
 	[ $rc = "$want" ] && ! grep -q 'ThreadSanitizer' <<<"$out"
-	ok $? "$desc" || { diag "exit $rc (want $want)"; diag "$(head -40 <<<"$out")"; }
+	check_rc $? "$desc" || { diag "exit $rc (want $want)"; diag "$(head -40 <<<"$out")"; }
 }
 run "hash -j 8: no data race" 0 hash $XU -r -j 8 "$tree"
 run "sign -j 8: no data race" 0 sign $XU -r -j 8 --key "$KEYS/p256.key" "$tree"
@@ -30,4 +30,4 @@ echo x >>"$tree/a/f1"
 run "audit --format json -j 8: no data race" 1 audit $XU -r -j 8 --cert "$KEYS/p256.pem" --format json "$tree"
 run "audit --format keylime -j 8: no data race" 1 audit $XU -r -j 8 --format keylime "$tree"
 run "audit -j 8 with notes and errors: no data race" 2 audit $XU -r -j 8 "$tree" "$WORK/none"
-done_testing
+finish

@@ -54,18 +54,18 @@ no_sanitizer() { ! grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' "$T_
 race hash hash $XU -r "$tree"
 n=$(labelled "$out")
 [ "$n" = 0 ]
-ok $? "hash -r: 0 of $NFILES files outside the tree labelled (got $n)"
+check_rc $? "hash -r: 0 of $NFILES files outside the tree labelled (got $n)"
 inside=$(( $(labelled "$tree/d") + $(labelled "$tree/l") ))
 [ "$inside" -gt 0 ] && no_sanitizer hash
-ok $? "hash -r: the files inside were labelled ($inside), no sanitizer report"
+check_rc $? "hash -r: the files inside were labelled ($inside), no sanitizer report"
 clean_outside
 
 race sign sign $XU -r --key "$KEYS/p256.key" --cert "$KEYS/p256.pem" "$tree"
 n=$(labelled "$out")
 [ "$n" = 0 ]
-ok $? "sign -r: 0 of $NFILES files outside the tree labelled (got $n)"
+check_rc $? "sign -r: 0 of $NFILES files outside the tree labelled (got $n)"
 no_sanitizer sign
-ok $? "sign -r: no sanitizer report"
+check_rc $? "sign -r: no sanitizer report"
 clean_outside
 
 # --- readers: outside files carry valid labels, inside files none; an ok
@@ -81,25 +81,25 @@ good() { grep -c "^$tree/good: ok" "$T_TMP/$1.out"; }
 race verify verify $XU -r -v "$tree"
 n=$(forged verify)
 [ "$n" = 0 ]
-ok $? "verify -r: no ok for a file outside the tree (got $n)"
+check_rc $? "verify -r: no ok for a file outside the tree (got $n)"
 [ "$(good verify)" = "$ROUNDS" ] && no_sanitizer verify
-ok $? "verify -r: the labelled file inside is ok in every run"
+check_rc $? "verify -r: the labelled file inside is ok in every run"
 
 race audit audit $XU -r -v "$tree"
 n=$(forged audit)
 [ "$n" = 0 ]
-ok $? "audit -r: no ok for a file outside the tree (got $n)"
+check_rc $? "audit -r: no ok for a file outside the tree (got $n)"
 [ "$(good audit)" = "$ROUNDS" ] && no_sanitizer audit
-ok $? "audit -r: the labelled file inside is ok in every run"
+check_rc $? "audit -r: the labelled file inside is ok in every run"
 
 P=$T_TMP/policy
 echo "appraise func=FILE_CHECK mask=MAY_READ" >"$P"
 race ready ready $XU -v --policy "$P" "$tree"
 n=$(forged ready)
 [ "$n" = 0 ]
-ok $? "ready: no ok for a file outside the tree (got $n)"
+check_rc $? "ready: no ok for a file outside the tree (got $n)"
 [ "$(good ready)" = "$ROUNDS" ] && no_sanitizer ready
-ok $? "ready: the labelled file inside is ok in every run"
+check_rc $? "ready: the labelled file inside is ok in every run"
 
 # EVM is read through the descriptor too: the files inside now carry
 # valid labels and no EVM xattr, the files outside a well-formed one; an ok
@@ -111,14 +111,14 @@ echo 2 >"$T_TMP/evm"
 race ready-evm ready $XU -v --evm-state "$T_TMP/evm" --policy "$P" "$tree"
 n=$(forged ready-evm)
 [ "$n" = 0 ]
-ok $? "ready with EVM: no ok from the EVM xattr of a file outside the tree (got $n)"
+check_rc $? "ready with EVM: no ok from the EVM xattr of a file outside the tree (got $n)"
 n=$(grep -Ec "^$tree/[dl]/f[0-9]+: evm-missing" "$T_TMP/ready-evm.out")
 [ "$n" -gt 0 ] && no_sanitizer ready-evm
-ok $? "ready with EVM: files inside are evm-missing ($n), no sanitizer report"
+check_rc $? "ready with EVM: files inside are evm-missing ($n), no sanitizer report"
 
 n=$(labelled "$out")
 [ "$n" = $NFILES ]
-ok $? "the readers changed no label outside ($n of $NFILES still labelled)"
+check_rc $? "the readers changed no label outside ($n of $NFILES still labelled)"
 [ -d "$tree/d" ] || [ -d "$tree/l" ]
-ok $? "the exchange loop left the tree whole"
-done_testing
+check_rc $? "the exchange loop left the tree whole"
+finish

@@ -26,21 +26,17 @@ SERIES=$dir/series "$here/run-suite.sh" --kernel series --suite kclose --name "$
 	--no-plan --cmdline "ima_appraise=fix ima_policy=appraise_tcb mem=256M" > "$dir/run.tap"
 sed 's/^/#   /' "$dir/run.tap"
 console=$top/build/test-results/$name/console.log
-n=0 status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
+. "$top/tests/lib/tap.sh"
 reports=$("$here/judge.sh" "$console")
 if grep -q 'WARNING: .* at security/integrity/ima/ima_main.c:[0-9]* ima_file_free' <<< "$reports"; then
-	emit ok "the judge reports the lock-free assertion at ima_file_free"
+	ok "the judge reports the lock-free assertion at ima_file_free"
 else
-	emit not_ok "the judge reports the lock-free assertion at ima_file_free"
+	not_ok "the judge reports the lock-free assertion at ima_file_free"
 fi
 if awk '/WARNING: .*ima_file_free/ { w = 1 } w && /acct_pin_kill/ { f = 1 } /end trace/ { w = 0 } END { exit !f }' "$console"; then
-	emit ok "the warning's trace goes through acct_pin_kill"
+	ok "the warning's trace goes through acct_pin_kill"
 else
-	emit not_ok "the warning's trace goes through acct_pin_kill"
+	not_ok "the warning's trace goes through acct_pin_kill"
 fi
 # The suite itself sees it too: the accounting file is rewritten in the
 # waiting task instead of a worker.  The hashes stay right (the assertion
@@ -49,15 +45,14 @@ red=$(sed -n 's/^not ok [0-9]* - \(.*\) (got.*/\1/p' "$top/build/test-results/$n
 	sort | tr '\n' ';')
 want="acct replaced: traced rewrite '0/kthread';acct: traced rewrite '0/kthread';"
 if [ "$red" = "$want" ]; then
-	emit ok "exactly the two acct context checks failed: the rewrite left the worker"
+	ok "exactly the two acct context checks failed: the rewrite left the worker"
 else
-	emit not_ok "exactly the two acct context checks failed (failed: ${red:-none})"
+	not_ok "exactly the two acct context checks failed (failed: ${red:-none})"
 fi
 failed=$(grep -c '^not ok' "$top/build/test-results/$name/guest.tap")
 if [ "$failed" = 2 ]; then
-	emit ok "no other guest test failed: every hash is still right"
+	ok "no other guest test failed: every hash is still right"
 else
-	emit not_ok "no other guest test failed: every hash is still right"
+	not_ok "no other guest test failed: every hash is still right"
 fi
-echo "1..$n"
-exit $status
+finish

@@ -26,11 +26,7 @@ declare -A expect=(
 variants=${*:-kthread writecount}
 make -s -C "$top/tools/ima-test" ima-test static >&2
 nscen=$("$top/tools/ima-test/ima-test" close-check --list | wc -l)
-n=0 status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
+. "$top/tests/lib/tap.sh"
 for v in $variants; do
 	[ -n "${patch[$v]:-}" ] || { echo "broken-demo: no variant '$v' (kthread, writecount)" >&2; exit 2; }
 	dir=$top/build/broken/$v
@@ -50,7 +46,7 @@ for v in $variants; do
 		sed 's/^/#   /'
 	tap=$top/build/test-results/$name/guest.tap
 	if [ ! -s "$tap" ]; then
-		emit not_ok "$v: the broken kernel ran close-check (no $tap)"
+		not_ok "$v: the broken kernel ran close-check (no $tap)"
 		continue
 	fi
 	red=$(sed -n 's/^not ok [0-9]* - close-check \([^:]*\):.*/\1/p' "$tap" | sort | tr '\n' ' ' | sed 's/ $//')
@@ -58,16 +54,15 @@ for v in $variants; do
 	echo "# $v: red: ${red:-none}; green: $green"
 	grep -A1 '^not ok [0-9]* - close-check' "$tap" | grep '^#' | sed "s/^#/# $v:/"
 	if [ "$red" = "${expect[$v]}" ]; then
-		emit ok "$v: exactly the expected scenarios went red (${expect[$v]})"
+		ok "$v: exactly the expected scenarios went red (${expect[$v]})"
 	else
-		emit not_ok "$v: exactly the expected scenarios went red (want '${expect[$v]}', got '${red:-none}')"
+		not_ok "$v: exactly the expected scenarios went red (want '${expect[$v]}', got '${red:-none}')"
 	fi
 	nred=$(echo $red | wc -w)
 	if [ $((green + nred)) = "$nscen" ]; then
-		emit ok "$v: every other scenario stayed green ($green of $nscen)"
+		ok "$v: every other scenario stayed green ($green of $nscen)"
 	else
-		emit not_ok "$v: every other scenario stayed green ($green green, $nred red, of $nscen)"
+		not_ok "$v: every other scenario stayed green ($green green, $nred red, of $nscen)"
 	fi
 done
-echo "1..$n"
-exit $status
+finish

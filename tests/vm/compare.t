@@ -9,11 +9,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 res=$top/build/test-results
-n=0 status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
+. "$top/tests/lib/tap.sh"
 # Under prove -j the suites may be running now: hold each result
 # directory's lock (run-suite.sh takes it too) from the freshness check to
 # the end, so the results read are whole and of one run.
@@ -46,21 +42,20 @@ for name in $(echo "$rs" "$rb" | awk '{ print $1 }' | sort -u); do
 		"$(latency "$s" "$name")${s:+ / }$(latency "$b" "$name")"
 done | sed 's| / $||'
 count=$(echo "$rs" | grep -c .)
-if [ "$count" -ge 20 ]; then emit ok "the series ran $count close-check scenarios"
-else emit not_ok "the series ran $count close-check scenarios (want at least 20)"; fi
+if [ "$count" -ge 20 ]; then ok "the series ran $count close-check scenarios"
+else not_ok "the series ran $count close-check scenarios (want at least 20)"; fi
 if [ "$rs" = "$rb" ]; then
-	emit ok "both kernels give every scenario the same result"
+	ok "both kernels give every scenario the same result"
 else
-	emit not_ok "both kernels give every scenario the same result"
+	not_ok "both kernels give every scenario the same result"
 	diff <(echo "$rs") <(echo "$rb") | sed 's/^/#   /'
 fi
 bad=$(echo "$rs" "$rb" | grep -cv ' pass$')
-if [ "$bad" = 0 ]; then emit ok "and that result is pass everywhere"
-else emit not_ok "and that result is pass everywhere ($bad are not)"; fi
+if [ "$bad" = 0 ]; then ok "and that result is pass everywhere"
+else not_ok "and that result is pass everywhere ($bad are not)"; fi
 if grep -q 'rewritten in kthread context' "$s" && ! grep -q 'rewritten in' "$b"; then
-	emit ok "only the series shows the rewrite context (tracepoint), the baseline says it has none"
+	ok "only the series shows the rewrite context (tracepoint), the baseline says it has none"
 else
-	emit not_ok "only the series shows the rewrite context (tracepoint), the baseline says it has none"
+	not_ok "only the series shows the rewrite context (tracepoint), the baseline says it has none"
 fi
-echo "1..$n"
-exit $status
+finish

@@ -5,9 +5,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/test-results/demo-test
 mkdir -p "$out"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+. "$top/tests/lib/tap.sh"
 
 if "$top/demo/run.sh" > "$out/demo.log" 2>&1; then
 	ok "demo: every step behaved as described (exit 0)"
@@ -29,5 +27,4 @@ else
 	not_ok "and it names the signed-program step"
 	grep -E '^demo:' "$out/demo-nokeys.log" | sed 's/^/#   /'
 fi
-echo "1..$n"
-exit $failed
+finish

@@ -16,16 +16,12 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tool=$top/tools/ima-test/ima-test
-n=0 status=0
+. "$top/tests/lib/tap.sh"
 say() { echo "# $*"; }
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
 boot() { # boot KERNEL NAME SUITE CMDLINE
-	TAP_START=$n "$here/run-suite.sh" --kernel "$1" --name "$2" --suite "$3" \
-		--disk "$disk" --no-plan --cmdline "$4" || status=1
-	n=$(cat "$top/build/test-results/$2/count")
+	TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$1" --name "$2" --suite "$3" \
+		--disk "$disk" --no-plan --cmdline "$4" || tap_fail
+	tap_set_count "$(cat "$top/build/test-results/$2/count")"
 }
 
 [ -x "$tool" ] || make -s -C "$top/tools/ima-test" ima-test >&2
@@ -42,8 +38,8 @@ for k in ${ENFORCE_KERNELS:-series none}; do
 		-addext keyUsage=critical,digitalSignature \
 		-keyout "$work/ima.key" -out "$work/ima.pem" 2>/dev/null &&
 		openssl x509 -in "$work/ima.pem" -outform der -out "$stage/keys/ima.der"
-	[ -s "$stage/keys/ima.der" ] && emit ok "$k: test key pair and certificate made with openssl" ||
-		emit not_ok "$k: test key pair and certificate made with openssl"
+	[ -s "$stage/keys/ima.der" ] && ok "$k: test key pair and certificate made with openssl" ||
+		not_ok "$k: test key pair and certificate made with openssl"
 
 	gcc -std=c11 -O2 -static -o "$stage/sig/signed-hello" "$here/helpers/enforce-hello.c"
 	cp "$stage/sig/signed-hello" "$stage/sig/unsigned-hello"
@@ -51,17 +47,17 @@ for k in ${ENFORCE_KERNELS:-series none}; do
 	if "$tool" sign --key "$work/ima.key" --cert "$work/ima.pem" \
 		"$stage/sig/signed-hello" "$stage/sig/tampered-hello" >&2 &&
 		"$tool" verify --cert "$work/ima.pem" "$stage/sig/signed-hello" >/dev/null; then
-		emit ok "$k: ima-test sign signed the executables and verify accepts them on the host"
+		ok "$k: ima-test sign signed the executables and verify accepts them on the host"
 	else
-		emit not_ok "$k: ima-test sign signed the executables and verify accepts them on the host"
+		not_ok "$k: ima-test sign signed the executables and verify accepts them on the host"
 	fi
 	printf 'appended after signing\n' >> "$stage/sig/tampered-hello"
 	uuid=$(cat /proc/sys/kernel/random/uuid)
 	mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
 	if debugfs -R 'ea_get /sig/signed-hello security.ima' "$disk" 2>/dev/null | grep -q .; then
-		emit ok "$k: mke2fs -d carried the signatures onto the disk image"
+		ok "$k: mke2fs -d carried the signatures onto the disk image"
 	else
-		emit not_ok "$k: mke2fs -d carried the signatures onto the disk image"
+		not_ok "$k: mke2fs -d carried the signatures onto the disk image"
 	fi
 
 	boot "$k" "enforce-label-$k" enforce-label "ima_appraise=fix ima_policy=appraise_tcb"
@@ -74,9 +70,9 @@ for k in ${ENFORCE_KERNELS:-series none}; do
 		after=$(debugfs -R "cat $f" "$disk" 2>/dev/null | sha256sum)
 		if [ "$before" != "$after" ] &&
 			debugfs -R "ea_get $f security.ima" "$disk" 2>/dev/null | grep -q .; then
-			emit ok "$k: $f tampered with offline, its security.ima kept"
+			ok "$k: $f tampered with offline, its security.ima kept"
 		else
-			emit not_ok "$k: $f tampered with offline, its security.ima kept"
+			not_ok "$k: $f tampered with offline, its security.ima kept"
 		fi
 	done
 
@@ -92,12 +88,11 @@ if [ "$kernels" = "series none" ]; then
 		b=$top/build/test-results/enforce-$stage-none/guest.tap
 		strip() { sed -n -E 's/^(not )?ok [0-9]+ - /\1ok /p' "$1"; }
 		if [ -s "$a" ] && [ "$(strip "$a")" = "$(strip "$b")" ]; then
-			emit ok "enforce-$stage: the series and the baseline give the same $(strip "$a" | wc -l) results"
+			ok "enforce-$stage: the series and the baseline give the same $(strip "$a" | wc -l) results"
 		else
-			emit not_ok "enforce-$stage: the series and the baseline give the same results"
+			not_ok "enforce-$stage: the series and the baseline give the same results"
 			diff <(strip "$a") <(strip "$b") | sed 's/^/#   /'
 		fi
 	done
 fi
-echo "1..$n"
-exit $status
+finish

@@ -13,15 +13,11 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-n=0 status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
+. "$top/tests/lib/tap.sh"
 boot() { # boot KERNEL NAME PHASE CMDLINE
-	TAP_START=$n "$here/run-suite.sh" --kernel "$1" --name "$2" --suite evm-tamper \
-		--disk "$disk" --no-plan --cmdline "imafput.phase=$3 $4" || status=1
-	n=$(cat "$top/build/test-results/$2/count")
+	TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$1" --name "$2" --suite evm-tamper \
+		--disk "$disk" --no-plan --cmdline "imafput.phase=$3 $4" || tap_fail
+	tap_set_count "$(cat "$top/build/test-results/$2/count")"
 }
 
 for k in ${EVM_KERNELS:-series none}; do
@@ -46,9 +42,9 @@ for k in ${EVM_KERNELS:-series none}; do
 	"$top/tools/ima-test/ima-test" hash "$stage/keys/evm.der"
 	mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
 	if debugfs -R "ea_get -x /signed/evm security.evm" "$disk" 2>/dev/null | grep -q '= 05 02'; then
-		emit ok "$k: ima-test sign --evm: portable EVM signatures on the disk image (mke2fs -d)"
+		ok "$k: ima-test sign --evm: portable EVM signatures on the disk image (mke2fs -d)"
 	else
-		emit not_ok "$k: ima-test sign --evm: portable EVM signatures on the disk image (mke2fs -d)"
+		not_ok "$k: ima-test sign --evm: portable EVM signatures on the disk image (mke2fs -d)"
 	fi
 
 	boot "$k" "evm-tamper-label-$k" label "ima_appraise=fix ima_policy=appraise_tcb"
@@ -63,13 +59,12 @@ for k in ${EVM_KERNELS:-series none}; do
 	if [ "$(debugfs -R "cat $f" "$disk" 2>/dev/null | head -c 4)" = ZZZZ ] &&
 		[ "${got#*=}" = "0404$new" ] &&
 		[ "$(debugfs -R "ea_get -x $f security.evm" "$disk" 2>/dev/null)" = "$evm_before" ]; then
-		emit ok "$k: $f changed offline with a matching security.ima, security.evm left as it was"
+		ok "$k: $f changed offline with a matching security.ima, security.evm left as it was"
 	else
-		emit not_ok "$k: $f changed offline with a matching security.ima, security.evm left as it was"
+		not_ok "$k: $f changed offline with a matching security.ima, security.evm left as it was"
 	fi
 
 	boot "$k" "evm-tamper-noevm-$k" noevm "ima_appraise=enforce ima_policy=appraise_tcb"
 	boot "$k" "evm-tamper-evm-$k" evm "ima_appraise=enforce ima_policy=appraise_tcb"
 done
-echo "1..$n"
-exit $status
+finish

@@ -10,11 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tool=$top/tools/ima-test/ima-test
 k=${1:?usage: keyid.sh series|none}
-n=0 status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
+. "$top/tests/lib/tap.sh"
 
 [ -x "$tool" ] || make -s -C "$top/tools/ima-test" ima-test >&2
 work=$top/build/vm/keyid-$k
@@ -38,14 +34,13 @@ for s in hash custom noski; do
 	"$tool" sign --key "$work/$s.key" "$stage/sig/$s-bare" >&2 && signed=$((signed + 1))
 	"$tool" sign --key "$work/$s.key" --cert "$work/$s.pem" "$stage/sig/$s-cert" >&2 && signed=$((signed + 1))
 done
-if [ $made = 3 ]; then emit ok "$k: three certificate shapes made with openssl"
-else emit not_ok "$k: three certificate shapes made with openssl ($made)"; fi
-if [ $signed = 6 ]; then emit ok "$k: ima-test sign signed the six programs"
-else emit not_ok "$k: ima-test sign signed the six programs ($signed)"; fi
+if [ $made = 3 ]; then ok "$k: three certificate shapes made with openssl"
+else not_ok "$k: three certificate shapes made with openssl ($made)"; fi
+if [ $signed = 6 ]; then ok "$k: ima-test sign signed the six programs"
+else not_ok "$k: ima-test sign signed the six programs ($signed)"; fi
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 64M >&2
-TAP_START=$n "$here/run-suite.sh" --kernel "$k" --name "keyid-$k" --suite keyid \
-	--disk "$disk" --no-plan --cmdline "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid" || status=1
-n=$(cat "$top/build/test-results/keyid-$k/count")
-echo "1..$n"
-exit $status
+TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$k" --name "keyid-$k" --suite keyid \
+	--disk "$disk" --no-plan --cmdline "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid" || tap_fail
+tap_set_count "$(cat "$top/build/test-results/keyid-$k/count")"
+finish

@@ -26,6 +26,7 @@ for a in $("$bb" --list); do
 done
 install -m 0755 "$top/tests/vm/init" "$root/init"
 install -m 0755 "$top"/tests/vm/suites/*.sh "$root/suites/"
+install -m 0644 "$top/tests/lib/tap.sh" "$root/suites/tap.sh"
 
 # static helpers for the guest
 for src in "$top"/tests/vm/helpers/*.c; do

@@ -15,16 +15,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tool=$top/tools/ima-test/ima-test
 k=${1:-series}
-n=0 status=0
+. "$top/tests/lib/tap.sh"
 say() { echo "# $*"; }
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
-check() { local d=$1; shift; if "$@"; then emit ok "$d"; else emit not_ok "$d"; fi; }
 
 for t in softhsm2-util pkcs11-tool openssl mke2fs debugfs; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t not installed (make deps)"; exit 0; }
+	command -v $t >/dev/null || { skip_all "$t not installed (make deps)"; }
 done
 [ -x "$tool" ] || make -s -C "$top/tools/ima-test" ima-test >&2
 . "$top/tests/tool/softhsm.sh"
@@ -62,8 +57,7 @@ say "host: ./prog/changed-hello changed after signing; ./prog/unsigned-hello is 
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
 say "guest: ima_appraise=enforce; apply the manifest, load the certificate and an imasig policy, run"
-TAP_START=$n "$here/run-suite.sh" --kernel "$k" --name "pkcs11-$k" --suite pkcs11-apply \
-	--disk "$disk" --no-plan --cmdline "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid" || status=1
-n=$(cat "$top/build/test-results/pkcs11-$k/count" 2>/dev/null || echo "$n")
-echo "1..$n"
-exit $status
+TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$k" --name "pkcs11-$k" --suite pkcs11-apply \
+	--disk "$disk" --no-plan --cmdline "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid" || tap_fail
+tap_set_count "$(cat "$top/build/test-results/pkcs11-$k/count" 2>/dev/null || tap_count)"
+finish

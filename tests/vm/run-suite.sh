@@ -40,30 +40,27 @@ mkdir -p "$out" "$top/build/vm/disks"
 if [ "${RUN_SUITE_LOCKED:-}" != "$name" ]; then
 	exec 7>"$out.lock" && flock 7
 fi
-n=${TAP_START:-0}
-failed=0
-emit() { # emit ok|not_ok DESC
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-finish() { [ "$plan" = 1 ] && echo "1..$n"; echo "$n" > "$out/count"; exit $failed; }
+# Numbered from TAP_START; the count is left for a caller that boots again.
+. "$top/tests/lib/tap.sh"
+[ "$plan" = 1 ] || TAP_NO_PLAN=1
+end_run() { tap_count > "$out/count"; finish; }
 
 kdir=$(PATCHES=$kernel "$top/tests/vm/build-kernel.sh" 2> "$out/build.log")
 if [ -z "$kdir" ]; then
-	emit not_ok "$name: build the $kernel kernel (see $out/build.log)"
+	not_ok "$name: build the $kernel kernel (see $out/build.log)"
 	sed 's/^/# /' "$out/build.log" | tail -n 20
-	finish
+	end_run
 fi
 # One initramfs per kernel build (it carries a module built against it),
 # remade whenever anything that goes into it is newer.
 vmdir=$top/build/vm/$(basename "$kdir")
 mkdir -p "$vmdir"
 initrd=$vmdir/initramfs.cpio.gz
-if [ ! -f "$initrd" ] || [ -n "$(find "$top/tests/vm" "$top/tests/kmod" \
+if [ ! -f "$initrd" ] || [ -n "$(find "$top/tests/vm" "$top/tests/kmod" "$top/tests/lib" \
 	"$top/tools/ima-test/ima-test.static" -newer "$initrd" 2>/dev/null | head -n 1)" ]; then
 	if ! "$top/tests/vm/mkinitramfs.sh" "$kdir" "$initrd" 2> "$out/initramfs.log"; then
-		emit not_ok "$name: build the initramfs (see $out/initramfs.log)"
-		finish
+		not_ok "$name: build the initramfs (see $out/initramfs.log)"
+		end_run
 	fi
 fi
 if [ -z "$disk" ]; then
@@ -92,9 +89,9 @@ if [ "$tpm" = 1 ]; then
 		for _ in $(seq 50); do [ -S "$tpmdir/sock" ] && break; sleep 0.1; done
 	fi
 	if [ ! -S "$tpmdir/sock" ]; then
-		emit not_ok "$name: start swtpm (see $tpmdir/setup.log, $tpmdir/swtpm.log)"
+		not_ok "$name: start swtpm (see $tpmdir/setup.log, $tpmdir/swtpm.log)"
 		[ -n "$tpmpid" ] && kill "$tpmpid" 2>/dev/null
-		finish
+		end_run
 	fi
 	# shellcheck disable=SC2054 # commas are inside QEMU option values
 	tpmargs=(-chardev "socket,id=chrtpm,path=$tpmdir/sock"
@@ -124,8 +121,8 @@ while IFS= read -r line; do
 		gcount=$((gcount + 1))
 		desc=$(printf '%s\n' "$line" | sed -E 's/^(not )?ok [0-9]+ ?-? ?//')
 		case $line in
-		'ok '*) emit ok "$name: $desc" ;;
-		*) emit not_ok "$name: $desc" ;;
+		'ok '*) ok "$name: $desc" ;;
+		*) not_ok "$name: $desc" ;;
 		esac ;;
 	1..*) gplan=${line#1..} ;;
 	'Bail out!'*) bail=$line ;;
@@ -134,31 +131,31 @@ while IFS= read -r line; do
 done < "$out/guest.tap"
 
 if [ -n "$bail" ]; then
-	emit not_ok "$name: guest suite bailed out: ${bail#Bail out! }"
+	not_ok "$name: guest suite bailed out: ${bail#Bail out! }"
 elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
-	emit not_ok "$name: guest finished within ${timeout}s (timed out; last console lines below)"
+	not_ok "$name: guest finished within ${timeout}s (timed out; last console lines below)"
 	tail -n 15 "$console" | sed 's/^/#   /'
 elif ! grep -q "IMA-FPUT: suite-end $suite" "$console"; then
-	emit not_ok "$name: guest reached the end of the suite (see $console)"
+	not_ok "$name: guest reached the end of the suite (see $console)"
 	tail -n 15 "$console" | sed 's/^/#   /'
 elif [ "$gplan" != "$gcount" ] || [ "$gcount" = 0 ]; then
-	emit not_ok "$name: guest ran its whole plan (plan ${gplan:-none}, ran $gcount)"
+	not_ok "$name: guest ran its whole plan (plan ${gplan:-none}, ran $gcount)"
 else
-	emit ok "$name: guest ran its whole plan ($gcount tests)"
+	ok "$name: guest ran its whole plan ($gcount tests)"
 fi
 
 if reports=$("$top/tests/vm/judge.sh" "$console"); then
-	emit ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
+	ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
 else
-	emit not_ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
+	not_ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
 	printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
 fi
 if [ -n "$expect" ]; then
 	if grep -q "IMA-FPUT: expect-begin $expect" "$console"; then
-		emit ok "$name: the declared control region '$expect' ran"
+		ok "$name: the declared control region '$expect' ran"
 		"$top/tests/vm/judge.sh" -e "$expect" "$console" | head -n 5 | sed 's/^/#   expected: /'
 	else
-		emit not_ok "$name: the declared control region '$expect' ran"
+		not_ok "$name: the declared control region '$expect' ran"
 	fi
 fi
-finish
+end_run

@@ -1,15 +1,8 @@
 # shellcheck shell=sh
-# TAP helpers for the guest suites (busybox sh).  Sourced, not run.
-_n=0
-_failed=0
-ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
-not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
-diag() { echo "# $*"; }
-skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
-# check DESC CMD...: ok when CMD succeeds
-check() { _desc=$1; shift; if "$@"; then ok "$_desc"; else not_ok "$_desc"; fi; }
-# finish: print the plan (trailing, so suites need not count) and the status
-finish() { echo "1..$_n"; [ "$_failed" = 0 ]; }
+# Helpers for the guest suites (busybox sh).  Sourced, not run.
+# TAP comes from the project's one library (tests/lib/tap.sh, installed as
+# /suites/tap.sh): ok, not_ok, check, is, skip, diag, bail, finish.
+. /suites/tap.sh
 
 # Kernel reports between these markers are declared as expected.
 expect_begin() { echo "IMA-FPUT: expect-begin $1" > /dev/kmsg; }
