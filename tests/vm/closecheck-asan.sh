@@ -10,7 +10,8 @@ top=$(cd "$here/../.." && pwd)
 name=closecheck-asan-$kernel
 stage=$top/build/vm/$name
 disk=$top/build/vm/disks/$name.img
-make -s -C "$top/tools/ima-test" ima-test-asan >&2 || { echo "not ok 1 - build ima-test-asan"; echo 1..1; exit 1; }
+. "$top/tests/lib/tap.sh"
+make -s -C "$top/tools/ima-test" ima-test-asan >&2 || { not_ok "build ima-test-asan"; finish; }
 rm -rf "$stage" "$disk"
 mkdir -p "$stage/asan/root" "$(dirname "$disk")"
 cp "$top/tools/ima-test/ima-test-asan" "$stage/asan/"

@@ -3,11 +3,11 @@
 # (nfsd-root.sh), made fresh for each run; TAP on stdout.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
 kernel=$1
 if ! root=$("$top/tests/vm/nfsd-root.sh"); then
-	echo "not ok 1 - nfsd-$kernel: build the Debian NFS tree"
-	echo "1..1"
-	exit 1
+	not_ok "nfsd-$kernel: build the Debian NFS tree"
+	finish
 fi
 disk=$top/build/vm/disks/nfsd-$kernel.img
 mkdir -p "$(dirname "$disk")"
