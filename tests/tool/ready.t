@@ -199,10 +199,6 @@ fi
 
 # Hostile policies: token soup with over-long values, and random bytes.
 # Each is rejected or evaluated; never a sanitizer report or a crash.
-# READY_SEED=N replays a run: every policy is drawn from it.
-seed=${READY_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-diag "hostile policies from READY_SEED=$seed"
-RANDOM=$seed
 long=$(printf 'x%.0s' $(seq 1 300))
 words="appraise dont_appraise measure func=BPRM_CHECK func= mask=^MAY_READ mask=MAY_EXEC fsmagic=0x
 fsmagic=zz fowner<5 fowner>4 fowner= uid<-1 fsuuid=00000000-0000-0000-0000-000000000000 fsuuid=0-0
@@ -242,5 +238,5 @@ for i in $(seq 1 150); do
 	fi
 done
 [ $bad = 0 ]
-check_rc $? "150 hostile policies: rejected or evaluated, no crash or sanitizer report ($bad bad, READY_SEED=$seed)"
+check_rc $? "150 hostile policies: rejected or evaluated, no crash or sanitizer report ($bad bad, IMA_TEST_SEED=$SEED)"
 finish
