@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 
 #include "walk_int.h"
+#include "util.h"
 
 void walk_note(struct walker *w, const char *path, const char *why, int st)
 {
@@ -100,7 +101,7 @@ static const char *pseudo_fs(int dfd)
 
 	if (fstatfs(dfd, &sfs) < 0)
 		return NULL;
-	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
 		if ((unsigned long)sfs.f_type == fs[i].magic)
 			return fs[i].name;
 	return NULL;

@@ -10,6 +10,7 @@
 #include "imaxattr.h"
 #include "out.h"
 #include "label.h"
+#include "util.h"
 
 struct hash_ctx {
 	const struct hash_algo *alg;

@@ -11,6 +11,7 @@
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
+#include "util.h"
 
 static const char help[] =
 	"Usage: ima-test keys add [--keyring NAME] CERT...\n"

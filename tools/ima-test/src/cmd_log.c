@@ -10,6 +10,7 @@
 #include "common.h"
 #include "log_check.h"
 #include "scan.h"
+#include "util.h"
 
 #define SECURITYFS_LISTS "/sys/kernel/security/ima/binary_runtime_measurements_*"
 #define TPM_SYSFS "/sys/class/tpm/tpm0"
@@ -54,7 +55,7 @@ static int load_list(struct log_ctx *c, const char *path)
 		fprintf(stderr, "ima-test log: at most %d lists\n", LOG_LISTS_MAX);
 		return -1;
 	}
-	r = file_slurp(path, &buf, &len, LIST_MAX);
+	r = read_file(path, &buf, &len, LIST_MAX);
 	if (r) {
 		fprintf(stderr, "ima-test log: %s: cannot read: %s\n", path,
 			r == -EINVAL ? "not a regular file" : strerror(-r));

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "ready.h"
 #include "scan.h"
+#include "util.h"
 
 static const char help[] =
 	"Usage: ima-test ready [--policy POLICY] [--cert CERT]... [OPTIONS] ROOT...\n"
@@ -53,15 +54,8 @@ static void add_record(struct ready *r, const char *path, int v,
 	r->counts[v]++;
 	if (v >= V_PASS && !r->verbose)
 		goto out;
-	if (r->nrec == r->caprec) {
-		size_t cap = r->caprec ? 2 * r->caprec : 64;
-		struct record *n = realloc(r->rec, cap * sizeof(*n));
-
-		if (!n)
-			goto oom;
-		r->rec = n;
-		r->caprec = cap;
-	}
+	if (grow_array(&r->rec, &r->caprec, r->nrec + 1, sizeof(*r->rec), 64))
+		goto oom;
 	rec.path = strdup(path);
 	rec.detail = strdup(detail);
 	if (!rec.path || !rec.detail) {

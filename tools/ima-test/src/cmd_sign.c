@@ -17,6 +17,7 @@
 #include "sig.h"
 #include "label.h"
 #include "sigfile.h"
+#include "util.h"
 
 /* sign's own long option, clear of the shared ones in common.h */
 enum { OPT_PASS_FILE = 0x200 };

@@ -21,6 +21,7 @@
 #include "imaxattr.h"
 #include "manifest.h"
 #include "sig.h"
+#include "util.h"
 
 enum { OPT_PASS_FILE = 0x200 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "util.h"
 
 #define CMD(fn, name, summary) int cmd_##fn(int argc, char **argv);
 #include "commands.h"
@@ -28,7 +29,7 @@ static const struct command commands[] = {
 static void usage(FILE *fp)
 {
 	fputs("Usage: ima-test COMMAND [OPTIONS] [PATH...]\n\nCommands:\n", fp);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'ima-test COMMAND --help' describes a command.\n"
 	      "Exit status: 0 all good, 1 integrity findings, 2 usage or environment error.\n",
@@ -75,7 +76,7 @@ static int run(int argc, char **argv)
 		printf("ima-test %s\n", IMA_TEST_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "ima-test: unknown command '%s'\n", argv[1]);

@@ -9,6 +9,7 @@
 #include "evm_opts.h"
 #include "keylime.h"
 #include "scan.h"
+#include "util.h"
 
 struct scan {
 	const struct scan_opts *opts;

@@ -6,6 +6,7 @@
  * unix garbage collector, exec and threads).
  */
 #include "close_check.h"
+#include "util.h"
 
 const struct cc_scenario cc_scenarios[] = {
 	{ .name = "close", .what = "close(2) of the only writer",
@@ -51,4 +52,4 @@ const struct cc_scenario cc_scenarios[] = {
 	{ .name = "thread", .what = "a thread of a multi-threaded process closes",
 	  .run = cc_sc_thread },
 };
-const size_t cc_nscenarios = sizeof(cc_scenarios) / sizeof(cc_scenarios[0]);
+const size_t cc_nscenarios = ARRAY_SIZE(cc_scenarios);
