@@ -29,7 +29,12 @@ static const char help[] =
 
 int cmd_audit(int argc, char **argv)
 {
-	struct scan_opts so = { .fmt = OUT_TEXT, .summary = true, .quiet_ok = true };
+	struct scan_opts so = {
+		.fmt = OUT_TEXT,
+		.formats = SCAN_FORMATS_TEXT_JSON | SCAN_FORMAT(OUT_KEYLIME),
+		.summary = true,
+		.quiet_ok = true,
+	};
 
 	return scan_main("audit", help, argc, argv, &so);
 }

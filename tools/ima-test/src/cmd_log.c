@@ -241,7 +241,7 @@ int cmd_log(int argc, char **argv)
 			c->ignore_violations = true;
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("log", optarg, &c->fmt))
+			if (scan_parse_format("log", optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
 				goto out;
 			break;
 		case 'h':

@@ -270,7 +270,7 @@ int cmd_ready(int argc, char **argv)
 			}
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("ready", optarg, &r.fmt))
+			if (scan_parse_format("ready", optarg, SCAN_FORMATS_TEXT_JSON, &r.fmt))
 				goto out;
 			break;
 		case OPT_UID:
