@@ -2,6 +2,7 @@
 /* ima-test audit: classify every file, with a summary. */
 #include <stdio.h>
 
+#include "commands.h"
 #include "evm_opts.h"
 #include "scan.h"
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "common.h"
 #include "digest.h"
 #include "imaxattr.h"

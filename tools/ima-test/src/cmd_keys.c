@@ -8,6 +8,7 @@
 #include <keyutils.h>
 #include <openssl/x509v3.h>
 
+#include "commands.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"

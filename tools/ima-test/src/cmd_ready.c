@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "commands.h"
 #include "common.h"
 #include "ready.h"
 #include "scan.h"

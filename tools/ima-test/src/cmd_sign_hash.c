@@ -15,6 +15,7 @@
 
 #include <sys/stat.h>
 
+#include "commands.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"

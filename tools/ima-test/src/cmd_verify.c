@@ -2,6 +2,7 @@
 /* ima-test verify: check IMA xattrs against content and certificates. */
 #include <stdio.h>
 
+#include "commands.h"
 #include "evm_opts.h"
 #include "scan.h"
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "close_check.h"
 #include "common.h"
 #include "digest.h"
