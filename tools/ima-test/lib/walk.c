@@ -135,14 +135,8 @@ static char **read_names(int dfd, size_t *n)
 	for (errno = 0; (de = readdir(d)); errno = 0) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (*n == cap) {
-			char **more = realloc(names, (cap ? 2 * cap : 64) * sizeof(*names));
-
-			if (!more)
-				break;
-			names = more;
-			cap = cap ? 2 * cap : 64;
-		}
+		if (grow_array(&names, &cap, *n + 1, sizeof(*names), 64))
+			break;
 		if (!(names[*n] = strdup(de->d_name)))
 			break;
 		(*n)++;
