@@ -13,6 +13,7 @@
 
 #include "certs.h"
 #include "pkcs11_key.h"
+#include "util.h"
 
 #define CERT_FILE_MAX (1u << 20)
 
@@ -24,80 +25,10 @@ static void wipe_free(uint8_t *p, size_t len)
 	free(p);
 }
 
-int file_slurp_mode(const char *path, uint8_t **buf, size_t *len, size_t max,
-		    mode_t *mode)
-{
-	size_t cap = 4096, n = 0;
-	uint8_t *p = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e = 0;
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		e = errno;
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		goto fail;
-	}
-	if (mode)
-		*mode = st.st_mode & 07777;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap || !p) {
-			/* grow by copy, never realloc: the old copy is wiped */
-			size_t ncap = p ? cap * 2 : cap;
-			uint8_t *q;
-
-			if (ncap > max) {
-				e = EFBIG;
-				goto fail;
-			}
-			q = malloc(ncap + 1);
-			if (!q) {
-				e = ENOMEM;
-				goto fail;
-			}
-			if (p)
-				memcpy(q, p, n);
-			wipe_free(p, cap);
-			p = q;
-			cap = ncap;
-		}
-		r = read(fd, p + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			e = errno;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	p[n] = '\0';
-	*buf = p;
-	*len = n;
-	return 0;
-fail:
-	wipe_free(p, p ? cap : 0);
-	close(fd);
-	return -e;
-}
-
-int file_slurp(const char *path, uint8_t **buf, size_t *len, size_t max)
-{
-	return file_slurp_mode(path, buf, len, max, NULL);
-}
-
 static int slurp_or_err(const char *path, const char *what, uint8_t **buf,
 			size_t *len, mode_t *mode, char *err, size_t errlen)
 {
-	int r = file_slurp_mode(path, buf, len, CERT_FILE_MAX, mode);
+	int r = read_file_mode(path, buf, len, CERT_FILE_MAX, mode);
 
 	if (r < 0) {
 		snprintf(err, errlen, "%s: cannot read %s: %s", path, what,

@@ -15,36 +15,15 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-/*
- * keyid of a public key: the last 4 bytes of SHA-1 over the public key
- * bits (the BIT STRING contents of SubjectPublicKeyInfo).  0 or -1.
- */
-int keyid_from_pubkey(EVP_PKEY *pkey, uint8_t keyid[4]);
-/*
- * The tails of the two ids the kernel gives a certificate's key (see
- * keyid.c): [0] from serial and issuer, always; [1] from the subject key
- * identifier, when it has one of 4 bytes or more.
- */
-struct cert_ids {
-	bool has[2];
-	uint8_t tail[2][4];
-};
-int cert_kernel_ids(X509 *cert, struct cert_ids *ids);
-/* Would the kernel's "id:<keyid>" search find a key with @ids? */
-bool cert_ids_match(const struct cert_ids *ids, const uint8_t keyid[4]);
-/*
- * keyid that finds @cert in the kernel: the last 4 bytes of its subject
- * key identifier if it has one, otherwise of its serial+issuer id.  0 or -1.
- */
-int keyid_from_cert(X509 *cert, uint8_t keyid[4]);
+#include "keyid.h"
+#include "util.h"
+
 /*
  * Can a Linux 6.12 kernel check IMA signatures with @pkey?  RSA of 1024,
  * 2048, 3072 or 4096 bits, or ECDSA on P-192, P-256, P-384 or P-521.
  * When not, a one-line reason goes to @why.
  */
 bool key_kernel_usable(EVP_PKEY *pkey, char *why, size_t whylen);
-/* Parse 8 hex digits (optional 0x).  0 or -1. */
-int keyid_parse_hex(const char *s, uint8_t keyid[4]);
 
 struct cert {
 	char *path;
@@ -85,16 +64,6 @@ void certset_free(struct certset *set);
  */
 int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 		     mode_t *mode, char *err, size_t errlen);
-
-/*
- * Read a whole (small) file into a malloc'ed buffer, NUL-terminated.
- * Buffers outgrown on the way are cleansed before they are freed, so a
- * caller reading a secret cleanses only the one it gets.  0 or -errno.
- */
-int file_slurp(const char *path, uint8_t **buf, size_t *len, size_t max);
-/* The same, also giving the file's mode (may be NULL). */
-int file_slurp_mode(const char *path, uint8_t **buf, size_t *len, size_t max,
-		    mode_t *mode);
 
 /*
  * A passphrase from the first line of @path (the newline is dropped), in

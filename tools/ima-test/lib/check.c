@@ -8,6 +8,7 @@
 #include "digest.h"
 #include "sig.h"
 #include "xattr_io.h"
+#include "util.h"
 
 static const char *const class_names[CHECK__COUNT] = {
 	[CHECK_OK] = "ok",

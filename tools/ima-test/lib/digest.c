@@ -134,14 +134,3 @@ enum digest_status digest_path(const char *path, bool follow,
 	close(fd);
 	return st;
 }
-
-void hex_encode(const uint8_t *buf, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[buf[i] >> 4];
-		out[2 * i + 1] = digits[buf[i] & 15];
-	}
-	out[2 * len] = '\0';
-}

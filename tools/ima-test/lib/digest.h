@@ -45,7 +45,5 @@ enum digest_status digest_path(const char *path, bool follow,
 			       const struct hash_algo *alg,
 			       uint8_t *md, size_t *md_len, int *err);
 
-/* Lower-case hex of @len bytes into @out (2 * len + 1 bytes). */
-void hex_encode(const uint8_t *buf, size_t len, char *out);
 
 #endif

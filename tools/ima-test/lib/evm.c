@@ -14,6 +14,7 @@
 
 #include "evm.h"
 #include "sig.h"
+#include "util.h"
 
 /* FS_IOC_GETFSUUID (Linux 6.8), spelled out for older headers. */
 struct evm_fsuuid2 {
@@ -84,7 +85,7 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 	uint8_t *buf;
 	size_t len, i;
 	bool hex = true;
-	int rc = file_slurp(path, &buf, &len, 4096);
+	int rc = read_file(path, &buf, &len, 4096);
 
 	if (rc) {
 		say(err, errlen, "%s: cannot read the EVM key: %s", path, strerror(-rc));

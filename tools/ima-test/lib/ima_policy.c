@@ -7,9 +7,9 @@
 
 #include "hashalgo.h"
 #include "ima_policy.h"
+#include "util.h"
 
 #ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 static const char *const func_names[] = {
@@ -430,15 +430,9 @@ int ima_policy_parse(struct ima_policy *p, const char *source,
 			free(line);
 			continue;
 		}
-		if (p->n == cap) {
-			struct ima_rule *v = realloc(p->rules, (cap ? 2 * cap : 32) * sizeof(*v));
-
-			if (!v) {
-				free(line);
-				goto oom;
-			}
-			p->rules = v;
-			cap = cap ? 2 * cap : 32;
+		if (grow_array(&p->rules, &cap, p->n + 1, sizeof(*p->rules), 32)) {
+			free(line);
+			goto oom;
 		}
 		rc = parse_rule(&c, s, &p->rules[p->n]);
 		free(line);

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "ima_policy_eval.h"
+#include "util.h"
 
 /* include/uapi/linux/fs.h since Linux 6.5; older headers lack it. */
 #ifndef FS_IOC_GETFSUUID
@@ -63,15 +64,8 @@ static int idset_add(struct idset *s, unsigned long id)
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i] == id)
 			return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 8;
-		unsigned long *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (grow_array(&s->v, &s->cap, s->n + 1, sizeof(*s->v), 8))
+		return -ENOMEM;
 	s->v[s->n++] = id;
 	return 0;
 }

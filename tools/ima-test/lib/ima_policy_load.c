@@ -7,6 +7,7 @@
 
 #include "certs.h"
 #include "ima_policy.h"
+#include "util.h"
 
 /*
  * The kernel's built-in ima_policy=appraise_tcb rules (ima_policy.c,
@@ -47,7 +48,7 @@ int ima_policy_load(struct ima_policy *p, const char *spec, char *err, size_t er
 		return ima_policy_parse(p, spec, appraise_tcb, sizeof(appraise_tcb) - 1,
 					err, errlen);
 	}
-	r = file_slurp(path, &buf, &len, 1 << 20);
+	r = read_file(path, &buf, &len, 1 << 20);
 	if (r) {
 		snprintf(err, errlen, "cannot read the policy %s: %s%s", path, strerror(-r),
 			 spec ? "" : " (needs securityfs and CONFIG_IMA_READ_POLICY;"

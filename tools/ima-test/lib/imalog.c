@@ -7,6 +7,7 @@
 
 #include "imalog.h"
 #include "imalog_int.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -64,15 +65,8 @@ uint8_t *imalog_data_reserve(struct imalog *log, size_t len)
 
 struct imalog_entry *imalog_entry_new(struct imalog *log)
 {
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 256;
-		struct imalog_entry *v = realloc(log->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		log->v = v;
-		log->cap = cap;
-	}
+	if (grow_array(&log->v, &log->cap, log->n + 1, sizeof(*log->v), 256))
+		return NULL;
 	memset(&log->v[log->n], 0, sizeof(log->v[0]));
 	return &log->v[log->n];
 }
@@ -98,7 +92,7 @@ int imalog_set_template(struct imalog *log, struct imalog_entry *e,
 	memcpy(e->tname, name, len);
 	e->tname[len] = '\0';
 	e->tmpl = IMALOG_T_OTHER;
-	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(templates); i++)
 		if (!strcmp(e->tname, templates[i].name))
 			e->tmpl = templates[i].tmpl;
 	return 0;
@@ -123,7 +117,7 @@ int imalog_check_fields(struct imalog *log, const struct imalog_entry *e)
 		if (++n > IMALOG_FIELDS_MAX)
 			return imalog_fail(log, "more than %d fields", IMALOG_FIELDS_MAX);
 	}
-	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(templates); i++)
 		if (templates[i].tmpl == e->tmpl && templates[i].fields != n)
 			return imalog_fail(log, "template %s has %zu fields, not %zu",
 				    e->tname, n, templates[i].fields);
@@ -244,7 +238,7 @@ int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log)
 		return imalog_parse_ascii(buf, len, log);
 	}
 	/* The digest size that parses furthest is the list's bank. */
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct imalog cur = { .bank = bank_by_size(sizes[i]) };
 		int r = parse_binary(buf, len, sizes[i], &cur);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "imalog_int.h"
+#include "util.h"
 
 enum field_kind { F_DIGEST, F_DIGEST_ALGO, F_STRING, F_HEX };
 
@@ -160,10 +161,10 @@ static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
 	r = imalog_set_template(log, e, tok[2], tlen[2]);
 	if (r)
 		return r;
-	for (layout = 0; layout < sizeof(layouts) / sizeof(layouts[0]); layout++)
+	for (layout = 0; layout < ARRAY_SIZE(layouts); layout++)
 		if (layouts[layout].tmpl == e->tmpl)
 			break;
-	if (layout == sizeof(layouts) / sizeof(layouts[0]))
+	if (layout == ARRAY_SIZE(layouts))
 		return imalog_fail(log, "line %zu: template %s cannot be rebuilt from ascii",
 				   line, e->tname);
 	if (ntok - 3 != layouts[layout].n)

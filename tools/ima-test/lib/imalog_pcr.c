@@ -7,6 +7,7 @@
 
 #include "certs.h"
 #include "imalog_int.h"
+#include "util.h"
 
 #define PCR_FILE_MAX (1u << 16)
 
@@ -207,7 +208,7 @@ int pcr_bank_read_file(const char *path, const struct hash_algo *alg,
 	uint8_t *buf;
 	size_t len, line = 0;
 	const char *s, *end;
-	int r = file_slurp(path, &buf, &len, PCR_FILE_MAX);
+	int r = read_file(path, &buf, &len, PCR_FILE_MAX);
 
 	memset(b, 0, sizeof(*b));
 	b->alg = alg;
@@ -262,7 +263,7 @@ int pcr_bank_read_dir(const char *dir, const struct hash_algo *alg,
 		int r;
 
 		snprintf(path, sizeof(path), "%s/%u", dir, i);
-		r = file_slurp(path, &buf, &len, 8192);	/* sysfs reports 4096 bytes */
+		r = read_file(path, &buf, &len, 8192);	/* sysfs reports 4096 bytes */
 		if (r == -ENOENT)
 			continue;
 		/* sysfs attributes are not S_ISREG-special: read what is there */

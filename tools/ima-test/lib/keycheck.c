@@ -16,6 +16,7 @@
 #include <openssl/objects.h>
 
 #include "certs.h"
+#include "util.h"
 
 static const int rsa_bits[] = { 1024, 2048, 3072, 4096 };
 static const int ec_nids[] = {
@@ -29,7 +30,7 @@ bool key_kernel_usable(EVP_PKEY *pkey, char *why, size_t whylen)
 
 	if (type == EVP_PKEY_RSA) {
 		bits = EVP_PKEY_get_bits(pkey);
-		for (size_t i = 0; i < sizeof(rsa_bits) / sizeof(rsa_bits[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(rsa_bits); i++)
 			if (bits == rsa_bits[i])
 				return true;
 		snprintf(why, whylen, "RSA key of %d bits: the kernel takes 1024, 2048, 3072 or 4096",
@@ -44,7 +45,7 @@ bool key_kernel_usable(EVP_PKEY *pkey, char *why, size_t whylen)
 		nid = OBJ_txt2nid(group);
 		if (nid == NID_undef)
 			nid = EC_curve_nist2nid(group);
-		for (size_t i = 0; i < sizeof(ec_nids) / sizeof(ec_nids[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(ec_nids); i++)
 			if (nid == ec_nids[i])
 				return true;
 		snprintf(why, whylen, "EC key on curve %.32s: the kernel takes P-192, P-256, P-384 or P-521",

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <openssl/x509v3.h>
 
-#include "certs.h"
+#include "keyid.h"
 
 int keyid_from_pubkey(EVP_PKEY *pkey, uint8_t keyid[4])
 {

@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "keylime.h"
 #include "out.h"
+#include "util.h"
 
 /* RUNTIME_POLICY_GENERATOR.LegacyAllowList, what keylime-policy writes */
 #define KEYLIME_GENERATOR 3
@@ -60,15 +61,8 @@ int keylime_add(struct keylime_policy *p, const char *path, const uint8_t *md,
 		return -1;
 	hex_encode(md, len, e.hex);
 	pthread_mutex_lock(&p->lock);
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		struct keylime_entry *v = realloc(p->v, cap * sizeof(*v));
-
-		if (!v)
-			goto out;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (grow_array(&p->v, &p->cap, p->n + 1, sizeof(*p->v), 64))
+		goto out;
 	p->v[p->n++] = e;
 	e.path = NULL;
 	ret = 0;

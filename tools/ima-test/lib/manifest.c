@@ -4,38 +4,14 @@
 #include <string.h>
 
 #include "manifest.h"
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int hex_decode(const char *s, size_t n, uint8_t *out)
-{
-	if (n % 2)
-		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = nibble(s[i]), lo = nibble(s[i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i / 2] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
+#include "util.h"
 
 static const struct hash_algo *alg_by_len(size_t len)
 {
 	static const int ids[] = { HASH_ALGO_SHA1, HASH_ALGO_SHA224, HASH_ALGO_SHA256,
 				   HASH_ALGO_SHA384, HASH_ALGO_SHA512 };
 
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		const struct hash_algo *a = hash_algo_by_id(ids[i]);
 
 		if (a && a->len == len)
@@ -85,7 +61,7 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 		escaped = true;
 		p++;
 	}
-	for (hexlen = 0; p + hexlen < end && nibble(p[hexlen]) >= 0; hexlen++)
+	for (hexlen = 0; p + hexlen < end && hex_digit(p[hexlen]) >= 0; hexlen++)
 		;
 	if (!hexlen || p + hexlen + 2 > end || p[hexlen] != ' ' ||
 	    (p[hexlen + 1] != ' ' && p[hexlen + 1] != '*')) {

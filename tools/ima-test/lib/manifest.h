@@ -39,7 +39,5 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 		   char *err, size_t errlen);
 void manifest_line_free(struct manifest_line *ml);
 
-/* Decode @n hex digits at @s into @out (n / 2 bytes).  0 or -1. */
-int hex_decode(const char *s, size_t n, uint8_t *out);
 
 #endif

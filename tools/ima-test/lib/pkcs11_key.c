@@ -27,6 +27,7 @@
 
 #include "certs.h"
 #include "pkcs11_key.h"
+#include "util.h"
 
 #define PKCS11_DEFAULT_MODULE "p11-kit-proxy.so"
 #define PIN_FILE_MAX 4096
@@ -114,7 +115,7 @@ static int read_pin_source(struct pkcs11_uri *u, char *err, size_t errlen)
 		snprintf(err, errlen, "pin-source must be an absolute file name, not '%s'", u->pin_source);
 		return -1;
 	}
-	r = file_slurp(file, &buf, &len, PIN_FILE_MAX);
+	r = read_file(file, &buf, &len, PIN_FILE_MAX);
 	if (r < 0) {
 		snprintf(err, errlen, "pin-source %s: %s", file,
 			 r == -EFBIG ? "too large for a PIN" : strerror(-r));

@@ -7,6 +7,7 @@
 
 #include "certs.h"
 #include "refpolicy.h"
+#include "util.h"
 
 #define REF_FILE_MAX (256u << 20)
 #define JSON_DEPTH_MAX 64
@@ -324,16 +325,9 @@ static int digests(struct json *j, struct ref_policy *p)
 
 		if (string(j, &e.path) || expect(j, ':'))
 			goto fail;
-		if (p->n == p->cap) {
-			size_t cap = p->cap ? 2 * p->cap : 64;
-			struct ref_entry *v = realloc(p->v, cap * sizeof(*v));
-
-			if (!v) {
-				bad(j, "out of memory");
-				goto fail;
-			}
-			p->v = v;
-			p->cap = cap;
+		if (grow_array(&p->v, &p->cap, p->n + 1, sizeof(*p->v), 64)) {
+			bad(j, "out of memory");
+			goto fail;
 		}
 		p->v[p->n++] = e;
 		if (string_array(j, add_digest, &p->v[p->n - 1]))
@@ -418,7 +412,7 @@ int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t er
 	uint8_t *buf;
 	size_t len;
 	char why[160];
-	int r = file_slurp(path, &buf, &len, REF_FILE_MAX);
+	int r = read_file(path, &buf, &len, REF_FILE_MAX);
 
 	memset(p, 0, sizeof(*p));
 	if (r) {

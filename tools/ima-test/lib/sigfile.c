@@ -8,6 +8,7 @@
 
 #include "certs.h"
 #include "sigfile.h"
+#include "util.h"
 
 bool sigfile_is(const char *path)
 {
@@ -62,7 +63,7 @@ long sigfile_read(const char *path, uint8_t *buf, size_t cap)
 
 	if (!name)
 		return -ENOMEM;
-	r = file_slurp(name, &data, &len, cap);
+	r = read_file(name, &data, &len, cap);
 	free(name);
 	if (r < 0)
 		return r;

@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 
 #include "walk_int.h"
+#include "util.h"
 
 void walk_note(struct walker *w, const char *path, const char *why, int st)
 {
@@ -100,7 +101,7 @@ static const char *pseudo_fs(int dfd)
 
 	if (fstatfs(dfd, &sfs) < 0)
 		return NULL;
-	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
 		if ((unsigned long)sfs.f_type == fs[i].magic)
 			return fs[i].name;
 	return NULL;
@@ -134,14 +135,8 @@ static char **read_names(int dfd, size_t *n)
 	for (errno = 0; (de = readdir(d)); errno = 0) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (*n == cap) {
-			char **more = realloc(names, (cap ? 2 * cap : 64) * sizeof(*names));
-
-			if (!more)
-				break;
-			names = more;
-			cap = cap ? 2 * cap : 64;
-		}
+		if (grow_array(&names, &cap, *n + 1, sizeof(*names), 64))
+			break;
 		if (!(names[*n] = strdup(de->d_name)))
 			break;
 		(*n)++;

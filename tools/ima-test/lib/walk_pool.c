@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "walk_int.h"
+#include "util.h"
 
 void walk_lock(struct walker *w)
 {
@@ -144,18 +145,11 @@ void walk_submit(struct walker *w, struct dirref *dir, const char *name,
 		pthread_cond_wait(&p->not_full, &p->lock);
 	}
 	p->walker_waits = false;
-	if (p->count == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 256;
-		struct item *more = realloc(p->heap, cap * sizeof(*more));
-
-		if (!more) {
-			pthread_mutex_unlock(&p->lock);
-			free(it.path);
-			walk_note(w, path, "out of memory", 2);
-			return;
-		}
-		p->heap = more;
-		p->cap = cap;
+	if (grow_array(&p->heap, &p->cap, p->count + 1, sizeof(*p->heap), 256)) {
+		pthread_mutex_unlock(&p->lock);
+		free(it.path);
+		walk_note(w, path, "out of memory", 2);
+		return;
 	}
 	get_dir(dir);
 	heap_push(p, &it);

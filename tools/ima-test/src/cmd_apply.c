@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
@@ -23,6 +24,7 @@
 #include "sig.h"
 #include "sigfile.h"
 #include "xattr_io.h"
+#include "util.h"
 
 struct apply_ctx {
 	struct certset certs;
@@ -218,15 +220,10 @@ static int apply_manifest(struct apply_ctx *c, const char *manifest)
 	while ((r = getline(&buf, &bufcap, fp)) >= 0) {
 		if (r > 0 && buf[r - 1] == '\n')
 			buf[--r] = '\0';
-		if (n == cap) {
-			struct manifest_line *nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
-
-			if (!nv) {
-				bad = 1;
-				fprintf(stderr, "ima-test apply: out of memory\n");
-				break;
-			}
-			v = nv;
+		if (grow_array(&v, &cap, n + 1, sizeof(*v), 256)) {
+			bad = 1;
+			fprintf(stderr, "ima-test apply: out of memory\n");
+			break;
 		}
 		if (manifest_parse(buf, (size_t)r, true, NULL, &v[n], err, sizeof(err))) {
 			fprintf(stderr, "ima-test apply: %s:%zu: %s\n", manifest, n + 1, err);

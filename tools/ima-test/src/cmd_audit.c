@@ -2,6 +2,7 @@
 /* ima-test audit: classify every file, with a summary. */
 #include <stdio.h>
 
+#include "commands.h"
 #include "evm_opts.h"
 #include "scan.h"
 
@@ -29,7 +30,12 @@ static const char help[] =
 
 int cmd_audit(int argc, char **argv)
 {
-	struct scan_opts so = { .fmt = OUT_TEXT, .summary = true, .quiet_ok = true };
+	struct scan_opts so = {
+		.fmt = OUT_TEXT,
+		.formats = SCAN_FORMATS_TEXT_JSON | SCAN_FORMAT(OUT_KEYLIME),
+		.summary = true,
+		.quiet_ok = true,
+	};
 
 	return scan_main("audit", help, argc, argv, &so);
 }

@@ -5,11 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "common.h"
 #include "digest.h"
 #include "imaxattr.h"
 #include "out.h"
 #include "label.h"
+#include "util.h"
 
 struct hash_ctx {
 	const struct hash_algo *alg;

@@ -8,9 +8,11 @@
 #include <keyutils.h>
 #include <openssl/x509v3.h>
 
+#include "commands.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
+#include "util.h"
 
 static const char help[] =
 	"Usage: ima-test keys add [--keyring NAME] CERT...\n"

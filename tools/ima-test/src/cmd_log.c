@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "common.h"
 #include "log_check.h"
 #include "scan.h"
+#include "util.h"
 
 #define SECURITYFS_LISTS "/sys/kernel/security/ima/binary_runtime_measurements_*"
 #define TPM_SYSFS "/sys/class/tpm/tpm0"
@@ -54,7 +56,7 @@ static int load_list(struct log_ctx *c, const char *path)
 		fprintf(stderr, "ima-test log: at most %d lists\n", LOG_LISTS_MAX);
 		return -1;
 	}
-	r = file_slurp(path, &buf, &len, LIST_MAX);
+	r = read_file(path, &buf, &len, LIST_MAX);
 	if (r) {
 		fprintf(stderr, "ima-test log: %s: cannot read: %s\n", path,
 			r == -EINVAL ? "not a regular file" : strerror(-r));
@@ -240,7 +242,7 @@ int cmd_log(int argc, char **argv)
 			c->ignore_violations = true;
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("log", optarg, &c->fmt))
+			if (scan_parse_format("log", optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
 				goto out;
 			break;
 		case 'h':

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "commands.h"
 #include "evm_opts.h"
 #include "common.h"
 #include "ready.h"
 #include "scan.h"
+#include "util.h"
 
 static const char help[] =
 	"Usage: ima-test ready [--policy POLICY] [--cert CERT]... [OPTIONS] ROOT...\n"
@@ -60,15 +62,8 @@ static void add_record(struct ready *r, const char *path, int v,
 	r->counts[v]++;
 	if (v >= V_PASS && !r->verbose)
 		goto out;
-	if (r->nrec == r->caprec) {
-		size_t cap = r->caprec ? 2 * r->caprec : 64;
-		struct record *n = realloc(r->rec, cap * sizeof(*n));
-
-		if (!n)
-			goto oom;
-		r->rec = n;
-		r->caprec = cap;
-	}
+	if (grow_array(&r->rec, &r->caprec, r->nrec + 1, sizeof(*r->rec), 64))
+		goto oom;
 	rec.path = strdup(path);
 	rec.detail = strdup(detail);
 	if (!rec.path || !rec.detail) {
@@ -290,7 +285,7 @@ int cmd_ready(int argc, char **argv)
 			}
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("ready", optarg, &r.fmt))
+			if (scan_parse_format("ready", optarg, SCAN_FORMATS_TEXT_JSON, &r.fmt))
 				goto out;
 			break;
 		case OPT_UID:

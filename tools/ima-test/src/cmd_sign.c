@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "commands.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
@@ -17,6 +18,7 @@
 #include "sig.h"
 #include "label.h"
 #include "sigfile.h"
+#include "util.h"
 
 /* sign's own long option, clear of the shared ones in common.h */
 enum { OPT_PASS_FILE = 0x200 };

@@ -15,12 +15,14 @@
 
 #include <sys/stat.h>
 
+#include "commands.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
 #include "imaxattr.h"
 #include "manifest.h"
 #include "sig.h"
+#include "util.h"
 
 enum { OPT_PASS_FILE = 0x200 };
 
@@ -97,13 +99,8 @@ static int read_lines(FILE *fp, struct sign_hash_ctx *c)
 	ssize_t r;
 
 	while ((r = getline(&buf, &bufcap, fp)) >= 0) {
-		if (c->n == cap) {
-			struct line *v = realloc(c->v, (cap = cap ? 2 * cap : 1024) * sizeof(*v));
-
-			if (!v)
-				goto nomem;
-			c->v = v;
-		}
+		if (grow_array(&c->v, &cap, c->n + 1, sizeof(*c->v), 1024))
+			goto nomem;
 		if (r > 0 && buf[r - 1] == '\n')
 			buf[--r] = '\0';
 		memset(&c->v[c->n], 0, sizeof(c->v[0]));

@@ -2,6 +2,7 @@
 /* ima-test verify: check IMA xattrs against content and certificates. */
 #include <stdio.h>
 
+#include "commands.h"
 #include "evm_opts.h"
 #include "scan.h"
 
@@ -17,7 +18,7 @@ static const char help[] =
 
 int cmd_verify(int argc, char **argv)
 {
-	struct scan_opts so = { .fmt = OUT_TEXT };
+	struct scan_opts so = { .fmt = OUT_TEXT, .formats = SCAN_FORMATS_TEXT_JSON };
 
 	return scan_main("verify", help, argc, argv, &so);
 }

@@ -13,6 +13,7 @@
 #include "log_check.h"
 #include "modsig.h"
 #include "sig.h"
+#include "util.h"
 
 #define NAME_MAX_OUT (IMALOG_EVENT_NAME_MAX * 4 + 1)
 

@@ -7,28 +7,67 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common.h"
-
-#define CMD(fn, name, summary) int cmd_##fn(int argc, char **argv);
 #include "commands.h"
-#undef CMD
-
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
+#include "common.h"
+#include "util.h"
 
 static const struct command commands[] = {
-#define CMD(fn, name, summary) { name, cmd_##fn, summary },
-#include "commands.h"
-#undef CMD
+	{
+		.name = "sign",
+		.summary = "write v2 signatures to the IMA xattr",
+		.run = cmd_sign,
+	},
+	{
+		.name = "hash",
+		.summary = "write content digests to the IMA xattr, as fix mode does",
+		.run = cmd_hash,
+	},
+	{
+		.name = "verify",
+		.summary = "check IMA xattrs against file contents and certificates",
+		.run = cmd_verify,
+	},
+	{
+		.name = "audit",
+		.summary = "classify every file; text, JSON lines or a Keylime policy",
+		.run = cmd_audit,
+	},
+	{
+		.name = "keys",
+		.summary = "add certificates to, or list, an IMA keyring",
+		.run = cmd_keys,
+	},
+	{
+		.name = "ready",
+		.summary = "list what ima_appraise=enforce would deny under a policy",
+		.run = cmd_ready,
+	},
+	{
+		.name = "close-check",
+		.summary = "prove security.ima is rewritten on every final close",
+		.run = cmd_close_check,
+	},
+	{
+		.name = "log",
+		.summary = "verify the IMA measurement list against the TPM and a reference",
+		.run = cmd_log,
+	},
+	{
+		.name = "sign-hash",
+		.summary = "sign the digests of a sha*sum manifest (evmctl sign_hash)",
+		.run = cmd_sign_hash,
+	},
+	{
+		.name = "apply",
+		.summary = "set IMA xattrs from FILE.sig files or a sign-hash manifest",
+		.run = cmd_apply,
+	},
 };
 
 static void usage(FILE *fp)
 {
 	fputs("Usage: ima-test COMMAND [OPTIONS] [PATH...]\n\nCommands:\n", fp);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'ima-test COMMAND --help' describes a command.\n"
 	      "Exit status: 0 all good, 1 integrity findings, 2 usage or environment error.\n",
@@ -75,7 +114,7 @@ static int run(int argc, char **argv)
 		printf("ima-test %s\n", IMA_TEST_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "ima-test: unknown command '%s'\n", argv[1]);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "ready.h"
+#include "util.h"
 
 const char *ready_verdict_name(int v)
 {
@@ -123,7 +124,7 @@ void ready_print_summary(struct ready *r)
 	other = denied;
 	printf("summary: %lu files: %lu appraised, %lu not appraised; enforce would deny %lu (",
 	       files, files - r->counts[V_NOT_APPRAISED], r->counts[V_NOT_APPRAISED], denied);
-	for (size_t i = 0; i < sizeof(deny) / sizeof(deny[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(deny); i++) {
 		printf("%lu %s, ", r->counts[deny[i]], ready_verdict_name(deny[i]));
 		other -= r->counts[deny[i]];
 	}

@@ -9,6 +9,7 @@
 #include "evm_opts.h"
 #include "keylime.h"
 #include "scan.h"
+#include "util.h"
 
 struct scan {
 	const struct scan_opts *opts;
@@ -233,19 +234,25 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 	return status;
 }
 
-int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt)
+int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
+		      enum out_format *fmt)
 {
-	if (!strcmp(arg, "text"))
-		*fmt = OUT_TEXT;
-	else if (!strcmp(arg, "json"))
-		*fmt = OUT_JSON;
-	else if (!strcmp(arg, "keylime") && !strcmp(cmd, "audit"))
-		*fmt = OUT_KEYLIME;
-	else {
-		usage_error(cmd, "unknown format '%s'", arg);
-		return -1;
-	}
-	return 0;
+	static const struct {
+		const char *name;
+		enum out_format fmt;
+	} formats[] = {
+		{ .name = "text", .fmt = OUT_TEXT },
+		{ .name = "json", .fmt = OUT_JSON },
+		{ .name = "keylime", .fmt = OUT_KEYLIME },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if ((allowed & SCAN_FORMAT(formats[i].fmt)) && !strcmp(arg, formats[i].name)) {
+			*fmt = formats[i].fmt;
+			return 0;
+		}
+	usage_error(cmd, "unknown format '%s'", arg);
+	return -1;
 }
 
 int scan_main(const char *cmd, const char *help, int argc, char **argv,
@@ -288,7 +295,7 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 			}
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format(cmd, optarg, &so->fmt))
+			if (scan_parse_format(cmd, optarg, so->formats, &so->fmt))
 				goto out;
 			break;
 		case OPT_HASH_ALGO:

@@ -14,6 +14,7 @@ struct scan_opts {
 	struct tree_opts tree;
 	struct certset certs;
 	enum out_format fmt;
+	unsigned formats;	/* what --format accepts: SCAN_FORMAT() bits */
 	bool summary;		/* print the per-class counts at the end */
 	bool quiet_ok;		/* text output: leave out files that are ok */
 	/* --format keylime */
@@ -36,7 +37,16 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n);
 int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	      struct scan_opts *so);
 
-/* Parse --format; prints a usage error and returns -1 when bad. */
-int scan_parse_format(const char *cmd, const char *arg, enum out_format *fmt);
+/* The bit of one output format in an @allowed mask. */
+#define SCAN_FORMAT(f) (1u << (f))
+/* text and json: what every command with --format accepts. */
+#define SCAN_FORMATS_TEXT_JSON (SCAN_FORMAT(OUT_TEXT) | SCAN_FORMAT(OUT_JSON))
+
+/*
+ * Parse --format, accepting only the formats in @allowed (SCAN_FORMAT()
+ * bits); prints a usage error and returns -1 when bad.
+ */
+int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
+		      enum out_format *fmt);
 
 #endif

@@ -7,6 +7,7 @@
 #include "certs.h"
 #include "sig.h"
 #include "tap.h"
+#include "util.h"
 
 static EVP_PKEY *public_part(EVP_PKEY *key)
 {
@@ -29,7 +30,7 @@ static void round_trip(struct tap *t, const char *name, EVP_PKEY *key, EVP_PKEY 
 	size_t sig_len = 0;
 	char err[256];
 
-	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(algs); i++) {
 		const struct hash_algo *alg = hash_algo_by_name(algs[i]);
 		int ok;
 

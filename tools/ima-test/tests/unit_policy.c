@@ -7,6 +7,7 @@
 #include "ima_policy.h"
 #include "ima_policy_eval.h"
 #include "tap.h"
+#include "util.h"
 
 static int parse(struct ima_policy *p, const char *text, char *err, size_t errlen)
 {
@@ -98,7 +99,7 @@ static void test_syntax(struct tap *t)
 		"appraise func=PATH_CHECK mask=MAY_APPEND",
 	};
 
-	for (size_t i = 0; i < sizeof(ok_rules) / sizeof(ok_rules[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ok_rules); i++)
 		good(t, ok_rules[i]);
 	bad(t, "appraise\n#\nappraise fowners=0", "t: line 3: unknown keyword 'fowners'");
 	bad(t, "appraise bogus", "unknown keyword 'bogus'");

@@ -4,6 +4,7 @@
 
 #include "imaxattr.h"
 #include "tap.h"
+#include "util.h"
 
 struct dec_case {
 	const char *name;
@@ -57,7 +58,7 @@ static const struct dec_case cases[] = {
 	{ "too large", sha1v, IMA_XATTR_MAX + 1, IMA_XATTR_MALFORMED, "too large" },
 };
 
-#define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
+#define NCASES (int)(ARRAY_SIZE(cases))
 
 int main(void)
 {

@@ -3,7 +3,7 @@
  * ima-test close-check: prove on the running kernel that security.ima is
  * rewritten on every final close of a written file, and only then.
  *
- * Prints TAP, one test per scenario (close_check_scen.c).  It refuses to
+ * Prints TAP, one test per scenario (scenarios.c).  It refuses to
  * pass when nothing could fail: no IMA, a policy that does not appraise
  * DIR, or security xattrs that cannot be written end the run with
  * "Bail out!" and exit status 2.
@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "close_check.h"
 #include "common.h"
 #include "digest.h"
@@ -239,6 +240,10 @@ static int select_scenarios(struct cc_state *s)
 	return n;
 }
 
+/*
+ * 0: run with @o; 1: nothing to run (--help or --list printed); -EINVAL: a
+ * usage error, already reported.
+ */
 static int parse_opts(int argc, char **argv, struct cc_opts *o)
 {
 	static const struct option longopts[] = {
@@ -265,7 +270,7 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		int r = evm_option("close-check", opt, optarg, &o->evm, &o->evm_on);
 
 		if (r < 0)
-			return EXIT_TROUBLE;
+			return -EINVAL;
 		if (r)
 			continue;
 		switch (opt) {
@@ -276,7 +281,7 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 			v = strtoull(optarg, &end, 0);
 			if (*optarg < '0' || *optarg > '9' || *end || errno ||
 			    (opt != OPT_SEED && (v < 1 || v > 100000000)))
-				return usage_error("close-check", "bad number '%s'", optarg);
+				goto bad_number;
 			if (opt == 'n')
 				o->iterations = (unsigned long)v;
 			else if (opt == OPT_SEED)
@@ -292,17 +297,24 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 			for (size_t i = 0; i < cc_nscenarios; i++)
 				printf("%-16s %s%s\n", cc_scenarios[i].name, cc_scenarios[i].what,
 				       cc_scenarios[i].async ? " (asynchronous)" : "");
-			return -EXIT_OK - 1;
+			return 1;
 		case 'h':
 			fputs(help, stdout);
-			return -EXIT_OK - 1;
+			return 1;
 		default:
-			return usage_error("close-check", "unknown option");
+			usage_error("close-check", "unknown option");
+			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("close-check", "exactly one DIR expected");
+	if (optind != argc - 1) {
+		usage_error("close-check", "exactly one DIR expected");
+		return -EINVAL;
+	}
 	return 0;
+
+bad_number:
+	usage_error("close-check", "bad number '%s'", optarg);
+	return -EINVAL;
 }
 
 int cmd_close_check(int argc, char **argv)
@@ -319,7 +331,7 @@ int cmd_close_check(int argc, char **argv)
 	s.opts.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	rc = parse_opts(argc, argv, &s.opts);
 	if (rc)
-		return rc < 0 ? -rc - 1 : rc;
+		return rc > 0 ? EXIT_OK : EXIT_TROUBLE;
 	s.env.dir = argv[argc - 1];
 	s.env.timeout_ms = s.opts.timeout_ms;
 	s.env.evm = s.opts.evm_on ? &s.opts.evm : NULL;

@@ -65,11 +65,11 @@ struct cc_scenario {
 	enum cc_result (*run)(struct cc_run *r);
 };
 
-/* The scenario table (close_check_scen.c). */
+/* The scenario table (scenarios.c): the one index of every scenario. */
 extern const struct cc_scenario cc_scenarios[];
 extern const size_t cc_nscenarios;
 
-/* close_check_util.c */
+/* util.c */
 enum cc_result cc_fail(struct cc_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 enum cc_result cc_skip(struct cc_run *r, const char *fmt, ...)
@@ -96,8 +96,8 @@ void cc_label_text(const uint8_t *buf, ssize_t len, char *out, size_t cap);
 enum cc_result cc_unchanged(struct cc_run *r, const char *when);
 /*
  * Check now that security.ima is the hash of the model's content; for a
- * scenario that must look before it lets its processes go.  Defined by
- * the driver (cmd_close_check.c).
+ * scenario that must look before it lets its processes go.  Defined in
+ * run.c.
  */
 enum cc_result cc_final_check(struct cc_run *r);
 /* Pipe/socket handshakes between the processes of a scenario. */
@@ -108,21 +108,21 @@ enum cc_result cc_reap(struct cc_run *r, pid_t pid, const char *who);
 /* Monotonic milliseconds. */
 double cc_now_ms(void);
 
-/* close_check_sys.c: raw io_uring for one close. */
+/* sys.c: raw io_uring for one close. */
 struct cc_uring;
 /* Set up a ring; NULL with -errno in *err (ENOSYS: no io_uring). */
 struct cc_uring *cc_uring_open(int *err);
-/* IORING_OP_CLOSE of @fd (or of fixed slot @slot if @slot >= 0); result of the CQE. */
+/* IORING_OP_CLOSE of @fd; the result of the CQE. */
 int cc_uring_close(struct cc_uring *u, int fd);
 /* Register @fd as fixed file 0.  0 or -errno. */
 int cc_uring_register(struct cc_uring *u, int fd);
 void cc_uring_free(struct cc_uring *u);
 
-/* close_check_sys.c: SCM_RIGHTS. */
+/* sys.c: SCM_RIGHTS. */
 int cc_send_fds(int sock, const int *fds, int n);
 int cc_recv_fd(int sock);
 
-/* close_check_trace.c: the ima:ima_update_xattr tracepoint, if present. */
+/* trace.c: the ima:ima_update_xattr tracepoint, if present. */
 struct cc_trace {
 	bool available;
 	bool enabled_by_us;
@@ -141,7 +141,7 @@ void cc_trace_clear(const struct cc_trace *t);
 void cc_trace_lookup(const struct cc_trace *t, ino_t ino, struct cc_trace_event *ev);
 void cc_trace_stop(struct cc_trace *t);
 
-/* The driver (cmd_close_check.c, close_check_run.c). */
+/* The driver (cmd_close_check.c, run.c). */
 struct cc_opts {
 	unsigned long iterations;
 	bool random, json, trace;
@@ -178,7 +178,7 @@ void cc_run_sequential(struct cc_state *s, uint64_t *rng);
 /* opts.iterations runs of scenarios drawn at random, reusing one file. */
 void cc_run_random(struct cc_state *s, uint64_t *rng);
 
-/* Scenario building blocks (close_check_util.c). */
+/* Scenario building blocks (util.c). */
 #define CC_PAYLOAD_MIN 1
 #define CC_PAYLOAD_MAX 8192
 
@@ -209,7 +209,7 @@ enum cc_result cc_closed(struct cc_run *r, int fd, const char *what);
 /* Map the whole file shared and overwrite a random range (file and model). */
 enum cc_result cc_map_and_write(struct cc_run *r, int fd, void **map, size_t *maplen);
 
-/* The scenarios (close_check_scen.c, close_check_proc.c). */
+/* The scenarios (scenarios_fd.c, scenarios_proc.c; indexed by scenarios.c). */
 #define CC_SCENARIO(name) enum cc_result cc_sc_##name(struct cc_run *r);
 CC_SCENARIO(close) CC_SCENARIO(exit) CC_SCENARIO(dup) CC_SCENARIO(fork)
 CC_SCENARIO(trunc) CC_SCENARIO(append) CC_SCENARIO(pwrite) CC_SCENARIO(writev)

@@ -2,7 +2,8 @@
 /*
  * close-check scenarios in one process: each changes the file through one
  * kind of write and ends with the final close by one path.  The scenarios
- * with several processes, sockets or threads are in close_check_proc.c.
+ * with several processes, sockets or threads are in scenarios_proc.c;
+ * the table of all of them is scenarios.c.
  * Each returns with the final close done; the driver checks the new label.
  * See close_check.h for the contract.
  */
@@ -448,29 +449,3 @@ enum cc_result cc_sc_io_uring_fixed(struct cc_run *r)
 	cc_uring_free(u);	/* closing the ring drops the registered file */
 	return res;
 }
-
-
-const struct cc_scenario cc_scenarios[] = {
-	{ "close", "close(2) of the only writer", false, false, cc_sc_close },
-	{ "exit", "exit without close", false, false, cc_sc_exit },
-	{ "dup", "dup, then close both", false, false, cc_sc_dup },
-	{ "fork", "fork, the parent closes first, the child last", false, false, cc_sc_fork },
-	{ "two-writers", "two opens; the first file released, the second closes last", false, false, cc_sc_two_writers },
-	{ "trunc", "O_TRUNC rewrite", false, false, cc_sc_trunc },
-	{ "append", "O_APPEND write", false, false, cc_sc_append },
-	{ "pwrite", "pwrite inside and past EOF", false, false, cc_sc_pwrite },
-	{ "writev", "writev", false, false, cc_sc_writev },
-	{ "copy_file_range", "copy_file_range into the file", false, false, cc_sc_copy_file_range },
-	{ "ftruncate", "ftruncate", false, false, cc_sc_ftruncate },
-	{ "munmap", "MAP_SHARED write, close(fd), final fput in munmap", false, false, cc_sc_munmap },
-	{ "mmap-exit", "MAP_SHARED write, close(fd), exit without munmap", false, false, cc_sc_mmap_exit },
-	{ "scm-rights", "SCM_RIGHTS to another process, the receiver closes last", false, false, cc_sc_scm_rights },
-	{ "scm-gc", "SCM_RIGHTS fd left in flight, dropped by the unix GC", true, true, cc_sc_scm_gc },
-	{ "exec", "O_CLOEXEC fd closed by execve", false, false, cc_sc_exec },
-	{ "dup2", "dup2 over the fd", false, false, cc_sc_dup2 },
-	{ "close_range", "close_range over two fds", false, false, cc_sc_close_range },
-	{ "io_uring", "IORING_OP_CLOSE", false, false, cc_sc_io_uring },
-	{ "io_uring-fixed", "registered file dropped when the ring is closed", true, true, cc_sc_io_uring_fixed },
-	{ "thread", "a thread of a multi-threaded process closes", false, false, cc_sc_thread },
-};
-const size_t cc_nscenarios = sizeof(cc_scenarios) / sizeof(cc_scenarios[0]);

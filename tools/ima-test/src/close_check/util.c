@@ -14,6 +14,7 @@
 #include "close_check.h"
 #include "digest.h"
 #include "xattr_io.h"
+#include "util.h"
 
 static enum cc_result cc_reason(struct cc_run *r, enum cc_result res,
 				const char *fmt, va_list ap)
