@@ -47,6 +47,11 @@ check "stage $stage: the live policy requires signatures for exec and executable
 keys=$(ima-test keys list 2>&1)
 want_keyid=$(cat /etc/ima-fput/keyid)
 check "stage $stage: the test certificate ($want_keyid) is in _ima" grep -qi "$want_keyid" <<<"$keys"
+# ima-test came in with dpkg -i of its package; the initramfs has its own
+# static copy, this one is the package's
+tool=$(command -v ima-test)
+check "stage $stage: the probe runs the packaged ima-test ($tool), which dpkg -L ima-test lists" \
+	sh -c "[ '$tool' = /usr/bin/ima-test ] && dpkg -L ima-test | grep -qx /usr/bin/ima-test"
 if [ "$stage" != 1 ]; then
 	d=$(denials)
 	if [ -z "$d" ]; then ok "stage $stage: no integrity denial while the system booted"
