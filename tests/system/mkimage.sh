@@ -13,7 +13,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$1
 tool=$top/tools/ima-test/ima-test
-static=$top/tools/ima-test/ima-test.static
 root=$work/root
 n=${TAP_START:-0} status=0
 emit() {
@@ -43,9 +42,21 @@ tar -C "$root" --numeric-owner -xpf "$tar"
 check "the root extracted ($(find "$root" -xdev -type f | wc -l) files)" test -x "$root/usr/lib/systemd/systemd"
 
 # --- what the test adds to the system ---
-# ima-test, copied in.  This is the one place that installs it; once the
-# tool is packaged it becomes a dpkg -i of that package.
-install -D -m 0755 "$static" "$root/usr/local/sbin/ima-test"
+# ima-test, installed as an administrator would: dpkg -i of its package
+# (scripts/make-deb.sh), run in the root before labelling, so that
+# /usr/bin/ima-test is signed like every other program
+deb=$("$top/scripts/make-deb.sh" 2> "$work/make-deb.log")
+check "scripts/make-deb.sh built the ima-test package ($(basename "${deb:-none}"))" test -s "$deb"
+if [ -s "$deb" ]; then
+	cp "$deb" "$root/var/cache/ima-test.deb"
+	chroot "$root" dpkg -i /var/cache/ima-test.deb > "$work/dpkg-ima-test.log" 2>&1
+	rc=$?
+	rm -f "$root/var/cache/ima-test.deb"
+	st=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f '${db:Status-Abbrev}' ima-test 2>/dev/null)
+	check "dpkg -i installed the package in the root (exit $rc, status '$st')" \
+		test "$rc" = 0 -a "$st" = "ii " -a -x "$root/usr/bin/ima-test"
+	sed 's/^/# /' "$work/dpkg-ima-test.log"
+fi
 # the probe, run once multi-user.target is reached
 install -D -m 0755 "$here/guest/probe.sh" "$root/usr/local/sbin/ima-fput-probe"
 install -D -m 0644 "$here/guest/ima-fput-probe.service" "$root/etc/systemd/system/ima-fput-probe.service"
@@ -70,8 +81,8 @@ chmod 0644 "$root/usr/local/lib/ima-fput/signed/libplanted.so"
 cp "$root/usr/local/bin/mmap-write" "$root/usr/local/bin/ima-fput-tampered"
 printf '# a configuration file tampered with offline after labelling\nsetting = 1\n' \
 	> "$root/etc/ima-fput/tampered.conf"
-check "the probe, its helpers and the static ima-test are in the root" \
-	test -x "$root/usr/local/bin/use-planted" -a -x "$root/usr/local/sbin/ima-test"
+check "the probe and its helpers are in the root" \
+	test -x "$root/usr/local/bin/use-planted" -a -x "$root/usr/local/sbin/ima-fput-probe"
 
 # the local package for dpkg -i under enforce: data files only (a
 # maintainer script would be an unsigned program run by dpkg)
@@ -91,7 +102,7 @@ dpkg-deb --root-owner-group --build "$pkg" "$root/var/cache/ima-fput/ima-fput-da
 check "a local package built with dpkg-deb --build" test -s "$root/var/cache/ima-fput/ima-fput-data_1.0_all.deb"
 
 # --- labelling ---
-find "$root" -xdev -type f -uid 0 -print0 | xargs -0 -r "$tool" hash >/dev/null
+python3 "$here/signables.py" --all "$root" | xargs -0 -r "$tool" hash >/dev/null
 check "ima-test hash labelled every root-owned file" test $? = 0
 python3 "$here/signables.py" "$root" > "$work/signed.list"
 xargs -0 -r < "$work/signed.list" "$tool" sign --key "$work/ima.key" --cert "$work/ima.pem" >/dev/null
