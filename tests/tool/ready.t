@@ -10,7 +10,7 @@ setup_work
 T=$IMA_TEST
 # EVM is modelled from this file: absent, so the host's EVM state does not count.
 NOEVM="--evm-state $T_TMP/no-evm"
-plan 40
+plan 41
 
 # Two keys: "ima" is the one the kernel would hold, "other" is not.
 K=$T_TMP/keys
@@ -57,7 +57,7 @@ run() { (cd "$R" && "$T" ready $XU $NOEVM "$@" 2>&1); }
 out=$(run --policy "$P" --cert "$K/ima.pem" .)
 rc=$?
 want="policy: $P: 3 rules, 2 about appraisal
-accesses: open for read; mmap for exec unless mounted noexec; exec of files with an execute bit; by uid 0 gid 0
+accesses: open for read; mmap for exec of ELF files and files with an execute bit unless mounted noexec; exec of files with an execute bit; by uid 0 gid 0
 evm: not modelled ($T_TMP/no-evm does not exist)
 ./bin/hashed: signature-required (sha256 digest where a signature is required; appraised on exec by line 3: appraise func=BPRM_CHECK appraise_type=imasig)
 ./etc/badsig: bad-signature (sha256 signature does not verify with $K/ima.pem (keyid $ima_keyid); appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
@@ -120,7 +120,9 @@ expect 1 ' 2 appraised, 7 not appraised; enforce would deny 1 \(0 missing, 0 sta
 	"$T" ready $XU $NOEVM --policy "$T_TMP/p" "$R"
 pol "appraise mask=MAY_EXEC"
 expect 1 ' 9 appraised, 0 not appraised; enforce would deny 6 ' \
-	"mask=MAY_EXEC: every file, since any can be mapped executable" -- "$T" ready $XU $NOEVM --policy "$T_TMP/p" "$R"
+	"mask=MAY_EXEC --mmap-any: every file, since any can be mapped executable" -- "$T" ready $XU $NOEVM --mmap-any --policy "$T_TMP/p" "$R"
+expect 1 ' 2 appraised, 7 not appraised;' \
+	"mask=MAY_EXEC: by default the object code (here the two programs), not data files" -- "$T" ready $XU $NOEVM --policy "$T_TMP/p" "$R"
 pol "appraise func=FILE_CHECK mask=MAY_EXEC"
 expect 1 ' 2 appraised, 7 not appraised;.*' "func=FILE_CHECK mask=MAY_EXEC: execve() opens the programs with MAY_EXEC" -- \
 	"$T" ready $XU $NOEVM --policy "$T_TMP/p" "$R"

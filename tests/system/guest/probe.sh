@@ -80,19 +80,15 @@ fi
 case $stage in
 1)
 	out=$(ima-test ready --cert "$cert" / 2>&1); rc=$?
-	diag "$(grep -v 'symlink not followed' <<<"$out" | grep -v 'appraised on mmap by' | tail -n 12)"
-	# ready judges every readable file for an executable mapping: the data
-	# files, labelled with a hash, are findings for it, though nothing on
-	# this system maps them executable.  Anything else is a failure.
-	others=$(grep -E '^/[^:]*: ' <<<"$out" | grep -v ': signature-required (.*appraised on mmap by ')
+	diag "$(grep -v 'symlink not followed' <<<"$out" | tail -n 12)"
+	# Object code (ELF, whatever its mode, and files with an execute bit) is
+	# judged for executable mappings: the 0644 libraries are signed, so
+	# nothing may be left; data files, labelled with a hash, are not mapped.
 	if [ $rc = 0 ]; then
 		ok "stage 1: ima-test ready says enforce would deny nothing"
-	elif [ $rc = 1 ] && [ -z "$others" ]; then
-		n=$((n + 1))
-		echo "not ok $n - stage 1: ima-test ready says enforce would deny nothing # TODO ready counts each hash-only data file as a signature-required executable mapping ($(grep -c 'appraised on mmap by' <<<"$out") files)"
 	else
 		not_ok "stage 1: ima-test ready says enforce would deny nothing (exit $rc)"
-		diag "$others"
+		diag "$(grep -E '^/[^:]*: ' <<<"$out" | head -n 20)"
 	fi
 	out=$(ima-test audit -r -x --cert "$cert" / 2>&1); rc=$?
 	diag "$(tail -n 12 <<<"$out")"

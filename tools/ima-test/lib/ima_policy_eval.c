@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 #include <linux/types.h>
 
 #include "ima_policy_eval.h"
@@ -45,8 +46,8 @@ bool ima_access_possible(enum ima_access a, const struct ima_file_facts *f)
 		return true;
 	case IMA_ACCESS_MMAP:
 	case IMA_ACCESS_MMAP_REQPROT:
-		/* mmap(PROT_EXEC) needs only read access: the mode's x bits do not count */
-		return !f->noexec;
+		/* mmap(PROT_EXEC) needs only read access: an ELF object of mode 0644 counts */
+		return !f->noexec && (f->map_any || f->elf || (f->mode & 0111));
 	default:
 		return (f->mode & 0111) != 0;
 	}
@@ -181,6 +182,7 @@ int ima_file_facts_read(struct ima_file_facts *f, int fd,
 {
 	struct statfs sfs;
 	struct statvfs svfs;
+	char magic[4];
 
 	memset(f, 0, sizeof(*f));
 	f->uid = st->st_uid;
@@ -191,6 +193,8 @@ int ima_file_facts_read(struct ima_file_facts *f, int fd,
 		return -errno;
 	f->fsmagic = (unsigned long)sfs.f_type;
 	f->noexec = (svfs.f_flag & ST_NOEXEC) != 0;
+	f->elf = S_ISREG(st->st_mode) && pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+		 !memcmp(magic, "\177ELF", sizeof(magic));
 	if (want_uuid)
 		f->uuid_state = read_uuid(f, fd);
 	return 0;

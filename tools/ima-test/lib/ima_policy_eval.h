@@ -5,9 +5,14 @@
  * A file is not appraised as such: an access is.  The accesses modelled
  * are the ones a file on a running system can meet:
  *  - every file is opened for read (FILE_CHECK, MAY_READ);
- *  - every file on a file system not mounted noexec can be mapped
- *    executable (MMAP_CHECK and MMAP_CHECK_REQPROT, MAY_EXEC): ld.so maps
- *    shared libraries PROT_EXEC whatever their mode bits, and most are 0644;
+ *  - object code is mapped executable (MMAP_CHECK and MMAP_CHECK_REQPROT,
+ *    MAY_EXEC) whatever its mode bits: ld.so and dlopen() map ELF shared
+ *    objects PROT_EXEC, and most of them are 0644.  Object code is an ELF
+ *    file (by its magic, not its name) or a file with an execute bit, on a
+ *    file system not mounted noexec.  With @map_any every file there counts
+ *    (any file can be mapped PROT_EXEC by a program that chooses to; on a
+ *    real system that names every data file, which no labelling can satisfy
+ *    without breaking the files written at run time);
  *  - a file with an execute bit is executed (opened with FILE_CHECK,
  *    MAY_EXEC, then BPRM_CHECK and CREDS_CHECK, MAY_EXEC).
  * For each access and each modelled process the first appraise or
@@ -84,6 +89,8 @@ struct ima_file_facts {
 	mode_t mode;
 	unsigned long fsmagic;
 	bool noexec;		/* on a mount with noexec: cannot be mapped executable */
+	bool elf;		/* begins with the ELF magic: object code */
+	bool map_any;		/* model PROT_EXEC mappings of every file (--mmap-any) */
 	int uuid_state;		/* 1: @uuid is the file system's; else -errno */
 	uint8_t uuid[16];
 };

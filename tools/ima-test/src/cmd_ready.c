@@ -24,8 +24,9 @@ static const char help[] =
 	"unknown-key, signature-required (only a digest where the policy wants a\n"
 	"signature), algorithm-not-allowed, evm-missing, evm-invalid, and files\n"
 	"that cannot be checked; then a summary.  Each file is judged for the\n"
-	"accesses it can meet: open for read, mmap for exec unless its file system\n"
-	"is mounted noexec, and exec if it has an execute bit.\n\n"
+	"accesses it can meet: open for read, mmap for exec of object code (an ELF\n"
+	"file or one with an execute bit; every file with --mmap-any) unless its\n"
+	"file system is mounted noexec, and exec if it has an execute bit.\n\n"
 	"      --policy POLICY a policy file, builtin:appraise_tcb (the kernel's\n"
 	"                      ima_policy=appraise_tcb), or by default the live\n"
 	"                      " IMA_POLICY_LIVE "\n"
@@ -33,6 +34,8 @@ static const char help[] =
 	"                      keyring, PEM or DER (repeatable)\n"
 	"      --uid N, --gid N  the process making the accesses (default: root\n"
 	"                      and the ids the policy's uid/gid conditions name)\n"
+	"      --mmap-any      model PROT_EXEC mappings of every file, not only of\n"
+	"                      object code (ELF files and files with an execute bit)\n"
 	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
 	"      --evm           model EVM as initialised whatever that file says\n"
 	"      --evm-key FILE  the EVM HMAC key: raw bytes or hex digits; without\n"
@@ -50,7 +53,7 @@ static const char help[] =
 	"Exit status: 0 nothing would be denied, 1 some file would be, 2 usage,\n"
 	"policy or environment error.\n";
 
-enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE };
+enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY };
 
 
 static void add_record(struct ready *r, const char *path, int v,
@@ -130,6 +133,7 @@ static int ready_file(void *arg, const char *path, int fd, const struct stat *st
 		add_record(r, path, CHECK_UNREADABLE, why, "");
 		return EXIT_FINDINGS;
 	}
+	facts.map_any = r->map_any;
 	ima_policy_decide(&r->policy, &r->subjects, &facts, &d);
 	if (d.assumed) {
 		pthread_mutex_lock(&r->lock);
@@ -247,6 +251,7 @@ int cmd_ready(int argc, char **argv)
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "gid", required_argument, NULL, OPT_GID },
 		{ "evm-state", required_argument, NULL, OPT_EVM_STATE },
+		{ "mmap-any", no_argument, NULL, OPT_MMAP_ANY },
 		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -294,6 +299,9 @@ int cmd_ready(int argc, char **argv)
 				     opt == OPT_UID ? &uid : &gid))
 				goto out;
 			fixed_subject = true;
+			break;
+		case OPT_MMAP_ANY:
+			r.map_any = true;
 			break;
 		case OPT_EVM_STATE:
 			evm_state = optarg;

@@ -33,6 +33,7 @@ struct ready {
 	struct ima_policy policy;
 	struct ima_subjects subjects;
 	bool want_uuid;
+	bool map_any;		/* --mmap-any */
 	struct ready_evm evm;
 	struct check_opts check;
 	struct out out;

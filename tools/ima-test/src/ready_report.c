@@ -54,8 +54,10 @@ void ready_print_header(struct ready *r)
 		fputs("policy: ", fp);
 		text_write_name(fp, p->source);
 		fprintf(fp, ": %zu rules, %zu about appraisal\n", p->n, nappr);
-		fputs("accesses: open for read; mmap for exec unless mounted noexec;"
-		      " exec of files with an execute bit; by uid ", fp);
+		fputs(r->map_any ? "accesses: open for read; mmap for exec of every file unless mounted"
+		      " noexec;" : "accesses: open for read; mmap for exec of ELF files and files with"
+		      " an execute bit unless mounted noexec;", fp);
+		fputs(" exec of files with an execute bit; by uid ", fp);
 		print_ids(fp, &r->subjects, false);
 		fputs(" gid ", fp);
 		print_ids(fp, &r->subjects, true);
