@@ -25,32 +25,6 @@ static const struct {
 	{ IMALOG_T_IMA_MODSIG, 5, { F_DIGEST_ALGO, F_STRING, F_HEX, F_DIGEST_ALGO, F_HEX } },
 };
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode @n hex digits at @s into @out; -1 if any is not hex or @n odd. */
-static int unhex(const char *s, size_t n, uint8_t *out)
-{
-	if (n % 2)
-		return -1;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 /* Append one field (u32 length + bytes) built from token @s of @n bytes. */
 static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 		     const char *s, size_t n, size_t idx)
@@ -92,7 +66,7 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 			dst[prefix] = '\0';
 			dst += prefix + 1;
 		}
-		if (unhex(s + prefix, hexlen, dst))
+		if (hex_decode(s + prefix, hexlen, dst))
 			return imalog_fail(log, "field %zu is not hex", idx);
 	}
 	*tlen += 4 + blen;
@@ -154,7 +128,7 @@ static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
 			return imalog_fail(log, "line %zu: template digest of %zu hex digits",
 					   line, tlen[1]);
 	}
-	if (tlen[1] != 2 * log->bank->len || unhex(tok[1], tlen[1], e->digest))
+	if (tlen[1] != 2 * log->bank->len || hex_decode(tok[1], tlen[1], e->digest))
 		return imalog_fail(log, "line %zu: template digest is not %zu hex digits",
 				   line, 2 * log->bank->len);
 	e->violation = imalog_all_zero(e->digest, log->bank->len);

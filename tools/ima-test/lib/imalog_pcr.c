@@ -171,17 +171,6 @@ int pcr_boot_aggregate(const struct pcr_bank *b, uint8_t *md, size_t *len)
 	return ok ? 0 : -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly 2 * @n hex digits at @s, then optional blanks up to @end. */
 static int parse_value(const char *s, const char *end, size_t n, uint8_t *out)
 {
@@ -190,8 +179,8 @@ static int parse_value(const char *s, const char *end, size_t n, uint8_t *out)
 
 		if (end - s < 2)
 			return -1;
-		hi = hexval(s[0]);
-		lo = hexval(s[1]);
+		hi = hex_digit(s[0]);
+		lo = hex_digit(s[1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (uint8_t)(hi << 4 | lo);
@@ -225,7 +214,7 @@ int pcr_bank_read_file(const char *path, const struct hash_algo *alg,
 
 		line++;
 		if (le > s && !(le - s == 1 && *s == '\r')) {
-			if (le - s < 8 || strncmp(s, "PCR-", 4) || hexval(s[4]) < 0 ||
+			if (le - s < 8 || strncmp(s, "PCR-", 4) || hex_digit(s[4]) < 0 ||
 			    s[4] > '9' || s[5] < '0' || s[5] > '9' || s[6] != ':')
 				goto bad;
 			idx = (unsigned)(s[4] - '0') * 10 + (unsigned)(s[5] - '0');

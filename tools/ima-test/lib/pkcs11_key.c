@@ -51,17 +51,6 @@ bool pkcs11_uri_is(const char *name)
 	return name && !strncmp(name, "pkcs11:", 7);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 3986 percent-decoding of @s[0..len) into a new string; NULL if bad. */
 static char *pct_decode(const char *s, size_t len)
 {
@@ -76,8 +65,8 @@ static char *pct_decode(const char *s, size_t len)
 			*p++ = s[i];
 			continue;
 		}
-		hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-		lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+		hi = i + 2 < len ? hex_digit(s[i + 1]) : -1;
+		lo = i + 2 < len ? hex_digit(s[i + 2]) : -1;
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			free(d);
 			return NULL;
