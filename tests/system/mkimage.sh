@@ -14,17 +14,13 @@ top=$(cd "$here/../.." && pwd)
 work=$1
 tool=$top/tools/ima-test/ima-test
 root=$work/root
-n=${TAP_START:-0} status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
-check() { local d=$1; shift; if "$@"; then emit ok "$d"; else emit not_ok "$d"; fi; }
-finish() { echo "$n" > "$work/count"; exit $status; }
+# Numbered from TAP_START; the count is left in $work/count for system.t.
+. "$top/tests/lib/tap.sh"
+end_image() { tap_count > "$work/count"; ! tap_failed; exit $?; }
 
 rm -rf "$root" "$work/plant" "$work/base.img" "$work/pkg"
 mkdir -p "$work/plant"
-tar=$("$here/build-root.sh") || { emit not_ok "mmdebstrap built the Debian 12 root"; finish; }
+tar=$("$here/build-root.sh") || { not_ok "mmdebstrap built the Debian 12 root"; end_image; }
 check "Debian 12 root tarball ($(basename "$tar"), $(($(stat -c %s "$tar") >> 20)) MB)" test -s "$tar"
 
 # the test key pair: the kernel reads the DER certificate
@@ -59,6 +55,7 @@ if [ -s "$deb" ]; then
 fi
 # the probe, run once multi-user.target is reached
 install -D -m 0755 "$here/guest/probe.sh" "$root/usr/local/sbin/ima-fput-probe"
+install -D -m 0644 "$top/tests/lib/tap.sh" "$root/usr/local/lib/ima-fput/tap.sh"
 install -D -m 0644 "$here/guest/ima-fput-probe.service" "$root/etc/systemd/system/ima-fput-probe.service"
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../ima-fput-probe.service "$root/etc/systemd/system/multi-user.target.wants/ima-fput-probe.service"
@@ -125,9 +122,9 @@ check "mke2fs -d made the ext4 image" test $? = 0
 want=$(getfattr --absolute-names --only-values -n security.ima "$root/usr/lib/systemd/systemd" | od -An -tx1 | tr -d ' \n')
 if [ -n "$want" ] && debugfs -R 'ea_get /usr/lib/systemd/systemd security.ima' "$work/base.img" 2>/dev/null |
 	tr -d ' \n' | grep -qi "${want:0:16}"; then
-	emit ok "mke2fs -d copied security.ima onto the image (/usr/lib/systemd/systemd)"
+	ok "mke2fs -d copied security.ima onto the image (/usr/lib/systemd/systemd)"
 else
-	emit not_ok "mke2fs -d copied security.ima onto the image (/usr/lib/systemd/systemd)"
+	not_ok "mke2fs -d copied security.ima onto the image (/usr/lib/systemd/systemd)"
 	debugfs -R 'ea_get /usr/lib/systemd/systemd security.ima' "$work/base.img" 2>&1 | sed 's/^/# /'
 fi
-finish
+end_image

@@ -13,23 +13,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$top/build/system
 results=$top/build/test-results/system
-n=0 status=0
-emit() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; status=1; fi
-}
-finish() { echo "1..$n"; exit $status; }
+. "$top/tests/lib/tap.sh"
 mkdir -p "$work" "$results"
 
 make -s -C "$top/tools/ima-test" ima-test ima-test.static >&2 ||
-	{ emit not_ok "build ima-test and its static build"; finish; }
-TAP_START=$n "$here/mkimage.sh" "$work" || status=1
-n=$(cat "$work/count")
+	{ not_ok "build ima-test and its static build"; finish; }
+TAP_START=$(tap_count) "$here/mkimage.sh" "$work" || tap_fail
+tap_set_count "$(cat "$work/count")"
 [ -s "$work/base.img" ] || finish
 if "$here/mkinitramfs.sh" "$work" 2> "$results/initramfs.log"; then
-	emit ok "initramfs with the certificate and the policy"
+	ok "initramfs with the certificate and the policy"
 else
-	emit not_ok "initramfs with the certificate and the policy (see $results/initramfs.log)"
+	not_ok "initramfs with the certificate and the policy (see $results/initramfs.log)"
 	finish
 fi
 
@@ -51,29 +46,27 @@ boot() {
 	tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
 	while IFS= read -r line; do
 		case $line in
-		'ok '*) gcount=$((gcount + 1)); emit ok "$k: $(sed -E 's/^ok [0-9]+ - //' <<<"$line")" ;;
-		'not ok '*'# TODO '*) gcount=$((gcount + 1)); n=$((n + 1))
-			echo "not ok $n - $k: $(sed -E 's/^not ok [0-9]+ - //' <<<"$line")" ;;
-		'not ok '*) gcount=$((gcount + 1)); emit not_ok "$k: $(sed -E 's/^not ok [0-9]+ - //' <<<"$line")" ;;
+		'ok '*) gcount=$((gcount + 1)); ok "$k: $(sed -E 's/^ok [0-9]+ - //' <<<"$line")" ;;
+		'not ok '*) gcount=$((gcount + 1)); not_ok "$k: $(sed -E 's/^not ok [0-9]+ - //' <<<"$line")" ;;
 		1..*) gplan=${line#1..} ;;
 		*) printf '# %s\n' "$line" ;;
 		esac
 	done < "$tap.clean"
 	if [ $qrc = 124 ] || [ $qrc = 137 ]; then
-		emit not_ok "$k: boot $stage ended within ${SYSTEM_BOOT_TIMEOUT:-600}s (last console lines below)"
+		not_ok "$k: boot $stage ended within ${SYSTEM_BOOT_TIMEOUT:-600}s (last console lines below)"
 		tail -n 15 "$console" | sed 's/^/#   /'
 	elif [ "$gcount" = 0 ] || [ "$gplan" != "$gcount" ] ||
 		! grep -q "IMA-FPUT: probe-end stage=$stage" "$console"; then
-		emit not_ok "$k: boot $stage ran the probe to its end (plan ${gplan:-none}, ran $gcount)"
+		not_ok "$k: boot $stage ran the probe to its end (plan ${gplan:-none}, ran $gcount)"
 		grep -h 'IMA-FPUT: initramfs-fail' "$console" | sed 's/^/#   /'
 		tail -n 15 "$console" | sed 's/^/#   /'
 	else
-		emit ok "$k: boot $stage ran the probe to its end ($gcount tests) and shut down"
+		ok "$k: boot $stage ran the probe to its end ($gcount tests) and shut down"
 	fi
 	if reports=$("$top/tests/vm/judge.sh" "$console"); then
-		emit ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
+		ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
 	else
-		emit not_ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
+		not_ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
 		printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
 	fi
 }
@@ -94,16 +87,16 @@ CMDS
 			cmp -s - "$work/root/usr/local/bin/ima-fput-tampered" &&
 		! debugfs -R "cat /etc/ima-fput/tampered.conf" "$img" 2>/dev/null |
 			cmp -s - "$work/root/etc/ima-fput/tampered.conf"; then
-		emit ok "$k: planted offline: a hash-only library, a tampered program and config file"
+		ok "$k: planted offline: a hash-only library, a tampered program and config file"
 	else
-		emit not_ok "$k: planted offline: a hash-only library, a tampered program and config file"
+		not_ok "$k: planted offline: a hash-only library, a tampered program and config file"
 	fi
 }
 
 for k in ${SYSTEM_KERNELS:-series none}; do
 	kdir=$(PATCHES=$k "$top/tests/vm/build-kernel.sh" 2> "$results/build-$k.log")
 	if [ -z "$kdir" ]; then
-		emit not_ok "$k: build the kernel (see $results/build-$k.log)"
+		not_ok "$k: build the kernel (see $results/build-$k.log)"
 		continue
 	fi
 	img=$work/$k.img
@@ -120,9 +113,9 @@ if [ "${SYSTEM_KERNELS:-series none}" = "series none" ]; then
 		strip() { tr -d '\r' < "$1" | sed -n -E 's/^(not )?ok [0-9]+ - ([^(]*).*/\1ok \2/p'; }
 		a=$results/series-boot$stage.tap b=$results/none-boot$stage.tap
 		if [ -s "$a" ] && [ "$(strip "$a")" = "$(strip "$b")" ]; then
-			emit ok "boot $stage: the series and the baseline give the same $(strip "$a" | wc -l) results"
+			ok "boot $stage: the series and the baseline give the same $(strip "$a" | wc -l) results"
 		else
-			emit not_ok "boot $stage: the series and the baseline give the same results"
+			not_ok "boot $stage: the series and the baseline give the same results"
 			diff <(strip "$a") <(strip "$b") 2>&1 | sed 's/^/#   /'
 		fi
 	done

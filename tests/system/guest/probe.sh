@@ -18,11 +18,8 @@ lib=/usr/local/lib/ima-fput
 tampered_prog=/usr/local/bin/ima-fput-tampered
 tampered_conf=/etc/ima-fput/tampered.conf
 planted_lib=$lib/planted/libplanted.so
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-diag() { [ -n "$*" ] && printf '%s\n' "$@" | sed 's/^/# /'; return 0; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# The project's one TAP library, installed beside the probe by mkimage.sh.
+. /usr/local/lib/ima-fput/tap.sh
 kmsg() { echo "IMA-FPUT: $*" > /dev/kmsg; }
 # denials: IMA's integrity audit records that refused an access (res=0)
 denials() { dmesg | grep 'type=1800' | grep 'res=0' || true; }
@@ -183,6 +180,6 @@ case $stage in
 	not_ok "imafput.stage= names a stage (1, 2 or 3), not '$stage'"
 	;;
 esac
-echo "1..$n"
-kmsg "probe-end stage=$stage failed=$failed"
+echo "1..$(tap_count)"
+kmsg "probe-end stage=$stage failed=$(tap_failed && echo 1 || echo 0)"
 systemctl --no-block reboot
