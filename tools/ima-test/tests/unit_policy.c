@@ -43,8 +43,10 @@ static void bad(struct tap *t, const char *text, const char *want)
 	ima_policy_free(&p);
 }
 
+/* A shared library as Debian ships it: ELF, mode 0644. */
 static const struct ima_file_facts lib0644 = {
 	.uid = 0, .gid = 0, .mode = 0100644, .fsmagic = 0xef53, .uuid_state = -ENODATA,
+	.elf = true,
 };
 
 /* Decide @text for @f by @s (root alone if NULL); the policy is kept in @p. */
@@ -165,6 +167,16 @@ static void test_mmap(struct tap *t)
 	decide(&p, "appraise func=MMAP_CHECK_REQPROT", NULL, &f, &d);
 	pass = d.appraised && d.access == IMA_ACCESS_MMAP_REQPROT;
 	tap_ok(t, pass, "MMAP_CHECK_REQPROT too");
+	ima_policy_free(&p);
+	/* A 0644 data file: not object code, so not mapped executable... */
+	f = lib0644;
+	f.elf = false;
+	decide(&p, "appraise func=MMAP_CHECK mask=MAY_EXEC appraise_type=imasig", NULL, &f, &d);
+	tap_ok(t, !d.appraised, "a 0644 file that is not ELF is not appraised on mmap");
+	/* ...unless every file is modelled (--mmap-any). */
+	f.map_any = true;
+	ima_policy_decide(&p, &(struct ima_subjects){ &(struct ima_subject){ 0 }, 1 }, &f, &d);
+	tap_ok(t, d.appraised && d.access == IMA_ACCESS_MMAP, "with map_any it is");
 	ima_policy_free(&p);
 	decide(&p, "appraise func=BPRM_CHECK", NULL, &f, &d);
 	tap_ok(t, !d.appraised, "BPRM_CHECK: not without an execute bit");
@@ -288,7 +300,7 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 58);
+	tap_plan(&t, 60);
 	test_fields(&t);
 	test_syntax(&t);
 	test_load(&t);
