@@ -109,6 +109,38 @@ out=$("$tool" audit -r --cert "$work/ima.pem" "$root" 2>&1)
 check "ima-test audit on the host: every file of the labelled tree is ok" test $? = 0
 printf '%s\n' "$out" | grep -v 'symlink not followed' | tail -n 5 | sed 's/^/# /'
 
+# --- the Keylime reference for ima-test log in boot 2 ---
+# Exported inside the labelled root (its own packaged ima-test, chroot),
+# so the paths are the guest's; sha256 is the kernel's ima_hash.  The
+# initramfs's files are measured too (rootfs is ramfs, which the built-in
+# tcb policy measures): mkinitramfs.sh builds its tree here, its static
+# ima-test exports them the same way, and the two are merged.  The
+# reference cannot list its own digest: it excludes its own path.  It is
+# hashed like every data file, or enforce would refuse to open it.
+ref=/etc/ima-fput/reference.json
+"$here/mkinitramfs.sh" "$work" 2> "$work/reference.log"
+chroot "$root" /usr/bin/ima-test audit -r -x --cert /etc/ima-fput/ima.pem --format keylime \
+	--hash-algo sha256 / > "$work/reference-root.json" 2>> "$work/reference.log"
+chroot "$work/initramfs" /bin/ima-test audit -r --format keylime --hash-algo sha256 / \
+	> "$work/reference-initramfs.json" 2>> "$work/reference.log"
+python3 - "$work/reference-root.json" "$work/reference-initramfs.json" "$ref" \
+	> "$work/reference.json" 2>> "$work/reference.log" <<'PY'
+import json, sys
+policy = json.load(open(sys.argv[1]))
+for path, digests in json.load(open(sys.argv[2]))["digests"].items():
+    if path != "boot_aggregate":
+        policy["digests"].setdefault(path, []).extend(digests)
+policy["excludes"].append("^" + sys.argv[3].replace(".", "\\.") + "$")
+json.dump(policy, sys.stdout, separators=(",", ":"))
+PY
+install -m 0644 "$work/reference.json" "$root$ref"
+"$tool" hash "$root$ref" >/dev/null
+n=$(grep -o '"/[^"]*":\[' "$root$ref" | wc -l)
+check "a Keylime reference of $n files (the root's and the initramfs's) exported, labelled ($ref)" \
+	sh -c "[ $n -gt 1000 ] && grep -q '\"/usr/bin/ima-test\":\\[' '$root$ref' &&
+		grep -q '\"/init\":\\[' '$root$ref' && '$tool' verify '$root$ref' >/dev/null"
+grep '^summary' "$work/reference.log" | sed 's/^/# /'
+
 # --- the planted faults, written into the image offline after boot 1 ---
 # a library with a valid hash but no signature
 cp "$root/usr/local/lib/ima-fput/signed/libplanted.so" "$work/plant/libplanted.so"

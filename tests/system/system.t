@@ -4,7 +4,8 @@
 # copy of one labelled image (see mkimage.sh, guest/probe.sh):
 #   1. ima_appraise=fix with the policy to enforce: pre-flight
 #   -  the host plants three faults offline with debugfs
-#   2. ima_appraise=enforce: systemd, journald, dpkg, mmap, the faults refused
+#   2. ima_appraise=enforce: systemd, journald, dpkg, mmap, the faults refused;
+#      under a software TPM, ima-test log against the Keylime reference
 #   3. ima_appraise=enforce: boot 2's files open; audit finds only the faults
 # Each boot's console is judged (tests/vm/judge.sh).  SYSTEM_KERNELS picks
 # the kernels (default "series none").
@@ -28,20 +29,54 @@ else
 	finish
 fi
 
-# boot KERNEL STAGE APPEND: boot the image, relay the probe's TAP, judge
+# tpm_start NAME: a fresh swtpm (TPM 2.0, sha1 and sha256 banks) in the
+# background, its QEMU arguments in tpmargs; it ends when QEMU disconnects
+# (tpm_stop waits for it).  As tests/vm/run-suite.sh --tpm.
+tpm_start() {
+	local dir=$work/tpm-$1
+	tpmargs=() tpmpid=
+	rm -rf "$dir"
+	mkdir -p "$dir/state"
+	if swtpm_setup --tpm2 --tpmstate "$dir/state" --pcr-banks sha1,sha256 \
+		> "$dir/setup.log" 2>&1; then
+		swtpm socket --tpm2 --tpmstate dir="$dir/state" \
+			--ctrl type=unixio,path="$dir/sock" > "$dir/swtpm.log" 2>&1 &
+		tpmpid=$!
+		for _ in $(seq 50); do [ -S "$dir/sock" ] && break; sleep 0.1; done
+	fi
+	if [ ! -S "$dir/sock" ]; then
+		not_ok "$1: start swtpm (see $dir/setup.log, $dir/swtpm.log)"
+		return 1
+	fi
+	# shellcheck disable=SC2054 # QEMU's option values hold the commas
+	tpmargs=(-chardev "socket,id=chrtpm,path=$dir/sock"
+		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
+}
+tpm_stop() {
+	[ -n "$tpmpid" ] || return 0
+	kill "$tpmpid" 2>/dev/null
+	wait "$tpmpid" 2>/dev/null
+	tpmpid=
+}
+
+# boot KERNEL STAGE APPEND [tpm]: boot the image (with a software TPM when
+# asked), relay the probe's TAP, judge
 boot() {
 	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc line gplan='' gcount=0
+	local tpmargs=() tpmpid=
 	console=$results/$name.console tap=$results/$name.tap
 	rm -f "$console" "$tap"
+	[ "${4:-}" = tpm ] && { tpm_start "$name" || tpm_stop; }
 	start=$(date +%s)
 	timeout --kill-after=10 "${SYSTEM_BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
 		-nodefaults -display none -no-reboot -m 1024 -smp 2 \
 		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz" \
 		-drive "file=$img,if=virtio,format=raw" \
-		-serial "file:$console" -serial "file:$tap" \
+		-serial "file:$console" -serial "file:$tap" "${tpmargs[@]}" \
 		-append "console=ttyS0 panic=-1 root=/dev/vda rw ima_policy=tcb $3 imafput.stage=$stage" \
 		> "$results/$name.qemu.log" 2>&1
 	qrc=$?
+	tpm_stop
 	echo "# $name: boot, probe and shutdown took $(( $(date +%s) - start ))s (qemu exit $qrc)"
 	tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
 	while IFS= read -r line; do
@@ -103,7 +138,7 @@ for k in ${SYSTEM_KERNELS:-series none}; do
 	cp --sparse=always "$work/base.img" "$img"
 	boot "$k" 1 "ima_appraise=fix"
 	plant "$img"
-	boot "$k" 2 "ima_appraise=enforce"
+	boot "$k" 2 "ima_appraise=enforce" tpm
 	boot "$k" 3 "ima_appraise=enforce"
 done
 
