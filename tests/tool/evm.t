@@ -16,7 +16,8 @@ f=$WORK/file
 echo "some content" >"$f"
 xset "$f" 0404"$(sha256sum "$f" | cut -c1-64)"
 uuid=0123456789abcdef0123456789abcdef
-key=$(head -c 64 /dev/urandom | od -An -tx1 -v | tr -d ' \n')
+# The raw key ends in a newline byte: it is key material, not a line end.
+key=$(head -c 63 /dev/urandom | od -An -tx1 -v | tr -d ' \n')0a
 echo "$key" >"$WORK/evm.hex"
 printf '%s' "$key" | xxd -r -p >"$WORK/evm.raw" 2>/dev/null ||
 	python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex('$key'))" >"$WORK/evm.raw"

@@ -83,7 +83,7 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 		 char *err, size_t errlen)
 {
 	uint8_t *buf;
-	size_t len, i;
+	size_t len, i, digits;
 	bool hex = true;
 	int rc = read_file(path, &buf, &len, 4096);
 
@@ -91,14 +91,16 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 		say(err, errlen, "%s: cannot read the EVM key: %s", path, strerror(-rc));
 		return -1;
 	}
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	for (i = 0; i < len && hex; i++)
+	digits = len;
+	/* A final newline ends hex digits; raw bytes are taken as they are. */
+	while (digits && (buf[digits - 1] == '\n' || buf[digits - 1] == '\r'))
+		digits--;
+	for (i = 0; i < digits && hex; i++)
 		hex = unhex(buf[i]) >= 0;
 	memset(key, 0, EVM_KEY_LEN);
 	rc = -1;
-	if (hex && len % 2 == 0 && len >= 2 && len <= 2 * EVM_KEY_LEN) {
-		for (i = 0; i < len / 2; i++)
+	if (hex && digits % 2 == 0 && digits >= 2 && digits <= 2 * EVM_KEY_LEN) {
+		for (i = 0; i < digits / 2; i++)
 			key[i] = (uint8_t)(unhex(buf[2 * i]) << 4 | unhex(buf[2 * i + 1]));
 		rc = 0;
 	} else if (!hex && len >= 1 && len <= EVM_KEY_LEN) {
