@@ -10,7 +10,7 @@ setup_work
 make_keys
 XE=()
 [ -n "$XU" ] && XE=(--xattr-user)
-plan 38
+plan 39
 
 # --sigfile: FILE.sig is the xattr value, byte for byte evmctl's.
 f=$WORK/prog
@@ -60,6 +60,11 @@ check_rc $? "sign-hash p256: each line is the input line and a signature"
 printf 'zz  x\n%s\n' "$(head -1 "$WORK/m.sha256")" >"$WORK/badin"
 expect 2 'line 1: not a sha\*sum line' "sign-hash: malformed line named, exit 2" -- \
 	"$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" <"$WORK/badin"
+# The same identity checks as sign: a keyid the kernel would not find the
+# certificate by is refused, not written into every signature.
+expect 2 'refused: the kernel will not find .* by keyid 01020304' \
+	"sign-hash --cert with a --keyid the kernel would not find it by: refused, exit 2" -- \
+	"$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" --cert "$KEYS/rsa2048.pem" --keyid 01020304 <"$WORK/m.sha256"
 [ "$("$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" <"$WORK/badin" 2>/dev/null | wc -l)" = 1 ]
 check_rc $? "sign-hash: the malformed line is not printed, the good one is"
 expect 2 'sha256 wants 64' "sign-hash --hash sha256 on sha1 lines: error" -- \

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "digest.h"
 #include "evm_opts.h"
+#include "identity.h"
 #include "imaxattr.h"
 #include "out.h"
 #include "sig.h"
@@ -128,97 +129,6 @@ static int skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-struct identity_args {
-	const char *key, *cert, *keyid, *pass;
-};
-
-static int check_key(const char *key, EVP_PKEY *pkey, mode_t mode)
-{
-	char why[160];
-
-	if (!key_kernel_usable(pkey, why, sizeof(why))) {
-		fprintf(stderr, "ima-test sign: %s: %s\n", key, why);
-		return -1;
-	}
-	if (mode & (S_IRGRP | S_IROTH))
-		fprintf(stderr, "ima-test sign: %s: warning: private key readable by %s (mode %04o); "
-			"chmod go-rwx it\n", key,
-			mode & S_IROTH ? "every user" : "its group", (unsigned)mode);
-	return 0;
-}
-
-/*
- * The keyid written must be one the kernel finds the certificate by
- * (cert_ids_match): refused for a --cert, a warning for an appended one.
- */
-static int check_keyid(const struct identity_args *a, const struct cert *crt,
-		       const uint8_t keyid[4])
-{
-	char hex[9];
-
-	if (crt->unusable[0]) {
-		fprintf(stderr, "ima-test sign: %s: %s %s\n", crt->path,
-			a->cert == a->key ? "warning:" : "refused:", crt->unusable);
-		return a->cert == a->key ? 0 : -1;
-	}
-	if (cert_ids_match(&crt->ids, keyid))
-		return 0;
-	hex_encode(keyid, 4, hex);
-	fprintf(stderr, "ima-test sign: %s: %s the kernel will not find %s by keyid %s\n",
-		a->cert == a->key ? a->key : a->cert,
-		a->cert == a->key ? "warning:" : "refused:", crt->path, hex);
-	return a->cert == a->key ? 0 : -1;
-}
-
-static int load_identity(struct sign_ctx *c, struct identity_args *a)
-{
-	char err[512];
-	struct cert crt;
-	mode_t mode = 0;
-
-	if (key_load_private(a->key, a->pass, &c->key, &mode, err, sizeof(err))) {
-		fprintf(stderr, "ima-test sign: %s\n", err);
-		return -1;
-	}
-	if (check_key(a->key, c->key, mode))
-		return -1;
-	if (keyid_from_pubkey(c->key, c->keyid)) {
-		fprintf(stderr, "ima-test sign: %s: cannot derive keyid\n", a->key);
-		return -1;
-	}
-	if (a->keyid && keyid_parse_hex(a->keyid, c->keyid)) {
-		usage_error("sign", "--keyid wants 8 hex digits, not '%s'", a->keyid);
-		return -1;
-	}
-	/* As with evmctl, a certificate appended to the key file names the keyid. */
-	if (!a->cert && !cert_load(a->key, &crt, err, sizeof(err))) {
-		cert_free(&crt);
-		a->cert = a->key;
-	}
-	if (!a->cert)
-		return 0;
-	if (cert_load(a->cert, &crt, err, sizeof(err))) {
-		fprintf(stderr, "ima-test sign: %s\n", err);
-		return -1;
-	}
-	if (!sig_key_matches(c->key, crt.pub)) {
-		if (a->cert == a->key)
-			fprintf(stderr, "ima-test sign: %s: the appended certificate does not match the key\n", a->key);
-		else
-			fprintf(stderr, "ima-test sign: %s does not match key %s\n", a->cert, a->key);
-		cert_free(&crt);
-		return -1;
-	}
-	if (!a->keyid)
-		memcpy(c->keyid, crt.keyid, 4);
-	if (check_keyid(a, &crt, c->keyid)) {
-		cert_free(&crt);
-		return -1;
-	}
-	cert_free(&crt);
-	return 0;
-}
-
 int cmd_sign(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -234,7 +144,7 @@ int cmd_sign(int argc, char **argv)
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct identity_args a = { .pass = getenv("IMA_TEST_KEY_PASS") };
+	struct identity_args a = { .cmd = "sign", .pass = getenv("IMA_TEST_KEY_PASS") };
 	const char *pass_file = NULL;
 	struct sign_ctx c = { .alg = hash_algo_by_name("sha256") };
 	char *pass = NULL, err[512];
@@ -287,7 +197,7 @@ int cmd_sign(int argc, char **argv)
 		}
 		a.pass = pass;
 	}
-	r = load_identity(&c, &a);
+	r = identity_load(&a, &c.key, c.keyid);
 	secret_free(pass);
 	if (r) {
 		EVP_PKEY_free(c.key);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "identity.h"
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
@@ -122,50 +123,6 @@ nomem:
 	return -1;
 }
 
-static int load_key(struct sign_hash_ctx *c, const char *key, const char *cert,
-		    const char *keyid, const char *pass)
-{
-	char err[512];
-	struct cert crt;
-
-	mode_t mode = 0;
-
-	if (key_load_private(key, pass, &c->key, &mode, err, sizeof(err))) {
-		fprintf(stderr, "ima-test sign-hash: %s\n", err);
-		return -1;
-	}
-	if (!key_kernel_usable(c->key, err, sizeof(err))) {
-		fprintf(stderr, "ima-test sign-hash: %s: %s\n", key, err);
-		return -1;
-	}
-	if (mode & (S_IRGRP | S_IROTH))
-		fprintf(stderr, "ima-test sign-hash: %s: warning: private key readable by %s "
-			"(mode %04o); chmod go-rwx it\n", key,
-			mode & S_IROTH ? "every user" : "its group", (unsigned)mode);
-	if (keyid_from_pubkey(c->key, c->keyid)) {
-		fprintf(stderr, "ima-test sign-hash: %s: cannot derive keyid\n", key);
-		return -1;
-	}
-	if (cert) {
-		if (cert_load(cert, &crt, err, sizeof(err))) {
-			fprintf(stderr, "ima-test sign-hash: %s\n", err);
-			return -1;
-		}
-		if (!sig_key_matches(c->key, crt.pub)) {
-			fprintf(stderr, "ima-test sign-hash: %s does not match key %s\n", cert, key);
-			cert_free(&crt);
-			return -1;
-		}
-		memcpy(c->keyid, crt.keyid, 4);
-		cert_free(&crt);
-	}
-	if (keyid && keyid_parse_hex(keyid, c->keyid)) {
-		usage_error("sign-hash", "--keyid wants 8 hex digits, not '%s'", keyid);
-		return -1;
-	}
-	return 0;
-}
-
 static int run(struct sign_hash_ctx *c, unsigned jobs)
 {
 	pthread_t *t;
@@ -262,7 +219,9 @@ int cmd_sign_hash(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 	}
-	r = load_key(&c, key, cert, keyid, pass);
+	r = identity_load(&(struct identity_args){ .cmd = "sign-hash", .key = key, .cert = cert,
+					       .keyid = keyid, .pass = pass },
+			  &c.key, c.keyid);
 	secret_free(pass_buf);
 	if (r)
 		r = EXIT_TROUBLE;
