@@ -34,10 +34,20 @@ int digest_open(const char *path, bool follow, struct stat *st);
  * (pread; the file offset is not used), into @md (HASH_MAX_DIGEST bytes).
  * The file's size, mtime and ctime are compared before and after on the
  * same fd: a file that changed while being read gives DIGEST_CHANGED.
- * Thread-safe; uses a read buffer of up to 1 MiB sized to the file.
+ * Thread-safe; each thread keeps one 128 KiB read buffer and one digest
+ * context for its life (freed when the thread ends).
  */
 enum digest_status digest_fd(int fd, const struct hash_algo *alg,
 			     uint8_t *md, size_t *md_len, int *err);
+
+/*
+ * digest_fd() where @st (may be NULL) is an fstat() of @fd taken after it
+ * was opened and before any of it was read, saving the call: the "before"
+ * of the change check.
+ */
+enum digest_status digest_fd_stat(int fd, const struct stat *st,
+				  const struct hash_algo *alg,
+				  uint8_t *md, size_t *md_len, int *err);
 
 /* digest_open() + digest_fd() + close(); open errors come back as
  * DIGEST_IO_ERROR with the positive errno in *err. */

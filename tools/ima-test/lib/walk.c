@@ -39,20 +39,19 @@ static bool same_inode(const struct stat *a, const struct stat *b)
  * examined.  Returns the fd, or -errno; -ESTALE when the entry was replaced.
  */
 static int open_examined(const struct walker *w, int dfd, const char *name,
-			 int flags, const struct stat *st)
+			 int flags, const struct stat *st, struct stat *got)
 {
-	struct stat got;
 	int fd = openat(dfd, name, flags | (w->opts->follow ? 0 : O_NOFOLLOW));
 
 	if (fd < 0)
 		return errno == ELOOP || errno == ENOTDIR || errno == ENXIO ? -ESTALE : -errno;
-	if (fstat(fd, &got) < 0) {
+	if (fstat(fd, got) < 0) {
 		int e = errno;
 
 		close(fd);
 		return -e;
 	}
-	if (!same_inode(&got, st) || (got.st_mode & S_IFMT) != (st->st_mode & S_IFMT)) {
+	if (!same_inode(got, st) || (got->st_mode & S_IFMT) != (st->st_mode & S_IFMT)) {
 		close(fd);
 		return -ESTALE;
 	}
@@ -62,13 +61,15 @@ static int open_examined(const struct walker *w, int dfd, const char *name,
 /* Open and process one file; in a worker or, without a pool, in the walk. */
 void walk_process(struct walker *w, struct item *it)
 {
+	struct stat got;
 	int fd = open_examined(w, it->dir ? it->dir->fd : AT_FDCWD,
-			       it->path + it->name, FILE_FLAGS, &it->st);
+			       it->path + it->name, FILE_FLAGS, &it->st, &got);
 
 	if (fd == -ESTALE) {
 		walk_note(w, it->path, "replaced while the tree was walked; not examined", 2);
 	} else {
-		walk_add_status(w, w->file_fn(w->ctx, it->path, fd, &it->st));
+		walk_add_status(w, w->file_fn(w->ctx, it->path, fd,
+					      fd >= 0 ? &got : &it->st));
 		if (fd >= 0)
 			close(fd);
 	}
@@ -220,7 +221,7 @@ static void visit(struct walker *w, struct dirref *dir, const char *name,
 	static const char replaced[] = "replaced while the tree was walked; not examined";
 	int dfd = dir ? dir->fd : AT_FDCWD;
 	struct dirref *sub;
-	struct stat st;
+	struct stat st, opened;
 	int fd;
 
 	if (fstatat(dfd, name, &st, w->opts->follow ? 0 : AT_SYMLINK_NOFOLLOW) < 0) {
@@ -237,7 +238,7 @@ static void visit(struct walker *w, struct dirref *dir, const char *name,
 			return;
 		}
 		walk_reserve_dir(w);
-		fd = open_examined(w, dfd, name, DIR_FLAGS, &st);
+		fd = open_examined(w, dfd, name, DIR_FLAGS, &st, &opened);
 		sub = fd < 0 ? NULL : calloc(1, sizeof(*sub));
 		if (fd < 0 || !sub)
 			walk_unreserve_dir(w);

@@ -50,8 +50,9 @@ struct walk_opts {
  * returns the file's exit status (0 ok, 1 finding, 2 error).  @fd is the
  * file opened O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY (read its content and
  * xattrs through it; the walk closes it), or -errno when it could not be
- * opened.  @st is what the walk examined, and when @fd >= 0 the file behind
- * @fd has its device and inode.
+ * opened.  When @fd >= 0, @st is fstat() of @fd taken right after it was
+ * opened (and before anything read it), whose device and inode are the ones
+ * the walk examined; when @fd < 0, @st is what the walk examined.
  */
 typedef int (*walk_file_fn)(void *ctx, const char *path, int fd,
 			    const struct stat *st);

@@ -35,8 +35,7 @@ static int hash_one(void *arg, const char *path, int fd,
 	int ret;
 
 	out_tick(&c->out);
-	(void)st;
-	if (label_digest(&c->out, path, fd, c->alg, md, &md_len, "written", &ret))
+	if (label_digest(&c->out, path, fd, st, c->alg, md, &md_len, "written", &ret))
 		return ret;
 	val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
 	ret = label_write(&c->out, &c->tree, path, fd, val, val_len);

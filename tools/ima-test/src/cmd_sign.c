@@ -95,10 +95,9 @@ static int sign_one(void *arg, const char *path, int fd,
 	int ret;
 
 	out_tick(&c->out);
-	(void)st;
 	if (c->sigfile && sigfile_is(path))
 		return EXIT_OK;
-	if (label_digest(&c->out, path, fd, c->alg, md, &md_len, "signed", &ret))
+	if (label_digest(&c->out, path, fd, st, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (c->ima_hash) {
 		val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));

@@ -6,8 +6,8 @@
 #include "xattr_io.h"
 
 int label_digest(struct out *out, const char *path, int fd,
-		 const struct hash_algo *alg, uint8_t *md, size_t *md_len,
-		 const char *verb, int *status)
+		 const struct stat *st, const struct hash_algo *alg,
+		 uint8_t *md, size_t *md_len, const char *verb, int *status)
 {
 	int err;
 
@@ -17,7 +17,7 @@ int label_digest(struct out *out, const char *path, int fd,
 			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
-	enum digest_status ds = digest_fd(fd, alg, md, md_len, &err);
+	enum digest_status ds = digest_fd_stat(fd, st, alg, md, md_len, &err);
 
 	/*
 	 * Once more before calling it changed: labelling another name of the

@@ -12,15 +12,16 @@
 
 /*
  * Hash the content of the file the walk opened at @fd (-errno: it could
- * not be) with @alg; the label is then written through the same @fd.
+ * not be) with @alg; the label is then written through the same @fd.  @st
+ * is the walk's fstat() of @fd (see walk_file_fn), the change check's start.
  * Returns 0 with the digest in @md; or -1 after reporting the problem on
  * @out, with *status set to this file's exit status.  @verb says what was
  * not done ("written", "signed") to a file that changed while it was being
  * hashed.
  */
 int label_digest(struct out *out, const char *path, int fd,
-		 const struct hash_algo *alg, uint8_t *md, size_t *md_len,
-		 const char *verb, int *status);
+		 const struct stat *st, const struct hash_algo *alg,
+		 uint8_t *md, size_t *md_len, const char *verb, int *status);
 
 /*
  * Write @val (@len bytes; 0 if it could not be encoded) as the IMA xattr
