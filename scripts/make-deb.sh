@@ -1,10 +1,12 @@
 #!/bin/bash
 # Build the ima-test Debian package from the files of this checkout (tracked
-# and new, not ignored ones), in build/deb/, and print the .deb's path.
+# and new, not ignored ones), in OUTDIR (default build/deb/; emptied first),
+# and print the .deb's path.  Tests that run side by side under prove -j each
+# pass a directory of their own.
 # lintian runs on the result; its errors and warnings fail the build.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/deb
+out=$(realpath -m "${1:-$top/build/deb}")
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 src=$out/ima-fput-$version
 rm -rf "$out"

@@ -34,7 +34,7 @@ check "make uninstall" make -s -C "$top/tools/ima-test" uninstall DESTDIR="$dest
 is "$(find "$dest" -type f | wc -l)" 0 "uninstall removed every file install wrote"
 
 # The package.
-if ! deb=$("$top/scripts/make-deb.sh" 2>"$tmp/deb.err"); then
+if ! deb=$("$top/scripts/make-deb.sh" "$tmp/deb" 2>"$tmp/deb.err"); then
 	not_ok "make deb builds a lintian-clean package"
 	diag "$(tail -n 30 "$tmp/deb.err")"
 	finish

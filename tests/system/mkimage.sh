@@ -41,7 +41,7 @@ check "the root extracted ($(find "$root" -xdev -type f | wc -l) files)" test -x
 # ima-test, installed as an administrator would: dpkg -i of its package
 # (scripts/make-deb.sh), run in the root before labelling, so that
 # /usr/bin/ima-test is signed like every other program
-deb=$("$top/scripts/make-deb.sh" 2> "$work/make-deb.log")
+deb=$("$top/scripts/make-deb.sh" "$work/deb" 2> "$work/make-deb.log")
 check "scripts/make-deb.sh built the ima-test package ($(basename "${deb:-none}"))" test -s "$deb"
 if [ -s "$deb" ]; then
 	cp "$deb" "$root/var/cache/ima-test.deb"
