@@ -110,6 +110,15 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 	kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
 		echo "production-config kernels (fragment without lock debugging, rows 'prod'): $(grep -E '^(# )?CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP|DEBUG_ATOMIC_SLEEP)[= ]' "$kdir/.config" | tr '\n' ' ')" \
 		>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
+	# Where the two production kernels differ on the timed paths: the
+	# machine code of each function, compared (bench/kernel-code.sh).
+	ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+	kb=$(PATCHES=none "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+	code=${BENCH_OUT:-$top/build/bench}/kernel-code-prod.txt
+	if [ -n "$ka" ] && [ -n "$kb" ] && "$top/bench/kernel-code.sh" "$ka" "$kb" > "$code"; then
+		echo "production-config kernels, machine code of the $(grep -c '^[^ ]' "$code") functions on the timed close and open paths: $(grep -c '^[^ ]* *same ' "$code") the same in both; differing: $(awk '$2 == "differs" { printf "%s%s (%s vs %s instructions)", n++ ? ", " : "", $1, $3, $7 }' "$code" | sed 's/^$/none/') (bench/kernel-code.sh; ${code#"$top"/})" \
+			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
+	fi
 	prefix=p vname=-prod
 	boots_of
 fi

@@ -257,6 +257,20 @@ def why(r):
     return None
 
 
+def code_note(outdir):
+    """What bench/kernel-code.sh found differing between the two
+    production-config kernels on the timed paths (kernel-code-prod.txt)."""
+    try:
+        with open(os.path.join(outdir, "kernel-code-prod.txt")) as f:
+            lines = [l.split() for l in f if l[:1] not in (" ", "")]
+    except OSError:
+        return "the machine code of the two kernels was not compared in this run"
+    diff = [l[0] for l in lines if len(l) > 1 and l[1] != "same"]
+    return ("machine code on the timed paths: %d of %d functions the same in both kernels; "
+            "differing: %s (kernel-code-prod.txt), so a difference elsewhere is code placement"
+            % (len(lines) - len(diff), len(lines), ", ".join(diff) or "none"))
+
+
 def notes(rows, outdir):
     out = ["", "Notes:"]
     by_key = {r["key"]: r for r in rows}
@@ -266,6 +280,8 @@ def notes(rows, outdir):
         if ro and r["verdict"] == "MISSED" and ro["ratio"]:
             head += (" [close() alone on the same file: %.3f, so the difference is in open(), "
                      "where the series changes no code (code layout under TCG?)]" % ro["ratio"])
+        if r["key"].startswith("pk") and r["verdict"] == "MISSED":
+            head += " [%s]" % code_note(outdir)
         if r["op"] is not None:
             head += ": target ratio %s %g %s" % (r["op"], r["target"], r["verdict"])
         w = why(r)
