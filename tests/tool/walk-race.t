@@ -13,7 +13,7 @@ make_keys
 T=$IMA_TEST
 ROUNDS=${WALK_RACE_ROUNDS:-12}
 NFILES=120
-plan 14
+plan 16
 
 SWAP=$T_TMP/swapdir
 "${CC:-cc}" -O1 -Wall -Werror -o "$SWAP" "$TOOL_ROOT/tests/tool/swapdir.c" ||
@@ -67,6 +67,16 @@ check_rc $? "sign -r: 0 of $NFILES files outside the tree labelled (got $n)"
 no_sanitizer sign
 check_rc $? "sign -r: no sanitizer report"
 clean_outside
+
+# FILE.sig is written beside FILE through the walk's directory descriptor
+race sigfile sign $XU -r --sigfile --key "$KEYS/p256.key" --cert "$KEYS/p256.pem" "$tree"
+n=$(find "$out" -name '*.sig' | wc -l)
+[ "$n" = 0 ]
+check_rc $? "sign -r --sigfile: no .sig file written outside the tree (got $n)"
+inside=$(find "$tree" -name '*.sig' | wc -l)
+[ "$inside" -gt 0 ] && no_sanitizer sigfile
+check_rc $? "sign -r --sigfile: .sig files written inside ($inside), no sanitizer report"
+find "$tree" "$out" -name '*.sig' -delete
 
 # --- readers: outside files carry valid labels, inside files none; an ok
 # for a name under the exchanged directory is a file outside reported ---

@@ -26,14 +26,15 @@ static char *sig_name(const char *path)
 	return name;
 }
 
-int sigfile_write(const char *path, const uint8_t *val, size_t len)
+int sigfile_write_at(int dirfd, const char *file, const uint8_t *val, size_t len)
 {
-	char *name = sig_name(path);
+	char *name = sig_name(file);
 	int fd, err = 0;
 
 	if (!name)
 		return -ENOMEM;
-	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		    0644);
 	free(name);
 	if (fd < 0)
 		return -errno;

@@ -16,10 +16,10 @@
 bool sigfile_is(const char *path);
 
 /*
- * Write @val to @path".sig", replacing it; a symlink there is not
- * followed.  0 or -errno.
+ * Write @val to @name".sig" in the directory open at @dirfd (AT_FDCWD: @name
+ * is a path), replacing it; a symlink there is not followed.  0 or -errno.
  */
-int sigfile_write(const char *path, const uint8_t *val, size_t len);
+int sigfile_write_at(int dirfd, const char *name, const uint8_t *val, size_t len);
 
 /* Read @path".sig" into @buf (@cap bytes).  Its length, or -errno
  * (-EFBIG when larger than @cap). */

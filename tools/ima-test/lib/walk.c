@@ -61,15 +61,18 @@ static int open_examined(const struct walker *w, int dfd, const char *name,
 /* Open and process one file; in a worker or, without a pool, in the walk. */
 void walk_process(struct walker *w, struct item *it)
 {
-	struct stat got;
-	int fd = open_examined(w, it->dir ? it->dir->fd : AT_FDCWD,
-			       it->path + it->name, FILE_FLAGS, &it->st, &got);
+	struct walk_entry e = {
+		.dirfd = it->dir ? it->dir->fd : AT_FDCWD,
+		.name = it->path + it->name,
+	};
+	int fd = open_examined(w, e.dirfd, e.name, FILE_FLAGS, &it->st, &e.st);
 
 	if (fd == -ESTALE) {
 		walk_note(w, it->path, "replaced while the tree was walked; not examined", 2);
 	} else {
-		walk_add_status(w, w->file_fn(w->ctx, it->path, fd,
-					      fd >= 0 ? &got : &it->st));
+		if (fd < 0)
+			e.st = it->st;
+		walk_add_status(w, w->file_fn(w->ctx, it->path, fd, &e));
 		if (fd >= 0)
 			close(fd);
 	}

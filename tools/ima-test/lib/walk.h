@@ -46,16 +46,30 @@ struct walk_opts {
 };
 
 /*
+ * A file the walk hands over.  @st: when the file could be opened, fstat()
+ * of it taken right after it was opened (and before anything read it),
+ * whose device and inode are the ones the walk examined; otherwise what the
+ * walk examined.  @dirfd and @name: the directory the file was found in,
+ * held open by the walk for the call, and the file's name in it (AT_FDCWD
+ * and the path as given for a named file).  Anything written beside the
+ * file goes through them, so a directory renamed or replaced by a symlink
+ * during the walk cannot send it outside the tree.
+ */
+struct walk_entry {
+	struct stat st;
+	int dirfd;
+	const char *name;
+};
+
+/*
  * Called once per regular file, possibly from several threads at once;
  * returns the file's exit status (0 ok, 1 finding, 2 error).  @fd is the
  * file opened O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY (read its content and
  * xattrs through it; the walk closes it), or -errno when it could not be
- * opened.  When @fd >= 0, @st is fstat() of @fd taken right after it was
- * opened (and before anything read it), whose device and inode are the ones
- * the walk examined; when @fd < 0, @st is what the walk examined.
+ * opened.
  */
 typedef int (*walk_file_fn)(void *ctx, const char *path, int fd,
-			    const struct stat *st);
+			    const struct walk_entry *e);
 /*
  * Called for a path that is not handed to the file function, with why it
  * was skipped, from the walking thread or (for a file replaced between

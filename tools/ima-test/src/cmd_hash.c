@@ -27,7 +27,7 @@ static const char help[] =
 	TREE_HELP;
 
 static int hash_one(void *arg, const char *path, int fd,
-		    const struct stat *st)
+		    const struct walk_entry *e)
 {
 	struct hash_ctx *c = arg;
 	uint8_t md[HASH_MAX_DIGEST], val[IMA_XATTR_MAX];
@@ -35,7 +35,7 @@ static int hash_one(void *arg, const char *path, int fd,
 	int ret;
 
 	out_tick(&c->out);
-	if (label_digest(&c->out, path, fd, st, c->alg, md, &md_len, "written", &ret))
+	if (label_digest(&c->out, path, fd, &e->st, c->alg, md, &md_len, "written", &ret))
 		return ret;
 	val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
 	ret = label_write(&c->out, &c->tree, path, fd, val, val_len);

@@ -112,7 +112,7 @@ static void ready_subject_name(char *buf, size_t cap, const struct ima_subject *
 		snprintf(buf + n, cap - (size_t)n, " egid %lu", s->egid);
 }
 
-static int ready_file(void *arg, const char *path, int fd, const struct stat *st)
+static int ready_file(void *arg, const char *path, int fd, const struct walk_entry *we)
 {
 	struct ready *r = arg;
 	struct ima_decision d;
@@ -126,7 +126,7 @@ static int ready_file(void *arg, const char *path, int fd, const struct stat *st
 	int v, e;
 
 	/* the walker's descriptor and stat: nothing is looked up by name again */
-	e = fd < 0 ? fd : ima_file_facts_read(&facts, fd, st, r->want_uuid);
+	e = fd < 0 ? fd : ima_file_facts_read(&facts, fd, &we->st, r->want_uuid);
 	if (e) {
 		snprintf(why, sizeof(why), "cannot %s: %s", fd < 0 ? "open" : "inspect",
 			 strerror(-e));

@@ -75,9 +75,10 @@ static int sign_evm(struct sign_ctx *c, const char *path, int fd)
 }
 
 static int sigfile_write_or_report(struct out *out, const char *path,
+				   const struct walk_entry *e,
 				   const uint8_t *val, size_t len)
 {
-	int err = sigfile_write(path, val, len);
+	int err = sigfile_write_at(e->dirfd, e->name, val, len);
 
 	if (!err)
 		return EXIT_OK;
@@ -86,7 +87,7 @@ static int sigfile_write_or_report(struct out *out, const char *path,
 }
 
 static int sign_one(void *arg, const char *path, int fd,
-		    const struct stat *st)
+		    const struct walk_entry *e)
 {
 	struct sign_ctx *c = arg;
 	uint8_t md[HASH_MAX_DIGEST], sig[SIG_MAX], val[IMA_XATTR_MAX];
@@ -97,7 +98,7 @@ static int sign_one(void *arg, const char *path, int fd,
 	out_tick(&c->out);
 	if (c->sigfile && sigfile_is(path))
 		return EXIT_OK;
-	if (label_digest(&c->out, path, fd, st, c->alg, md, &md_len, "signed", &ret))
+	if (label_digest(&c->out, path, fd, &e->st, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (c->ima_hash) {
 		val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
@@ -109,7 +110,7 @@ static int sign_one(void *arg, const char *path, int fd,
 		val_len = ima_xattr_encode_sig_v2(c->alg, c->keyid, sig, sig_len,
 						  val, sizeof(val));
 		if (c->sigfile)
-			ret = sigfile_write_or_report(&c->out, path, val, val_len);
+			ret = sigfile_write_or_report(&c->out, path, e, val, val_len);
 		else
 			ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
 	}

@@ -44,7 +44,7 @@ static void evm_json(const struct evm_result *e, char *buf, size_t cap)
 	}
 }
 
-static int scan_one(void *arg, const char *path, int fd, const struct stat *st)
+static int scan_one(void *arg, const char *path, int fd, const struct walk_entry *we)
 {
 	struct scan *s = arg;
 	struct check_result r;
@@ -53,7 +53,7 @@ static int scan_one(void *arg, const char *path, int fd, const struct stat *st)
 	struct evm_result e = { .cls = EVM_OK };
 	bool bad;
 
-	(void)st;
+	(void)we;
 	check_fd(&s->check, fd, &r);
 	if (s->opts->evm)
 		scan_evm(s, fd, &e);
