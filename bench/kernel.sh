@@ -11,8 +11,9 @@
 # (P10: the fastest tenth of the closes, those the host's load did not
 # stretch: under TCG on a busy machine the median moves with the load).
 # BENCH_PROD=0 skips the second pair of kernels, built from the fragment
-# without lock debugging (rows pk*: the cost a distribution would see);
-# BENCH_DEBUG=0 boots only those.
+# without lock debugging (rows pk*: the cost a distribution would see),
+# and the placement control beside them (rows ck*, BENCH_CONTROL=0 skips
+# it); BENCH_DEBUG=0 boots only those.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 samples=$1
@@ -80,14 +81,17 @@ kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
 	echo "VM kernels' lock debugging (same config for both): $(grep -E '^CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP)=' "$kdir/.config" | tr '\n' ' ')" \
 	> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 
+# boots_of [SUBJECT]: BENCH_BOOTS pairs of the series kernel (named SUBJECT,
+# default patched) and the baseline
 boots_of() {
+	local a=${1:-patched}
 	for run in $(seq 1 "$boots"); do
 		if [ "$pairing" = concurrent ]; then
-			boot series patched "$run" & boot none baseline "$run" & wait
+			boot series "$a" "$run" & boot none baseline "$run" & wait
 		elif [ $((run % 2)) = 1 ]; then
-			boot series patched "$run"; boot none baseline "$run"
+			boot series "$a" "$run"; boot none baseline "$run"
 		else
-			boot none baseline "$run"; boot series patched "$run"
+			boot none baseline "$run"; boot series "$a" "$run"
 		fi
 	done
 }
@@ -121,4 +125,24 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 	fi
 	prefix=p vname=-prod
 	boots_of
+
+	# The placement control (BENCH_CONTROL=0 skips it): the production
+	# baseline plus the two nfsd patches alone (bench/placement.series).
+	# The timed paths never run nfsd code, yet IMA's functions move to the
+	# addresses they have in the patched kernel: what this pair measures
+	# is what moving the code costs under TCG (rows c*).
+	if [ "${BENCH_CONTROL:-1}" != 0 ]; then
+		export SERIES=$top/bench/placement.series
+		log "kernel: building (or reusing) the placement-control kernel"
+		PATCHES=series nice -n 19 "$top/tests/vm/build-kernel.sh" > /dev/null 2>&1 ||
+			log "kernel: the placement-control kernel did not build"
+		ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+		if [ -n "$ka" ] && [ -n "$kb" ]; then
+			echo "placement control (baseline + bench/placement.series, the nfsd patches alone; rows 'control'): IMA's entry points at $(nm "$ka/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') against $(nm "$kb/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') in the baseline; machine code of the timed paths: $("$top/bench/kernel-code.sh" "$ka" "$kb" | grep -c '^[^ ]* *same ') of $("$top/bench/kernel-code.sh" "$ka" "$kb" | grep -c '^[^ ]') functions the same" \
+				>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
+		fi
+		prefix=c vname=-ctl
+		boots_of nfsd-only
+		unset SERIES
+	fi
 fi

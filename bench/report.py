@@ -83,12 +83,18 @@ ROWS = [
      "patched", "baseline", "cost", None, None),
     ("pkwopen-p10", "VM prod config: writable close, no write, p10", "pkwopen-close-p10",
      "patched", "baseline", "cost", "<=", 1.01),
+    ("ckwrite-p10", "VM prod control (nfsd patches alone): close() after a write, p10",
+     "ckwrite-close-p10", "nfsd-only", "baseline", "cost", None, None),
+    ("ckopen-p10", "VM prod control (nfsd patches alone): read-only open()+close(), p10",
+     "ckopen-close-p10", "nfsd-only", "baseline", "cost", None, None),
+    ("ckwopen-p10", "VM prod control (nfsd patches alone): writable close, no write, p10",
+     "ckwopen-close-p10", "nfsd-only", "baseline", "cost", None, None),
 ]
 LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
          "openssl-dgst": "openssl dgst -sha256 FILE",
          "pipeline": "find -print0, xargs -0 -P2 -n 64 openssl dgst",
          "floor": "machine floor",
-         "patched": "patched", "baseline": "baseline"}
+         "patched": "patched", "baseline": "baseline", "nfsd-only": "baseline + nfsd patches"}
 LABEL_B = {"verify": "evmctl ima_verify loop", "big-ssl": "openssl speed (1 core)",
            "log": "evmctl ima_measurement",
            "sign-p11": "evmctl --engine pkcs11", "sign-hash": "evmctl sign_hash --engine pkcs11"}
@@ -245,15 +251,15 @@ def why(r):
             return s + ("; per-boot-pair ratios %.3f–%.3f straddle 1.0: no cost distinguishable "
                         "from TCG noise" % (min(p), max(p)))
         if min(p) > 1.0:
-            s += ("; every boot pair has the patched kernel slower (%.3f–%.3f): "
-                  "a consistent cost on this path" % (min(p), max(p)))
+            s += ("; every boot pair has the %s kernel slower (%.3f–%.3f): "
+                  "a consistent cost on this path" % (r["sa"], min(p), max(p)))
             if r["key"].startswith("kwopen") or r["key"].startswith("kwrite"):
                 s += (". The series adds might_lock(&inode->i_rwsem) and "
                       "lockdep_assert_none_held_once() to every writable close; with lockdep "
                       "built in (see the lock debugging line) might_lock() runs lockdep's "
                       "validation, without it both compile to nothing")
             return s
-        return s + "; every boot pair has the patched kernel faster (%.3f–%.3f)" % (min(p), max(p))
+        return s + "; every boot pair has the %s kernel faster (%.3f–%.3f)" % (r["sa"], min(p), max(p))
     return None
 
 
@@ -293,7 +299,7 @@ def notes(rows, outdir):
     extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     if os.path.exists(extra) and any(r["verdict"] == "MISSED" for r in rows):
         out.append("- analysis of missed targets (profiles): bench/NOTES.md")
-    if not any(r["key"].startswith(("k", "pk")) for r in rows):
+    if not any(r["key"].startswith(("k", "pk", "ck")) for r in rows):
         out.append("- kernel rows not measured in this run (BENCH_VM=0 or BENCH_QUICK=1)")
     out.append("- A = ima-test or the patched kernel, B = the reference; runs interleaved A B A B ...;"
                " speed ratio = median B / median A (higher is better for A); kernel ratio ="
