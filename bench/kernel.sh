@@ -123,6 +123,26 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 		echo "production-config kernels, machine code of the $(grep -c '^[^ ]' "$code") functions on the timed close and open paths: $(grep -c '^[^ ]* *same ' "$code") the same in both; differing: $(awk '$2 == "differs" { printf "%s%s (%s vs %s instructions)", n++ ? ", " : "", $1, $3, $7 }' "$code" | sed 's/^$/none/') (bench/kernel-code.sh; ${code#"$top"/})" \
 			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 	fi
+	# The contract's assertions (patches 0001 and 0002) in a production
+	# build: the series without them must give the same bytes.
+	noassert=${BENCH_OUT:-$top/build/bench}/no-assert
+	mkdir -p "$noassert"
+	grep -v -e '^0001-' -e '^0002-' -e '^#' "$top/kernel/series" |
+		sed "s|^|$(realpath --relative-to="$noassert" "$top/kernel")/|" > "$noassert/series"
+	kn=$(SERIES=$noassert/series PATCHES=series nice -n 19 "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+	if [ -n "$ka" ] && [ -n "$kn" ]; then
+		same=() differ=()
+		for sec in .text .rodata .data .data..percpu .init.text; do
+			objcopy -O binary --only-section="$sec" "$ka/vmlinux" "$noassert/a.bin" &&
+				objcopy -O binary --only-section="$sec" "$kn/vmlinux" "$noassert/b.bin" || continue
+			if cmp -s "$noassert/a.bin" "$noassert/b.bin"; then same+=("$sec"); else differ+=("$sec"); fi
+		done
+		rm -f "$noassert/a.bin" "$noassert/b.bin"
+		echo "production-config kernel with and without the assertion patches 0001-0002: ${same[*]:-no section} byte for byte the same${differ[*]:+; ${differ[*]} differ}" \
+			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
+	else
+		log "kernel: the production-config kernel without 0001-0002 did not build"
+	fi
 	prefix=p vname=-prod
 	boots_of
 
