@@ -1,0 +1,30 @@
+#!/bin/bash
+# bench/kernel-code.sh, which the bench cites for where two kernels differ:
+# on the test kernels (lockdep built in) the series adds lockdep calls to
+# ima_check_last_writer() and ____fput(), and changes nothing in
+# path_openat() or filp_flush(), which only moved.  (__fput() differs here:
+# its might_sleep() passes a line number of fs/file_table.c, where 0001
+# adds comments.)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+command -v objdump >/dev/null || skip_all "objdump not installed (binutils)"
+ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+kb=$(PATCHES=none "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+[ -n "$ka" ] && [ -n "$kb" ] || bail "the kernels do not build (run: make kernels)"
+plan 7
+
+code=$top/bench/kernel-code.sh
+out=$("$code" "$ka" "$kb" path_openat filp_flush ima_check_last_writer ____fput no_such_function_here)
+check_rc $? "kernel-code.sh compares the two kernels (exit 0)"
+diag "$out"
+status() { awk -v f="$1" '$1 == f { print $2 }' <<<"$out"; }
+is "$(status path_openat)" same "path_openat: the same instructions at other addresses"
+is "$(status filp_flush)" same "filp_flush: the same instructions"
+is "$(status ima_check_last_writer)" differs "ima_check_last_writer: differs (might_lock() under lockdep)"
+grep -q '^    patched only: .*lock' <<<"$out"
+check_rc $? "the patched side's own instructions are listed, a lockdep call among them"
+is "$(status no_such_function_here)" missing "a function in neither kernel is reported missing"
+
+"$code" "$ka" 2>/dev/null; rc=$?
+is "$rc" 2 "one kernel only: usage error, exit 2"
+finish
