@@ -22,7 +22,10 @@ printf 'violation /var/log/written\n' >"$T_TMP/spec.v"
 $GEN make "$D.v" --entries 5 --spec "$T_TMP/spec.v"
 
 VM_LISTS=()
-for d in "$(dirname "$0")"/data/lists/* "$TOOL_ROOT"/build/attest-lists/*; do
+# Only the committed lists: those the attestation suites copy out of the VM
+# into build/attest-lists/ are checked with both tools by tests/vm/attest.sh
+# itself, so this test's plan does not depend on which ran first.
+for d in "$(dirname "$0")"/data/lists/*; do
 	[ -f "$d/bin_sha1" ] && [ -f "$d/pcrs_sha1" ] && VM_LISTS+=("$d")
 done
 plan $((26 + 2 * ${#VM_LISTS[@]}))

@@ -1,9 +1,8 @@
 #!/bin/bash
 # attest.sh KERNEL: the attestation suite (suites/attest.sh) in one boot
 # with a fresh swtpm, then on the host: the lists and PCRs it left on the
-# disk are copied to build/attest-lists/KERNEL/ (tests/tool/log-interop.t
-# replays them with evmctl too) and checked here with ima-test log and
-# evmctl ima_measurement.
+# disk are copied to build/attest-lists/KERNEL/ and checked here with
+# ima-test log and evmctl ima_measurement.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
