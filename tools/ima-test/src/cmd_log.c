@@ -177,7 +177,17 @@ static int parse_pcrs_arg(const char *arg, struct pcr_arg *p)
 	return p->alg ? 0 : -1;
 }
 
-int cmd_log(int argc, char **argv)
+/* What the command line asks for; the certificates are loaded as read. */
+struct log_args {
+	const char *lists[LOG_LISTS_MAX], *ref_path;
+	struct pcr_arg pcrs[LOG_BANKS_MAX];
+	size_t nlists, npcrs;
+	struct certset certs;
+};
+
+/* Parse the options into @a and @c: -1 to go on, or the exit status (an
+ * error, or after --help). */
+static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_ctx *c)
 {
 	static const struct option opts[] = {
 		{ "list", required_argument, NULL, OPT_LIST },
@@ -189,109 +199,119 @@ int cmd_log(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static struct log_ctx zero;
-	struct log_ctx *c = malloc(sizeof(*c));
-	struct certset certs = { 0 };
-	struct ref_policy ref;
-	const char *lists[LOG_LISTS_MAX], *ref_path = NULL;
-	struct pcr_arg pcrs[LOG_BANKS_MAX];
-	size_t nlists = 0, npcrs = 0;
 	char err[512];
-	int opt, r = EXIT_TROUBLE;
-	bool have_ref = false;
+	int opt;
 
-	if (!c) {
-		fprintf(stderr, "ima-test log: out of memory\n");
-		return EXIT_TROUBLE;
-	}
-	*c = zero;
-	c->fmt = OUT_TEXT;
-	c->fp = stdout;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_LIST:
-			if (nlists == LOG_LISTS_MAX) {
-				usage_error("log", "at most %d --list", LOG_LISTS_MAX);
-				goto out;
-			}
-			lists[nlists++] = optarg;
+			if (a->nlists == LOG_LISTS_MAX)
+				return usage_error("log", "at most %d --list", LOG_LISTS_MAX);
+			a->lists[a->nlists++] = optarg;
 			break;
 		case OPT_PCRS:
-			if (npcrs == LOG_BANKS_MAX) {
-				usage_error("log", "at most %d --pcrs", LOG_BANKS_MAX);
-				goto out;
-			}
-			if (parse_pcrs_arg(optarg, &pcrs[npcrs])) {
-				usage_error("log", "--pcrs wants [ALG,]FILE with ALG one of %s, not '%s'",
-					    hash_algo_supported_names(), optarg);
-				goto out;
-			}
-			npcrs++;
+			if (a->npcrs == LOG_BANKS_MAX)
+				return usage_error("log", "at most %d --pcrs", LOG_BANKS_MAX);
+			if (parse_pcrs_arg(optarg, &a->pcrs[a->npcrs]))
+				return usage_error("log", "--pcrs wants [ALG,]FILE with ALG one of %s, not '%s'",
+						   hash_algo_supported_names(), optarg);
+			a->npcrs++;
 			break;
 		case OPT_CERT:
-			if (certset_add(&certs, optarg, err, sizeof(err))) {
+			if (certset_add(&a->certs, optarg, err, sizeof(err))) {
 				fprintf(stderr, "ima-test log: %s\n", err);
-				goto out;
+				return EXIT_TROUBLE;
 			}
 			break;
 		case OPT_REFERENCE:
-			ref_path = optarg;
+			a->ref_path = optarg;
 			break;
 		case OPT_IGNORE_VIOLATIONS:
 			c->ignore_violations = true;
 			break;
 		case OPT_FORMAT:
 			if (scan_parse_format("log", optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
-				goto out;
+				return EXIT_TROUBLE;
 			break;
 		case 'h':
 			fputs(help, stdout);
-			r = EXIT_OK;
-			goto out;
+			return EXIT_OK;
 		default:
-			usage_error("log", "bad option");
-			goto out;
+			return usage_error("log", "bad option");
 		}
 	}
-	if (optind < argc) {
-		usage_error("log", "unexpected argument '%s'", argv[optind]);
-		goto out;
+	if (optind < argc)
+		return usage_error("log", "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+/* Read the PCR files and the lists @a names into @c; what is not named
+ * comes from this machine (snapshot()).  0, or EXIT_TROUBLE. */
+static int log_load_inputs(struct log_ctx *c, const struct log_args *a)
+{
+	char err[512];
+
+	for (size_t i = 0; i < a->npcrs; i++) {
+		for (size_t k = 0; k < c->nbanks; k++)
+			if (c->banks[k].alg == a->pcrs[i].alg)
+				return usage_error("log", "two --pcrs for %s", a->pcrs[i].alg->name);
+		if (pcr_bank_read_file(a->pcrs[i].path, a->pcrs[i].alg, &c->banks[c->nbanks],
+				       err, sizeof(err))) {
+			fprintf(stderr, "ima-test log: %s\n", err);
+			return EXIT_TROUBLE;
+		}
+		c->nbanks++;
 	}
-	if (ref_path) {
-		if (ref_policy_load(ref_path, &ref, err, sizeof(err))) {
+	for (size_t i = 0; i < a->nlists; i++)
+		if (load_list(c, a->lists[i]))
+			return EXIT_TROUBLE;
+	if ((!a->nlists || !a->npcrs) && snapshot(c, !a->nlists, !a->npcrs))
+		return EXIT_TROUBLE;
+	return 0;
+}
+
+int cmd_log(int argc, char **argv)
+{
+	static struct log_ctx zero;
+	struct log_ctx *c = malloc(sizeof(*c));
+	struct log_args *a = calloc(1, sizeof(*a));
+	struct ref_policy ref;
+	char err[512];
+	int r = EXIT_TROUBLE;
+	bool have_ref = false;
+
+	if (!c || !a) {
+		fprintf(stderr, "ima-test log: out of memory\n");
+		free(c);
+		free(a);
+		return EXIT_TROUBLE;
+	}
+	*c = zero;
+	c->fmt = OUT_TEXT;
+	c->fp = stdout;
+	r = log_parse_args(argc, argv, a, c);
+	if (r >= 0)
+		goto out;
+	r = EXIT_TROUBLE;
+	if (a->ref_path) {
+		if (ref_policy_load(a->ref_path, &ref, err, sizeof(err))) {
 			fprintf(stderr, "ima-test log: %s\n", err);
 			goto out;
 		}
 		have_ref = true;
 		c->ref = &ref;
 	}
-	if (certs.n)
-		c->certs = &certs;
-	for (size_t i = 0; i < npcrs; i++) {
-		for (size_t k = 0; k < c->nbanks; k++)
-			if (c->banks[k].alg == pcrs[i].alg) {
-				usage_error("log", "two --pcrs for %s", pcrs[i].alg->name);
-				goto out;
-			}
-		if (pcr_bank_read_file(pcrs[i].path, pcrs[i].alg, &c->banks[c->nbanks],
-				       err, sizeof(err))) {
-			fprintf(stderr, "ima-test log: %s\n", err);
-			goto out;
-		}
-		c->nbanks++;
-	}
-	for (size_t i = 0; i < nlists; i++)
-		if (load_list(c, lists[i]))
-			goto out;
-	if ((!nlists || !npcrs) && snapshot(c, !nlists, !npcrs))
-		goto out;
-	r = log_check_all(c);
+	if (a->certs.n)
+		c->certs = &a->certs;
+	if (!log_load_inputs(c, a))
+		r = log_check_all(c);
 out:
 	free_lists(c);
 	if (have_ref)
 		ref_policy_free(&ref);
-	certset_free(&certs);
+	certset_free(&a->certs);
+	free(a);
 	free(c);
 	return r;
 }
