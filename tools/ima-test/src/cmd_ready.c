@@ -242,7 +242,17 @@ static int parse_id(const char *opt, const char *arg, unsigned long *out)
 	return 0;
 }
 
-int cmd_ready(int argc, char **argv)
+/* The options that are not the walk's, the EVM key's or the certificates. */
+struct ready_args {
+	const char *policy, *evm_state;
+	unsigned long uid, gid;
+	bool fixed_subject, evm_on;
+};
+
+/* Parse the options: -1 to go on, or the exit status (an error, or after
+ * --help). */
+static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct ready *r,
+			    struct tree_opts *tree, struct certset *certs)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, OPT_POLICY },
@@ -256,107 +266,126 @@ int cmd_ready(int argc, char **argv)
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct tree_opts tree = { .walk.recursive = true };
-	struct certset certs = { 0 };
-	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER };
-	const char *policy = NULL, *evm_state = READY_EVM_SECURITYFS;
-	unsigned long uid = 0, gid = 0;
-	bool fixed_subject = false, evm_on = false;
 	char err[512];
-	int opt, status = EXIT_TROUBLE, e;
+	int opt;
 
-	evm_ctx_init(&r.evm.ctx);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
-		int t = tree_option("ready", opt, optarg, &tree);
+		int t = tree_option("ready", opt, optarg, tree);
 
+		if (!t)
+			t = evm_option("ready", opt, optarg, &r->evm.ctx, &a->evm_on);
 		if (t < 0)
-			goto out;
-		if (t)
-			continue;
-		t = evm_option("ready", opt, optarg, &r.evm.ctx, &evm_on);
-		if (t < 0)
-			goto out;
+			return EXIT_TROUBLE;
 		if (t)
 			continue;
 		switch (opt) {
 		case OPT_POLICY:
-			policy = optarg;
+			a->policy = optarg;
 			break;
 		case OPT_CERT:
-			if (certset_add(&certs, optarg, err, sizeof(err))) {
+			if (certset_add(certs, optarg, err, sizeof(err))) {
 				ready_error(err);
-				goto out;
+				return EXIT_TROUBLE;
 			}
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("ready", optarg, SCAN_FORMATS_TEXT_JSON, &r.fmt))
-				goto out;
+			if (scan_parse_format("ready", optarg, SCAN_FORMATS_TEXT_JSON, &r->fmt))
+				return EXIT_TROUBLE;
 			break;
 		case OPT_UID:
 		case OPT_GID:
 			if (parse_id(opt == OPT_UID ? "--uid" : "--gid", optarg,
-				     opt == OPT_UID ? &uid : &gid))
-				goto out;
-			fixed_subject = true;
+				     opt == OPT_UID ? &a->uid : &a->gid))
+				return EXIT_TROUBLE;
+			a->fixed_subject = true;
 			break;
 		case OPT_MMAP_ANY:
-			r.map_any = true;
+			r->map_any = true;
 			break;
 		case OPT_EVM_STATE:
-			evm_state = optarg;
+			a->evm_state = optarg;
 			break;
 		case 'h':
 			fputs(help, stdout);
-			status = EXIT_OK;
-			goto out;
+			return EXIT_OK;
 		default:
-			usage_error("ready", "bad option");
-			goto out;
+			return usage_error("ready", "bad option");
 		}
 	}
-	if (optind >= argc) {
-		usage_error("ready", "no ROOT given");
-		goto out;
-	}
-	if (ima_policy_load(&r.policy, policy, err, sizeof(err)) ||
-	    ready_evm_state(&r.evm, evm_state, tree.user_xattr, err, sizeof(err))) {
+	if (optind >= argc)
+		return usage_error("ready", "no ROOT given");
+	return -1;
+}
+
+/* Load the policy and the EVM state, and pick the processes to model. */
+static int ready_setup(struct ready *r, const struct ready_args *a, const struct tree_opts *tree,
+		       struct certset *certs)
+{
+	char err[512];
+	int e;
+
+	if (ima_policy_load(&r->policy, a->policy, err, sizeof(err)) ||
+	    ready_evm_state(&r->evm, a->evm_state, tree->user_xattr, err, sizeof(err))) {
 		ready_error(err);
-		goto out;
+		return -1;
 	}
-	if (evm_on)
-		ready_evm_force(&r.evm);
-	r.evm.ctx.certs = &certs;
-	e = fixed_subject ? ima_subjects_one(&r.subjects, uid, gid) :
-			    ima_subjects_from_policy(&r.policy, &r.subjects);
+	if (a->evm_on)
+		ready_evm_force(&r->evm);
+	r->evm.ctx.certs = certs;
+	e = a->fixed_subject ? ima_subjects_one(&r->subjects, a->uid, a->gid) :
+			       ima_subjects_from_policy(&r->policy, &r->subjects);
 	if (e) {
-		snprintf(err, sizeof(err), "%s: %s", r.policy.source,
+		snprintf(err, sizeof(err), "%s: %s", r->policy.source,
 			 e == -E2BIG ? "the policy compares too many uids and gids to model"
 			 " each; name one process with --uid and --gid" : strerror(-e));
 		ready_error(err);
-		goto out;
+		return -1;
 	}
-	r.want_uuid = ima_policy_uses_fsuuid(&r.policy);
-	tree.walk.recursive = true;
-	r.verbose = tree.verbose;
-	r.check = (struct check_opts){ .certs = &certs, .user_xattr = tree.user_xattr,
-				       .follow = tree.walk.follow };
-	ready_print_header(&r);
+	r->want_uuid = ima_policy_uses_fsuuid(&r->policy);
+	r->verbose = tree->verbose;
+	r->check = (struct check_opts){ .certs = certs, .user_xattr = tree->user_xattr,
+					.follow = tree->walk.follow };
+	return 0;
+}
+
+/* Walk @paths, then print the records sorted and the summary. */
+static int ready_run(struct ready *r, const struct tree_opts *tree, char **paths, size_t n)
+{
+	int status;
+
+	ready_print_header(r);
 	fflush(stdout);
-	out_init(&r.out, r.fmt, true);
-	status = walk_paths(&tree.walk, argv + optind, (size_t)(argc - optind),
-			    ready_file, ready_skip, &r);
-	out_finish(&r.out);
-	if (r.nrec)
-		qsort(r.rec, r.nrec, sizeof(*r.rec), cmp_record);
-	out_init(&r.out, r.fmt, false);
-	for (size_t i = 0; i < r.nrec; i++)
-		out_result(&r.out, r.rec[i].path, ready_verdict_name(r.rec[i].verdict),
-			   r.rec[i].detail, r.rec[i].extra[0] ? r.rec[i].extra : NULL);
-	out_finish(&r.out);
-	ready_print_summary(&r);
+	out_init(&r->out, r->fmt, true);
+	status = walk_paths(&tree->walk, paths, n, ready_file, ready_skip, r);
+	out_finish(&r->out);
+	if (r->nrec)
+		qsort(r->rec, r->nrec, sizeof(*r->rec), cmp_record);
+	out_init(&r->out, r->fmt, false);
+	for (size_t i = 0; i < r->nrec; i++)
+		out_result(&r->out, r->rec[i].path, ready_verdict_name(r->rec[i].verdict),
+			   r->rec[i].detail, r->rec[i].extra[0] ? r->rec[i].extra : NULL);
+	out_finish(&r->out);
+	ready_print_summary(r);
 	fflush(stdout);
-out:
+	return status;
+}
+
+int cmd_ready(int argc, char **argv)
+{
+	struct tree_opts tree = { .walk.recursive = true };
+	struct certset certs = { 0 };
+	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS };
+	int status;
+
+	evm_ctx_init(&r.evm.ctx);
+	status = ready_parse_args(argc, argv, &a, &r, &tree, &certs);
+	if (status < 0) {
+		tree.walk.recursive = true;
+		status = ready_setup(&r, &a, &tree, &certs) ? EXIT_TROUBLE :
+			 ready_run(&r, &tree, argv + optind, (size_t)(argc - optind));
+	}
 	for (size_t i = 0; i < r.nrec; i++) {
 		free(r.rec[i].path);
 		free(r.rec[i].detail);
