@@ -1,26 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "evmxattr.h"
-
-static enum ima_xattr_status fail(enum ima_xattr_status st, char *why,
-				  size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static enum ima_xattr_status fail(enum ima_xattr_status st, char *why,
-				  size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return st;
-}
 
 static enum ima_xattr_status decode_sig(const uint8_t *buf, size_t len,
 					struct evm_xattr *x,
@@ -32,29 +14,29 @@ static enum ima_xattr_status decode_sig(const uint8_t *buf, size_t len,
 	size_t size;
 
 	if (len < 2)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "%s truncated (%zu bytes)", what, len);
 	if (buf[1] != 2)
-		return fail(IMA_XATTR_UNSUPPORTED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
 			    "unsupported %s version %u", what, buf[1]);
 	if (len < IMA_SIG_V2_HDR)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "%s header truncated (%zu of %d bytes)",
 			    what, len, IMA_SIG_V2_HDR);
 	size = (size_t)buf[7] << 8 | buf[8];
 	if (size == 0 || len == IMA_SIG_V2_HDR)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "empty %s", what);
 	if (size != len - IMA_SIG_V2_HDR)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "sig_size %zu does not match the %zu signature bytes present",
 			    size, len - IMA_SIG_V2_HDR);
 	alg = hash_algo_by_id(buf[2]);
 	if (!alg)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "unknown hash algorithm %u", buf[2]);
 	if (!alg->supported)
-		return fail(IMA_XATTR_UNSUPPORTED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
 			    "unsupported hash algorithm %s (%u)", alg->name, buf[2]);
 	x->algo = alg;
 	memcpy(x->keyid, buf + 3, 4);
@@ -69,15 +51,15 @@ enum ima_xattr_status evm_xattr_decode(const uint8_t *buf, size_t len,
 {
 	memset(x, 0, sizeof(*x));
 	if (len == 0)
-		return fail(IMA_XATTR_MALFORMED, why, whylen, "empty value");
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen, "empty value");
 	if (len > IMA_XATTR_MAX)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "value too large (%zu bytes)", len);
 	x->type = buf[0];
 	switch (buf[0]) {
 	case EVM_XATTR_HMAC:
 		if (len != EVM_XATTR_HMAC_LEN)
-			return fail(IMA_XATTR_MALFORMED, why, whylen,
+			return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 				    "HMAC of %zu bytes, expected %d",
 				    len - 1, EVM_HMAC_LEN);
 		x->hmac = buf + 1;
@@ -87,11 +69,11 @@ enum ima_xattr_status evm_xattr_decode(const uint8_t *buf, size_t len,
 		return decode_sig(buf, len, x, why, whylen);
 	case IMA_XATTR_DIGEST:
 	case IMA_XATTR_DIGEST_NG:
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "IMA digest type 0x%02x does not belong in security.evm",
 			    buf[0]);
 	default:
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "unknown type 0x%02x", buf[0]);
 	}
 }

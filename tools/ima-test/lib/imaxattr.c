@@ -5,12 +5,8 @@
 
 #include "imaxattr.h"
 
-static enum ima_xattr_status fail(enum ima_xattr_status st, char *why,
-				  size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static enum ima_xattr_status fail(enum ima_xattr_status st, char *why,
-				  size_t whylen, const char *fmt, ...)
+enum ima_xattr_status ima_xattr_fail(enum ima_xattr_status st, char *why,
+				     size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -29,12 +25,12 @@ static const struct hash_algo *decode_algo(uint8_t id, enum ima_xattr_status *st
 	const struct hash_algo *alg = hash_algo_by_id(id);
 
 	if (!alg) {
-		*st = fail(IMA_XATTR_MALFORMED, why, whylen,
+		*st = ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			   "unknown hash algorithm %u", id);
 		return NULL;
 	}
 	if (!alg->supported) {
-		*st = fail(IMA_XATTR_UNSUPPORTED, why, whylen,
+		*st = ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
 			   "unsupported hash algorithm %s (%u)", alg->name, id);
 		return NULL;
 	}
@@ -49,22 +45,22 @@ static enum ima_xattr_status decode_sig(const uint8_t *buf, size_t len,
 	size_t size;
 
 	if (len < 2)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "signature truncated (%zu bytes)", len);
 	x->sig_version = buf[1];
 	if (buf[1] != 2)
-		return fail(IMA_XATTR_UNSUPPORTED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
 			    "unsupported signature version %u", buf[1]);
 	if (len < IMA_SIG_V2_HDR)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "signature header truncated (%zu of %d bytes)",
 			    len, IMA_SIG_V2_HDR);
 	size = (size_t)buf[7] << 8 | buf[8];
 	if (size == 0)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "empty signature (sig_size 0)");
 	if (size != len - IMA_SIG_V2_HDR)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "sig_size %zu does not match the %zu signature bytes present",
 			    size, len - IMA_SIG_V2_HDR);
 	x->algo = decode_algo(buf[2], &st, why, whylen);
@@ -84,16 +80,16 @@ enum ima_xattr_status ima_xattr_decode(const uint8_t *buf, size_t len,
 
 	memset(x, 0, sizeof(*x));
 	if (len == 0)
-		return fail(IMA_XATTR_MALFORMED, why, whylen, "empty value");
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen, "empty value");
 	if (len > IMA_XATTR_MAX)
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "value too large (%zu bytes)", len);
 	x->type = buf[0];
 	switch (buf[0]) {
 	case IMA_XATTR_DIGEST:
 		x->algo = hash_algo_by_id(HASH_ALGO_SHA1);
 		if (len - 1 != x->algo->len)
-			return fail(IMA_XATTR_MALFORMED, why, whylen,
+			return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 				    "sha1 digest of %zu bytes, expected 20",
 				    len - 1);
 		x->digest = buf + 1;
@@ -101,13 +97,13 @@ enum ima_xattr_status ima_xattr_decode(const uint8_t *buf, size_t len,
 		return IMA_XATTR_OK;
 	case IMA_XATTR_DIGEST_NG:
 		if (len < 2)
-			return fail(IMA_XATTR_MALFORMED, why, whylen,
+			return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 				    "digest_ng truncated (no algorithm byte)");
 		x->algo = decode_algo(buf[1], &st, why, whylen);
 		if (!x->algo)
 			return st;
 		if (len - 2 != x->algo->len)
-			return fail(IMA_XATTR_MALFORMED, why, whylen,
+			return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 				    "%s digest of %zu bytes, expected %zu",
 				    x->algo->name, len - 2, x->algo->len);
 		x->digest = buf + 2;
@@ -116,16 +112,16 @@ enum ima_xattr_status ima_xattr_decode(const uint8_t *buf, size_t len,
 	case EVM_IMA_XATTR_DIGSIG:
 		return decode_sig(buf, len, x, why, whylen);
 	case EVM_XATTR_HMAC:
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "EVM HMAC type 0x02 does not belong in security.ima");
 	case EVM_XATTR_PORTABLE_DIGSIG:
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "EVM portable signature type 0x05 does not belong in security.ima");
 	case IMA_VERITY_DIGSIG:
-		return fail(IMA_XATTR_UNSUPPORTED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
 			    "fs-verity signature type 0x06 is not supported");
 	default:
-		return fail(IMA_XATTR_MALFORMED, why, whylen,
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "unknown type 0x%02x", buf[0]);
 	}
 }

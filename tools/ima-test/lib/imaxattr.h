@@ -48,6 +48,12 @@ struct ima_xattr {
 	size_t sig_len;
 };
 
+/* Write the printf-style reason to @why (when given) and return @st: the
+ * one way the xattr decoders report a malformed value. */
+enum ima_xattr_status ima_xattr_fail(enum ima_xattr_status st, char *why,
+				     size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /*
  * Decode @len bytes at @buf into @x.  On IMA_XATTR_MALFORMED or
  * IMA_XATTR_UNSUPPORTED a one-line reason is written to @why (may be NULL).
