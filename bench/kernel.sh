@@ -122,6 +122,8 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 	if [ -n "$ka" ] && [ -n "$kb" ] && "$top/bench/kernel-code.sh" "$ka" "$kb" > "$code"; then
 		echo "production-config kernels, machine code of the $(grep -c '^[^ ]' "$code") functions on the timed close and open paths: $(grep -c '^[^ ]* *same ' "$code") the same in both; differing: $(awk '$2 == "differs" { printf "%s%s (%s vs %s instructions)", n++ ? ", " : "", $1, $3, $7 }' "$code" | sed 's/^$/none/') (bench/kernel-code.sh; ${code#"$top"/})" \
 			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
+		echo "production-config kernels, every function of the image: $("$top/bench/kernel-code.sh" --all "$ka" "$kb")" \
+			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 	fi
 	# The contract's assertions (patches 0001 and 0002) in a production
 	# build: the series without them must give the same bytes.
@@ -158,7 +160,8 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 			log "kernel: the placement-control kernel did not build"
 		ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
 		if [ -n "$ka" ] && [ -n "$kb" ]; then
-			echo "placement control (baseline + bench/placement.series, the nfsd patches alone; rows 'control'): IMA's entry points at $(nm "$ka/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') against $(nm "$kb/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') in the baseline; machine code of the timed paths: $("$top/bench/kernel-code.sh" "$ka" "$kb" | grep -c '^[^ ]* *same ') of $("$top/bench/kernel-code.sh" "$ka" "$kb" | grep -c '^[^ ]') functions the same" \
+			code=$("$top/bench/kernel-code.sh" "$ka" "$kb")
+			echo "placement control (baseline + bench/placement.series, the nfsd patches alone; rows 'control'): IMA's entry points at $(nm "$ka/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') against $(nm "$kb/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') in the baseline; machine code of the timed paths: $(grep -c '^[^ ]* *same ' <<<"$code") of $(grep -c '^[^ ]' <<<"$code") functions the same" \
 				>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 		fi
 		prefix=c vname=-ctl

@@ -11,7 +11,7 @@ command -v objdump >/dev/null || skip_all "objdump not installed (binutils)"
 ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
 kb=$(PATCHES=none "$top/tests/vm/build-kernel.sh" 2>/dev/null)
 [ -n "$ka" ] && [ -n "$kb" ] || bail "the kernels do not build (run: make kernels)"
-plan 7
+plan 9
 
 code=$top/bench/kernel-code.sh
 out=$("$code" "$ka" "$kb" path_openat filp_flush ima_check_last_writer ____fput no_such_function_here)
@@ -24,6 +24,14 @@ is "$(status ima_check_last_writer)" differs "ima_check_last_writer: differs (mi
 grep -q '^    patched only: .*lock' <<<"$out"
 check_rc $? "the patched side's own instructions are listed, a lockdep call among them"
 is "$(status no_such_function_here)" missing "a function in neither kernel is reported missing"
+
+all=$("$code" --all "$ka" "$kb")
+diag "$(cut -c1-300 <<<"$all")"
+differing=$(sed -n 's/.*; differing: \([^;]*\);.*/\1/p' <<<"$all")
+grep -qw ima_check_last_writer <<<"$differing"
+check_rc $? "--all: ima_check_last_writer is among the differing functions"
+! grep -qw path_openat <<<"$differing" && [ "$(wc -w <<<"$differing")" -lt 200 ]
+check_rc $? "--all: path_openat is not, and fewer than 200 of the image's functions differ ($(wc -w <<<"$differing"))"
 
 "$code" "$ka" 2>/dev/null; rc=$?
 is "$rc" 2 "one kernel only: usage error, exit 2"
