@@ -15,6 +15,7 @@ top=$(cd "$here/../.." && pwd)
 work=$top/build/system
 results=$top/build/test-results/system
 . "$top/tests/lib/tap.sh"
+. "$top/tests/lib/swtpm.sh"
 mkdir -p "$work" "$results"
 
 make -s -C "$top/tools/ima-test" ima-test ima-test.static >&2 ||
@@ -29,36 +30,6 @@ else
 	finish
 fi
 
-# tpm_start NAME: a fresh swtpm (TPM 2.0, sha1 and sha256 banks) in the
-# background, its QEMU arguments in tpmargs; it ends when QEMU disconnects
-# (tpm_stop waits for it).  As tests/vm/run-suite.sh --tpm.
-tpm_start() {
-	local dir=$work/tpm-$1
-	tpmargs=() tpmpid=
-	rm -rf "$dir"
-	mkdir -p "$dir/state"
-	if swtpm_setup --tpm2 --tpmstate "$dir/state" --pcr-banks sha1,sha256 \
-		> "$dir/setup.log" 2>&1; then
-		swtpm socket --tpm2 --tpmstate dir="$dir/state" \
-			--ctrl type=unixio,path="$dir/sock" > "$dir/swtpm.log" 2>&1 &
-		tpmpid=$!
-		for _ in $(seq 50); do [ -S "$dir/sock" ] && break; sleep 0.1; done
-	fi
-	if [ ! -S "$dir/sock" ]; then
-		not_ok "$1: start swtpm (see $dir/setup.log, $dir/swtpm.log)"
-		return 1
-	fi
-	# shellcheck disable=SC2054 # QEMU's option values hold the commas
-	tpmargs=(-chardev "socket,id=chrtpm,path=$dir/sock"
-		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
-}
-tpm_stop() {
-	[ -n "$tpmpid" ] || return 0
-	kill "$tpmpid" 2>/dev/null
-	wait "$tpmpid" 2>/dev/null
-	tpmpid=
-}
-
 # boot KERNEL STAGE APPEND [tpm]: boot the image (with a software TPM when
 # asked), relay the probe's TAP, judge
 boot() {
@@ -66,7 +37,9 @@ boot() {
 	local tpmargs=() tpmpid=
 	console=$results/$name.console tap=$results/$name.tap
 	rm -f "$console" "$tap"
-	[ "${4:-}" = tpm ] && { tpm_start "$name" || tpm_stop; }
+	if [ "${4:-}" = tpm ] && ! swtpm_start "$work/tpm-$name"; then
+		not_ok "$k: boot $stage: start swtpm (see $work/tpm-$name/setup.log, swtpm.log)"
+	fi
 	start=$(date +%s)
 	timeout --kill-after=10 "${SYSTEM_BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
 		-nodefaults -display none -no-reboot -m 1024 -smp 2 \
@@ -76,7 +49,7 @@ boot() {
 		-append "console=ttyS0 panic=-1 root=/dev/vda rw ima_policy=tcb $3 imafput.stage=$stage" \
 		> "$results/$name.qemu.log" 2>&1
 	qrc=$?
-	tpm_stop
+	swtpm_stop
 	echo "# $name: boot, probe and shutdown took $(( $(date +%s) - start ))s (qemu exit $qrc)"
 	tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
 	while IFS= read -r line; do

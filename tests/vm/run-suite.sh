@@ -42,6 +42,7 @@ if [ "${RUN_SUITE_LOCKED:-}" != "$name" ]; then
 fi
 # Numbered from TAP_START; the count is left for a caller that boots again.
 . "$top/tests/lib/tap.sh"
+. "$top/tests/lib/swtpm.sh"
 [ "$plan" = 1 ] || TAP_NO_PLAN=1
 end_run() { tap_count > "$out/count"; finish; }
 
@@ -76,26 +77,9 @@ fi
 console=$out/console.log tap=$out/tap.log
 rm -f "$console" "$tap"
 tpmargs=() tpmpid=
-if [ "$tpm" = 1 ]; then
-	# swtpm in the background, not --daemon: it ends when QEMU disconnects
-	tpmdir=$out/tpm
-	rm -rf "$tpmdir"
-	mkdir -p "$tpmdir/state"
-	if swtpm_setup --tpm2 --tpmstate "$tpmdir/state" --pcr-banks sha1,sha256 \
-		> "$tpmdir/setup.log" 2>&1; then
-		swtpm socket --tpm2 --tpmstate dir="$tpmdir/state" \
-			--ctrl type=unixio,path="$tpmdir/sock" > "$tpmdir/swtpm.log" 2>&1 &
-		tpmpid=$!
-		for _ in $(seq 50); do [ -S "$tpmdir/sock" ] && break; sleep 0.1; done
-	fi
-	if [ ! -S "$tpmdir/sock" ]; then
-		not_ok "$name: start swtpm (see $tpmdir/setup.log, $tpmdir/swtpm.log)"
-		[ -n "$tpmpid" ] && kill "$tpmpid" 2>/dev/null
-		end_run
-	fi
-	# shellcheck disable=SC2054 # commas are inside QEMU option values
-	tpmargs=(-chardev "socket,id=chrtpm,path=$tpmdir/sock"
-		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
+if [ "$tpm" = 1 ] && ! swtpm_start "$out/tpm"; then
+	not_ok "$name: start swtpm (see $out/tpm/setup.log, $out/tpm/swtpm.log)"
+	end_run
 fi
 start=$(date +%s)
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
@@ -106,10 +90,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 imafput.suite=$suite imafput.kernel=$kernel $cmdline" \
 	> "$out/qemu.log" 2>&1
 qrc=$?
-if [ -n "$tpmpid" ]; then
-	kill "$tpmpid" 2>/dev/null
-	wait "$tpmpid" 2>/dev/null
-fi
+swtpm_stop
 echo "# $name: boot took $(( $(date +%s) - start ))s (qemu exit $qrc)"
 
 # the guest's tests, renumbered into ours
