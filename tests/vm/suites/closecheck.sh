@@ -33,6 +33,8 @@ planned=$(sed -n 's/^1\.\.//p' /tmp/cc.tap)
 check "close-check ran at least 20 scenarios (plan $planned)" [ "${planned:-0}" -ge 20 ]
 
 ctx() { sed -n "s/^#   $1: rewritten in \([a-z]*\) context.*/\1/p" /tmp/cc.tap; }
+# the task that ran the rewrite, without its pid: iou-sqp, iou-wrk, ...
+by() { sed -n "s/^#   $1: rewritten in [a-z]* context by \(.*\)-[0-9]*-[0-9]*, rc=.*/\1/p" /tmp/cc.tap; }
 case $variant in
 series)
 	check "tracepoint ima:ima_update_xattr present" \
@@ -40,6 +42,11 @@ series)
 	check "scm-gc: rewrite traced in a kernel thread (got '$(ctx scm-gc)')" [ "$(ctx scm-gc)" = kthread ]
 	check "close: rewrite traced in the closing task (got '$(ctx close)')" [ "$(ctx close)" = task ]
 	check "munmap: rewrite traced in the unmapping task (got '$(ctx munmap)')" [ "$(ctx munmap)" = task ]
+	check "io_uring-sqpoll: rewrite traced in the SQPOLL thread (got '$(ctx io_uring-sqpoll)' by '$(by io_uring-sqpoll)')" \
+		[ "$(ctx io_uring-sqpoll)/$(by io_uring-sqpoll)" = task/iou-sqp ]
+	check "io_uring-async: rewrite traced in an io-wq worker (got '$(ctx io_uring-async)' by '$(by io_uring-async)')" \
+		[ "$(ctx io_uring-async)/$(by io_uring-async)" = task/iou-wrk ]
+	check "aio: rewrite traced in a kernel thread (got '$(ctx aio)')" [ "$(ctx aio)" = kthread ]
 	;;
 none)
 	check "baseline: no ima:ima_update_xattr tracepoint" \

@@ -110,13 +110,27 @@ double cc_now_ms(void);
 
 /* sys.c: raw io_uring for one close. */
 struct cc_uring;
-/* Set up a ring; NULL with -errno in *err (ENOSYS: no io_uring). */
-struct cc_uring *cc_uring_open(int *err);
-/* IORING_OP_CLOSE of @fd; the result of the CQE. */
-int cc_uring_close(struct cc_uring *u, int fd);
+/*
+ * Set up a ring with IORING_SETUP_* @setup_flags (IORING_SETUP_SQPOLL: a
+ * kernel-side submission thread); NULL with -errno in *err (ENOSYS: no
+ * io_uring).
+ */
+struct cc_uring *cc_uring_open(unsigned setup_flags, int *err);
+/* IORING_OP_CLOSE of @fd with IOSQE_* @sqe_flags; the result of the CQE. */
+int cc_uring_close(struct cc_uring *u, int fd, unsigned sqe_flags);
 /* Register @fd as fixed file 0.  0 or -errno. */
 int cc_uring_register(struct cc_uring *u, int fd);
 void cc_uring_free(struct cc_uring *u);
+
+/*
+ * sys.c: an AIO fsync of @fd submitted with io_submit(); the kernel's
+ * request holds its own reference to the file until it completes, from a
+ * workqueue.  *ctx is the AIO context, for cc_aio_wait().  0 or -errno.
+ */
+int cc_aio_fsync(int fd, unsigned long *ctx);
+/* Wait up to @timeout_ms for the request's completion; its result. */
+int cc_aio_wait(unsigned long ctx, unsigned timeout_ms);
+void cc_aio_free(unsigned long ctx);
 
 /* sys.c: SCM_RIGHTS. */
 int cc_send_fds(int sock, const int *fds, int n);
@@ -217,7 +231,8 @@ CC_SCENARIO(copy_file_range) CC_SCENARIO(ftruncate) CC_SCENARIO(munmap)
 CC_SCENARIO(mmap_exit) CC_SCENARIO(scm_rights) CC_SCENARIO(scm_gc)
 CC_SCENARIO(exec) CC_SCENARIO(dup2) CC_SCENARIO(close_range)
 CC_SCENARIO(io_uring) CC_SCENARIO(io_uring_fixed) CC_SCENARIO(thread)
-CC_SCENARIO(two_writers)
+CC_SCENARIO(two_writers) CC_SCENARIO(io_uring_sqpoll) CC_SCENARIO(io_uring_async)
+CC_SCENARIO(aio)
 #undef CC_SCENARIO
 
 /* Entry of the hidden sub-command the exec scenario runs after execve. */

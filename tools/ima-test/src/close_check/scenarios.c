@@ -2,8 +2,9 @@
 /*
  * The close-check scenario table: the one index of every scenario, in the
  * order they run and are reported.  The scenarios themselves are in
- * scenarios_fd.c (one process) and scenarios_proc.c (other processes, the
- * unix garbage collector, exec and threads).
+ * scenarios_fd.c (one process), scenarios_proc.c (other processes, the
+ * unix garbage collector, exec and threads) and scenarios_async.c (closes
+ * done by io_uring and AIO on the process's behalf).
  */
 #include "close_check.h"
 #include "util.h"
@@ -49,6 +50,12 @@ const struct cc_scenario cc_scenarios[] = {
 	  .run = cc_sc_io_uring },
 	{ .name = "io_uring-fixed", .what = "registered file dropped when the ring is closed",
 	  .run = cc_sc_io_uring_fixed, .async = true, .kthread = true },
+	{ .name = "io_uring-sqpoll", .what = "IORING_OP_CLOSE issued by the ring's SQPOLL thread",
+	  .run = cc_sc_io_uring_sqpoll, .async = true },
+	{ .name = "io_uring-async", .what = "IORING_OP_CLOSE with IOSQE_ASYNC, issued by an io-wq worker",
+	  .run = cc_sc_io_uring_async, .async = true },
+	{ .name = "aio", .what = "fd closed with an AIO fsync in flight; its completion drops the file",
+	  .run = cc_sc_aio, .async = true, .kthread = true },
 	{ .name = "thread", .what = "a thread of a multi-threaded process closes",
 	  .run = cc_sc_thread },
 };

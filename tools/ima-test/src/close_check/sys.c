@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * close-check: the system interfaces libc does not wrap — one io_uring
- * with raw syscalls (so the static build needs no liburing), and
- * SCM_RIGHTS fd passing.
+ * with raw syscalls (so the static build needs no liburing; with or
+ * without an SQPOLL thread), one AIO context, and SCM_RIGHTS fd passing.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <time.h>
+#include <linux/aio_abi.h>
 #include <linux/io_uring.h>
 
 #include "close_check.h"
@@ -55,7 +57,7 @@ void cc_uring_free(struct cc_uring *u)
 	free(u);
 }
 
-struct cc_uring *cc_uring_open(int *err)
+struct cc_uring *cc_uring_open(unsigned setup_flags, int *err)
 {
 	struct cc_uring *u = calloc(1, sizeof(*u));
 
@@ -63,6 +65,10 @@ struct cc_uring *cc_uring_open(int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
+	u->p.flags = setup_flags;
+	/* an SQPOLL thread that sleeps soon, so that the wake-up path runs too */
+	if (setup_flags & IORING_SETUP_SQPOLL)
+		u->p.sq_thread_idle = 10;
 	u->fd = uring_setup(4, &u->p);
 	if (u->fd < 0) {
 		*err = -errno;
@@ -113,10 +119,20 @@ static int uring_one(struct cc_uring *u, const struct io_uring_sqe *tmpl)
 	__u32 idx = tail & *sq_mask, head;
 	int res;
 
+	unsigned flags = IORING_ENTER_GETEVENTS;
+
 	u->sqes[idx] = *tmpl;
 	sq_array[idx] = idx;
 	atomic_store_explicit(sq_tail, tail + 1, memory_order_release);
-	if (uring_enter(u->fd, 1, 1, IORING_ENTER_GETEVENTS) < 0)
+	if (u->p.flags & IORING_SETUP_SQPOLL) {
+		_Atomic __u32 *sq_flags = ring_at(u->sq_ring, u->p.sq_off.flags);
+
+		/* the tail store must be visible before the thread's flag is read */
+		atomic_thread_fence(memory_order_seq_cst);
+		if (atomic_load_explicit(sq_flags, memory_order_relaxed) & IORING_SQ_NEED_WAKEUP)
+			flags |= IORING_ENTER_SQ_WAKEUP;
+	}
+	if (uring_enter(u->fd, 1, 1, flags) < 0)
 		return -errno;
 	head = atomic_load_explicit(cq_head, memory_order_relaxed);
 	if (head == atomic_load_explicit(cq_tail, memory_order_acquire))
@@ -126,13 +142,14 @@ static int uring_one(struct cc_uring *u, const struct io_uring_sqe *tmpl)
 	return res;
 }
 
-int cc_uring_close(struct cc_uring *u, int fd)
+int cc_uring_close(struct cc_uring *u, int fd, unsigned sqe_flags)
 {
 	struct io_uring_sqe sqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	sqe.opcode = IORING_OP_CLOSE;
 	sqe.fd = fd;
+	sqe.flags = (__u8)sqe_flags;
 	return uring_one(u, &sqe);
 }
 
@@ -192,4 +209,42 @@ int cc_recv_fd(int sock)
 		return -1;
 	memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
+}
+
+int cc_aio_fsync(int fd, unsigned long *ctx)
+{
+	aio_context_t c = 0;
+	struct iocb cb, *cbs[1] = { &cb };
+
+	*ctx = 0;
+	if (syscall(__NR_io_setup, 1, &c) < 0)
+		return -errno;
+	memset(&cb, 0, sizeof(cb));
+	cb.aio_lio_opcode = IOCB_CMD_FSYNC;
+	cb.aio_fildes = (__u32)fd;
+	if (syscall(__NR_io_submit, c, 1, cbs) != 1) {
+		int e = -errno;
+
+		syscall(__NR_io_destroy, c);
+		return e;
+	}
+	*ctx = c;
+	return 0;
+}
+
+int cc_aio_wait(unsigned long ctx, unsigned timeout_ms)
+{
+	struct io_event ev;
+	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+	long n = syscall(__NR_io_getevents, (aio_context_t)ctx, 1, 1, &ev, &ts);
+
+	if (n < 0)
+		return -errno;
+	return n == 1 ? (int)ev.res : -ETIMEDOUT;
+}
+
+void cc_aio_free(unsigned long ctx)
+{
+	if (ctx)
+		syscall(__NR_io_destroy, (aio_context_t)ctx);
 }
