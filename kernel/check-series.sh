@@ -4,6 +4,9 @@
 # tests/vm/build-kernel.sh):
 #  - the unpatched tree builds, then each patch applies and the tree builds
 #    after it, incrementally (with ccache), so the series bisects;
+#  - each of those trees boots and closes files through io_uring's SQPOLL
+#    thread and an io-wq worker without a single kernel report, so no
+#    prefix warns on a path that a later patch fixes;
 #  - sparse (C=2) and W=1 add no warning on the C files the series touches;
 #  - scripts/kernel-doc -none adds no warning on them.
 # The results are kept with the tree; a second run with the same inputs
@@ -73,6 +76,21 @@ warnings() {
 	sort -u -o "$dir.$1" "$dir.$1"
 }
 
+# boot_prefix PATCH: boot the tree as built after PATCH on the SQPOLL and
+# io-wq closes (tests/vm/suites/sqpoll.sh) in fix mode: no prefix of the
+# series may warn, since the fixes come before the assertions.
+boot_prefix() {
+	local n=${1%%-*}
+	if "$top/tests/vm/run-suite.sh" --kernel series --suite sqpoll --name "prefix-$n" \
+		--bzimage "$dir/arch/x86/boot/bzImage" \
+		--cmdline "ima_appraise=fix ima_policy=appraise_tcb" >"$dir.boot.log" 2>&1; then
+		ok "the tree boots clean after $1 (SQPOLL and io-wq closes, fix mode)"
+	else
+		not_ok "the tree boots clean after $1 (SQPOLL and io-wq closes, fix mode)"
+		diag "$(grep -E '^not ok|^#   ' "$dir.boot.log" | head -n 15)"
+	fi
+}
+
 {
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -96,6 +114,7 @@ warnings() {
 		fi
 		if run "$dir.build.log" kmake bzImage; then
 			ok "the tree builds after $p"
+			boot_prefix "$p"
 		else
 			not_ok "the tree builds after $p"
 		fi

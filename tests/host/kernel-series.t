@@ -63,4 +63,27 @@ if grep -q 'trace_ima_update_xattr(' "$kdir/security/integrity/ima/ima_appraise.
 else
 	not_ok "the rewrite on final close is traced"
 fi
+# Fixes first: no prefix of the series may carry an assertion that a later
+# patch of the series is needed to satisfy.
+first_assert=$(for i in "${!patches[@]}"; do
+	grep -q '^+.*lockdep_assert_none_held_once();' "$top/kernel/${patches[$i]}" && echo "$i"
+done | head -n 1)
+last_fix=$(for i in "${!patches[@]}"; do
+	grep -Eq '^\+\+\+ b/(fs/nfsd|io_uring)/' "$top/kernel/${patches[$i]}" && echo "$i"
+done | tail -n 1)
+check "the fixes (nfsd, io_uring) come before the first assertion (patch index ${last_fix:-?} < ${first_assert:-?})" \
+	[ "${last_fix:-99}" -lt "${first_assert:--1}" ]
+# The SQPOLL thread runs generic task_work only with sqd->lock dropped.
+sq=$kdir/io_uring/sqpoll.c
+if awk '/^static void io_sq_run_task_work\(/,/^}/' "$sq" | tr -d '\n' |
+	grep -q 'mutex_unlock(&sqd->lock);[[:space:]]*task_work_run();[[:space:]]*mutex_lock(&sqd->lock);' &&
+	! awk '/^static unsigned int io_sq_tw\(/,/^}/' "$sq" | grep -q 'task_work_run()'; then
+	ok "io_uring's SQPOLL thread runs task_work_run() with sqd->lock dropped"
+else
+	not_ok "io_uring's SQPOLL thread runs task_work_run() with sqd->lock dropped"
+fi
+# Skipped rewrites are traced, with the reason.
+for why in signed not-pass hash-failed no-xattr rewritten; do
+	check "the tracepoint reports '$why'" grep -q "\"$why\"" "$kdir/security/integrity/ima/ima_appraise.c"
+done
 finish

@@ -11,10 +11,13 @@
 #   --expect NAME      the region NAME must exist in the log (a declared control)
 #   --no-plan          leave the plan to the caller (several boots in one .t)
 #   --tpm              a fresh swtpm (TPM 2.0, sha1+sha256 banks) for this boot
+#   --bzimage FILE     boot this kernel image instead of the --kernel build
+#                      (with that build's initramfs; kernel/check-series.sh
+#                      boots each prefix of the series this way)
 # Exit status: 0 when every test passed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kernel=series suite='' cmdline='' disk='' name='' timeout=600 expect='' plan=1 tpm=0
+kernel=series suite='' cmdline='' disk='' name='' timeout=600 expect='' plan=1 tpm=0 bzimage=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--expect) expect=$2; shift ;;
 	--no-plan) plan=0 ;;
 	--tpm) tpm=1 ;;
+	--bzimage) bzimage=$2; shift ;;
 	*) echo "run-suite: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -84,7 +88,7 @@ fi
 start=$(date +%s)
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -display none -no-reboot -m 1024 -smp 2 \
-	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd" \
+	-kernel "${bzimage:-$kdir/arch/x86/boot/bzImage}" -initrd "$initrd" \
 	-drive "file=$disk,if=virtio,format=raw" \
 	-serial "file:$console" -serial "file:$tap" "${tpmargs[@]}" \
 	-append "console=ttyS0 panic=-1 imafput.suite=$suite imafput.kernel=$kernel $cmdline" \

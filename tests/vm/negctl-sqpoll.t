@@ -1,0 +1,33 @@
+#!/bin/bash
+# Negative control for 0003-io_uring-sqpoll: the series without that patch
+# must report the SQPOLL thread's final close, from the assertions of the
+# fs and IMA patches, and name sqd->lock among the held locks.  The same
+# suite on the full series (sqpoll-series.t) must be clean.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+dir=$top/build/negctl-sqpoll
+rm -rf "$dir"
+mkdir -p "$dir"
+while read -r p; do
+	case $p in ''|'#'*|0003-io_uring-sqpoll*) continue ;; esac
+	cp "$top/kernel/$p" "$dir/" && echo "$p" >> "$dir/series"
+done < "$top/kernel/series"
+grep -q '^0003-io_uring-sqpoll' "$top/kernel/series" || bail "kernel/series has no 0003-io_uring-sqpoll"
+
+name=negctl-sqpoll
+SERIES=$dir/series "$top/tests/vm/run-suite.sh" --kernel series --suite sqpoll --name $name \
+	--no-plan --expect sqpoll --cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.expect=sqpoll" |
+	sed 's/^/#   /'
+console=$top/build/test-results/$name/console.log
+[ -s "$console" ] || bail "no console log at $console"
+reports=$("$top/tests/vm/judge.sh" -e sqpoll "$console")
+diag "$(printf '%s\n' "$reports" | head -n 6)"
+check "without 0003 the SQPOLL close is reported by the fs assertion in ____fput()" \
+	grep -Eq 'WARNING: .* at fs/file_table.c:[0-9]+ ____fput' <<<"$reports"
+check "without 0003 the SQPOLL close is reported by the IMA assertion in ima_file_free()" \
+	grep -Eq 'WARNING: .* at security/integrity/ima/ima_main.c:[0-9]+ ima_file_free' <<<"$reports"
+diag "$(grep -A2 'held by iou-sqp-' "$console" | head -n 6)"
+check "the report names sqd->lock as held by the SQPOLL thread" \
+	sh -c "grep -A3 'held by iou-sqp-' '$console' | grep -q '(&sqd->lock)'"
+check "nothing outside the control region was reported" "$top/tests/vm/judge.sh" "$console"
+finish
