@@ -13,7 +13,7 @@ for t in swtpm swtpm_setup tpm2_quote tpm2_createak python3; do
 done
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 37
+plan 38
 
 # A TPM on a unix socket in T_TMP: the swtpm TCTI wants PATH and PATH.ctrl.
 Q=$T_TMP/q
@@ -136,6 +136,10 @@ p=sys.argv[1]; b=bytearray(open(p,"rb").read()); assert b[42:44]==bytes([0,20]);
 	"$Q/x.msg" "$OLD"
 expect 1 'quote-signature' "the old quote with the new nonce written into it: quote-signature" -- \
 	log x "$OLD" "$Q/rsa.pem"
+cp_q q x; python3 -c 'import sys,struct
+p=sys.argv[1]; b=open(p,"rb").read(); open(p,"wb").write(struct.pack(">H",len(b))+b)' "$Q/x.msg"
+expect 0 '2 of 2 PCR replays consistent' "the quote as a TPM2B_ATTEST (its size first) verifies too" -- \
+	log x "$NONCE" "$Q/rsa.pem"
 cp_q q x; ed "$Q/x.pcrs" 0x8e
 expect 1 'quote-pcr-digest \(the PCR values given are not the ones quoted' \
 	"a sha1 PCR value edited after the quote: quote-pcr-digest" -- log x "$NONCE" "$Q/rsa.pem"

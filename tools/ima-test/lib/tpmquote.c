@@ -156,6 +156,7 @@ int tpmq_attest_parse(const uint8_t *p, size_t len, struct tpmq_attest *a,
 	    get_be(&(struct cur){ .p = p + 2, .left = 4 }, 4, "") == TPM_GENERATED_VALUE) {
 		c.p += 2;
 		c.left -= 2;
+		a->off = 2;
 	}
 	magic = get_be(&c, 4, "magic");
 	if (!c.bad && magic != TPM_GENERATED_VALUE)

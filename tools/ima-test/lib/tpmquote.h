@@ -70,6 +70,7 @@ struct tpmq_selection {
 };
 
 struct tpmq_attest {
+	size_t off;			/* 2 for a TPM2B_ATTEST: what is signed starts here */
 	uint16_t type;
 	uint8_t signer[TPMQ_NAME_MAX];
 	size_t signer_len;

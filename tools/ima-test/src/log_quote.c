@@ -165,7 +165,9 @@ static int verify(struct log_ctx *c, const struct log_quote_args *q, struct quot
 		return failed(c, q, "quote-malformed", why);
 	if (tpmq_signature_parse(in->sig, in->sig_len, &in->s, why, sizeof(why)))
 		return failed(c, q, "quote-malformed", why);
-	if (tpmq_signature_verify(in->ak, &in->s, in->msg, in->msg_len, why, sizeof(why)))
+	/* The TPM signs the TPMS_ATTEST, without a TPM2B_ATTEST's size. */
+	if (tpmq_signature_verify(in->ak, &in->s, in->msg + in->a.off, in->msg_len - in->a.off,
+				  why, sizeof(why)))
 		return failed(c, q, "quote-signature", why);
 	if (in->a.extra_len != q->nonce_len || memcmp(in->a.extra, q->nonce, q->nonce_len))
 		return failed(c, q, "quote-nonce", "the quote's extraData is not the --nonce given: "
