@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "common.h"
 #include "log_check.h"
+#include "log_quote.h"
 #include "scan.h"
 #include "util.h"
 
@@ -22,6 +23,8 @@ enum { OPT_LIST = 0x200, OPT_PCRS, OPT_REFERENCE, OPT_IGNORE_VIOLATIONS };
 
 static const char help[] =
 	"Usage: ima-test log [--list FILE]... [--pcrs [ALG,]FILE]... [--cert FILE]...\n"
+	"                    [--quote FILE --quote-sig FILE --ak FILE --nonce HEX\n"
+	"                     --quote-pcrs FILE]\n"
 	"                    [--reference POLICY.json] [--ignore-violations]\n"
 	"                    [--format text|json]\n"
 	"Check the IMA measurement list: every entry's template digest, a replay of\n"
@@ -32,6 +35,7 @@ static const char help[] =
 	"      --pcrs [ALG,]FILE  PCR values as 'PCR-00: hex' lines, evmctl's format\n"
 	"                      (ALG defaults to sha1; repeatable; default\n"
 	"                      " TPM_SYSFS "/pcr-ALG/N)\n"
+	LOG_QUOTE_HELP
 	"      --cert FILE     check ima-sig signatures with these certificates\n"
 	"      --reference POLICY.json  a Keylime runtime policy (audit --format\n"
 	"                      keylime): each measured file needs an allowed digest\n"
@@ -183,6 +187,7 @@ struct log_args {
 	struct pcr_arg pcrs[LOG_BANKS_MAX];
 	size_t nlists, npcrs;
 	struct certset certs;
+	struct log_quote_args quote;
 };
 
 /* Parse the options into @a and @c: -1 to go on, or the exit status (an
@@ -197,6 +202,7 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 		{ "ignore-violations", no_argument, NULL, OPT_IGNORE_VIOLATIONS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
+		LOG_QUOTE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	char err[512];
@@ -238,16 +244,19 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
+			if (log_quote_option(&a->quote, opt, optarg))
+				break;
 			return usage_error("log", "bad option");
 		}
 	}
 	if (optind < argc)
 		return usage_error("log", "unexpected argument '%s'", argv[optind]);
-	return -1;
+	return log_quote_check_args(&a->quote, a->npcrs);
 }
 
 /* Read the PCR files and the lists @a names into @c; what is not named
- * comes from this machine (snapshot()).  0, or EXIT_TROUBLE. */
+ * comes from this machine (snapshot()), or from a verified quote.  0,
+ * EXIT_FINDINGS (the quote failed a check) or EXIT_TROUBLE. */
 static int log_load_inputs(struct log_ctx *c, const struct log_args *a)
 {
 	char err[512];
@@ -266,8 +275,11 @@ static int log_load_inputs(struct log_ctx *c, const struct log_args *a)
 	for (size_t i = 0; i < a->nlists; i++)
 		if (load_list(c, a->lists[i]))
 			return EXIT_TROUBLE;
-	if ((!a->nlists || !a->npcrs) && snapshot(c, !a->nlists, !a->npcrs))
+	if ((!a->nlists || !a->npcrs) && snapshot(c, !a->nlists, !a->npcrs && !a->quote.quote))
 		return EXIT_TROUBLE;
+	if (a->quote.quote)
+		return log_quote_load(c, &a->quote);
+	log_pcrs_read(c, a->npcrs ? "--pcrs" : TPM_SYSFS);
 	return 0;
 }
 
@@ -304,7 +316,8 @@ int cmd_log(int argc, char **argv)
 	}
 	if (a->certs.n)
 		c->certs = &a->certs;
-	if (!log_load_inputs(c, a))
+	r = log_load_inputs(c, a);
+	if (!r)
 		r = log_check_all(c);
 out:
 	free_lists(c);
