@@ -78,11 +78,11 @@ static int sigfile_write_or_report(struct out *out, const char *path,
 				   const struct walk_entry *e,
 				   const uint8_t *val, size_t len)
 {
-	int err = sigfile_write_at(e->dirfd, e->name, val, len);
+	char why[256];
 
-	if (!err)
+	if (!sigfile_write_at(e->dirfd, e->name, val, len, why, sizeof(why)))
 		return EXIT_OK;
-	out_error(out, path, "cannot write %s" SIGFILE_SUFFIX ": %s", path, strerror(-err));
+	out_error(out, path, "cannot write %s" SIGFILE_SUFFIX ": %s", path, why);
 	return EXIT_TROUBLE;
 }
 
