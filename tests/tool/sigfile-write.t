@@ -2,7 +2,7 @@
 # sign --sigfile writes FILE.sig only through the directory descriptor FILE
 # was opened from (files named on the command line too), never into what
 # sits at FILE.sig (a hard link, a FIFO, a symlink), and by a temporary file
-# renamed into place.
+# renamed into place.  --sigfile --evm is refused.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$IMA_TEST" ] || skip_all "$IMA_TEST not built"
@@ -11,7 +11,7 @@ setup_work
 T=$IMA_TEST
 ROUNDS=${WALK_RACE_ROUNDS:-12}
 NFILES=60
-plan 10
+plan 12
 
 K=$T_TMP/k
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$K.key" 2>/dev/null
@@ -44,6 +44,9 @@ expect 0 '' "an existing .sig is replaced" -- sign "$d/f"
 [ "$(stat -c %i "$d/f.sig")" != "$ino" ] && [ -z "$(find "$d" -name '.*')" ]
 check_rc $? "... by a new file renamed into place, no temporary file left"
 
+expect 2 '--sigfile cannot go with --evm' "--sigfile --evm: refused, exit 2" -- sign --evm "$d/f"
+[ -z "$(getfattr -d -m - --absolute-names "$d/f" 2>/dev/null | grep -E '\.(ima|evm)=')" ]
+check_rc $? "... and nothing is written to the file"
 
 # --- named files under a directory exchanged with a symlink to another ---
 SWAP=$T_TMP/swapdir
