@@ -3,13 +3,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <linux/types.h>
 
 #include "ima_policy_eval.h"
+
+/* include/uapi/linux/stat.h since Linux 5.5 */
+#ifndef STATX_ATTR_VERITY
+#define STATX_ATTR_VERITY 0x00100000
+#endif
 #include "util.h"
 
 /* include/uapi/linux/fs.h since Linux 6.5; older headers lack it. */
@@ -182,6 +189,7 @@ int ima_file_facts_read(struct ima_file_facts *f, int fd,
 {
 	struct statfs sfs;
 	struct statvfs svfs;
+	struct statx stx;
 	char magic[4];
 
 	memset(f, 0, sizeof(*f));
@@ -191,6 +199,10 @@ int ima_file_facts_read(struct ima_file_facts *f, int fd,
 	f->uuid_state = -ENODATA;
 	if (fstatfs(fd, &sfs) < 0 || fstatvfs(fd, &svfs) < 0)
 		return -errno;
+	/* a kernel without fs-verity never sets the attribute: no file has it */
+	if (statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0)
+		return -errno;
+	f->verity = (stx.stx_attributes & STATX_ATTR_VERITY) != 0;
 	f->fsmagic = (unsigned long)sfs.f_type;
 	f->noexec = (svfs.f_flag & ST_NOEXEC) != 0;
 	f->elf = S_ISREG(st->st_mode) && pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
@@ -321,6 +333,12 @@ static void decide_one(const struct ima_policy *p, enum ima_access a,
 			d->rule = r;
 			d->access = a;
 			d->subject = s;
+		}
+		if (r->verity_required && !d->verity_required) {
+			d->verity_required = true;
+			d->verity_rule = r;
+			d->verity_access = a;
+			d->verity_subject = s;
 		}
 		if (r->sig_required && !d->sig_required) {
 			d->sig_required = true;

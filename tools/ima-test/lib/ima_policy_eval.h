@@ -89,6 +89,7 @@ struct ima_file_facts {
 	mode_t mode;
 	unsigned long fsmagic;
 	bool noexec;		/* on a mount with noexec: cannot be mapped executable */
+	bool verity;		/* fs-verity is enabled on the file (STATX_ATTR_VERITY) */
 	bool elf;		/* begins with the ELF magic: object code */
 	bool map_any;		/* model PROT_EXEC mappings of every file (--mmap-any) */
 	int uuid_state;		/* 1: @uuid is the file system's; else -errno */
@@ -99,7 +100,8 @@ struct ima_file_facts {
  * Fill @f for the file open at @fd, whose fstat (or the stat it was opened
  * after, with the same device and inode) is @st.  Everything is read through
  * @fd, nothing by name: the file system's type and mount flags
- * (fstatfs/fstatvfs) and, only if @want_uuid, its fsuuid (FS_IOC_GETFSUUID).
+ * (fstatfs/fstatvfs), whether fs-verity is enabled (statx) and, only if
+ * @want_uuid, its fsuuid (FS_IOC_GETFSUUID).
  * 0, or -errno when the file system cannot be inspected.
  */
 int ima_file_facts_read(struct ima_file_facts *f, int fd,
@@ -114,6 +116,10 @@ struct ima_decision {
 	enum ima_access access;
 	const struct ima_subject *subject;
 	const struct ima_rule *dont_rule; /* dont_appraise that decided, if any */
+	bool verity_required;		/* digest_type=verity: fs-verity and sigv3 */
+	const struct ima_rule *verity_rule;
+	enum ima_access verity_access;
+	const struct ima_subject *verity_subject;
 	bool sig_required;
 	const struct ima_rule *sig_rule;
 	enum ima_access sig_access;

@@ -22,7 +22,8 @@ static const char help[] =
 	"List the files under ROOT that the IMA policy appraises and that\n"
 	"ima_appraise=enforce would deny: missing, stale, bad-signature,\n"
 	"unknown-key, signature-required (only a digest where the policy wants a\n"
-	"signature), algorithm-not-allowed, evm-missing, evm-invalid, and files\n"
+	"signature), algorithm-not-allowed, verity-required and sigv3-required\n"
+	"(digest_type=verity rules), evm-missing, evm-invalid, and files\n"
 	"that cannot be checked; then a summary.  Each file is judged for the\n"
 	"accesses it can meet: open for read, mmap for exec of object code (an ELF\n"
 	"file or one with an execute bit; every file with --mmap-any) unless its\n"
@@ -160,7 +161,17 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 	acc = d.access;
 	subj = d.subject;
 	snprintf(why, sizeof(why), "%s", cr.detail);
-	if (cr.cls == CHECK_OK && d.sig_required && strcmp(cr.kind, "signature")) {
+	if (d.verity_required && (!facts.verity || (cr.kind && !strcmp(cr.kind, "signature")))) {
+		/* ima_collect_measurement() fails first ("no-verity-digest"), then
+		 * xattr_verify() refuses a v2 signature ("verity-signature-required") */
+		v = facts.verity ? V_DENY_SIGV3 : V_DENY_VERITY;
+		rule = d.verity_rule;
+		acc = d.verity_access;
+		subj = d.verity_subject;
+		snprintf(why, sizeof(why), "%s", facts.verity ?
+			 "v2 signature where an fs-verity signature (sigv3) is required" :
+			 "fs-verity is not enabled on the file");
+	} else if (cr.cls == CHECK_OK && d.sig_required && strcmp(cr.kind, "signature")) {
 		v = V_DENY_SIG;
 		rule = d.sig_rule;
 		acc = d.sig_access;
@@ -343,6 +354,9 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 		return -1;
 	}
 	r->want_uuid = ima_policy_uses_fsuuid(&r->policy);
+	for (size_t i = 0; i < r->policy.n; i++)
+		r->verity |= r->policy.rules[i].action == IMA_ACT_APPRAISE &&
+			     r->policy.rules[i].verity_required;
 	r->verbose = tree->verbose;
 	r->check = (struct check_opts){ .certs = certs, .user_xattr = tree->user_xattr,
 					.follow = tree->walk.follow };

@@ -15,6 +15,8 @@
 enum verdict {
 	V_DENY_SIG = CHECK__COUNT,	/* after the check classes */
 	V_DENY_ALGO,
+	V_DENY_VERITY,		/* digest_type=verity, fs-verity not enabled */
+	V_DENY_SIGV3,		/* appraise_type=sigv3, a v2 signature */
 	V_DENY_EVM_MISSING,
 	V_DENY_EVM_INVALID,
 	V_PASS,
@@ -34,6 +36,7 @@ struct ready {
 	struct ima_subjects subjects;
 	bool want_uuid;
 	bool map_any;		/* --mmap-any */
+	bool verity;		/* the policy has digest_type=verity appraise rules */
 	struct ready_evm evm;
 	struct check_opts check;
 	struct out out;

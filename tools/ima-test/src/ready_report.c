@@ -10,6 +10,8 @@ const char *ready_verdict_name(int v)
 	switch (v) {
 	case V_DENY_SIG: return "signature-required";
 	case V_DENY_ALGO: return "algorithm-not-allowed";
+	case V_DENY_VERITY: return "verity-required";
+	case V_DENY_SIGV3: return "sigv3-required";
 	case V_DENY_EVM_MISSING: return "evm-missing";
 	case V_DENY_EVM_INVALID: return "evm-invalid";
 	case V_PASS: return "ok";
@@ -77,6 +79,11 @@ void ready_print_header(struct ready *r)
 			snprintf(note, sizeof(note), "cannot evaluate %s: assumed to %s",
 				 rule->unevaluable, rule->action == IMA_ACT_APPRAISE ?
 				 "match (the file is checked)" : "not match");
+		else if (rule->verity_required && rule->action == IMA_ACT_APPRAISE)
+			snprintf(note, sizeof(note), "digest_type=verity appraise_type=sigv3: a file "
+				 "without fs-verity is denied, and so is a digest or a v2 "
+				 "signature; an fs-verity signature (type 06) is not verified here "
+				 "and is reported unsupported");
 		else if (rule->unchecked[0])
 			snprintf(note, sizeof(note), "not checked: %s", rule->unchecked);
 		else if (rule->has_fsuuid)
@@ -129,6 +136,10 @@ void ready_print_summary(struct ready *r)
 	for (size_t i = 0; i < ARRAY_SIZE(deny); i++) {
 		printf("%lu %s, ", r->counts[deny[i]], ready_verdict_name(deny[i]));
 		other -= r->counts[deny[i]];
+	}
+	for (int v = V_DENY_VERITY; r->verity && v <= V_DENY_SIGV3; v++) {
+		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));
+		other -= r->counts[v];
 	}
 	for (int v = V_DENY_EVM_MISSING; r->evm.active && v <= V_DENY_EVM_INVALID; v++) {
 		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));
