@@ -13,7 +13,7 @@ setup_work
 T=$IMA_TEST
 EVMNAME=${XNAME%.ima}.evm
 NOEVM="--evm-state $T_TMP/no-evm"
-plan 28
+plan 29
 
 # --- a copy of a real library tree, hash-labelled ---
 L=$WORK/lib
@@ -33,7 +33,7 @@ out=$("$T" ready $XU $NOEVM --policy "$T_TMP/mmap" "$L" 2>&1)
 rc=$?
 [ $rc = 1 ]
 check_rc $? "MMAP_CHECK imasig over hash-labelled libraries: exit 1 (got $rc)"
-grep -q "^summary: $n files: $n appraised, 0 not appraised; enforce would deny $n (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, $n signature-required, 0 other)$" <<<"$out"
+grep -q "^summary: $n files: $n appraised, 0 not appraised; enforce would deny $n (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, $n signature-required, 0 write-refused, 0 other)$" <<<"$out"
 check_rc $? "all $n libraries are signature-required denials, the 0644 ones too" ||
 	diag "$(tail -3 <<<"$out")"
 f=$(find "$L" -type f ! -perm /111 | sort | head -n 1)
@@ -102,7 +102,7 @@ check_rc $? "evm 1: a file without $EVMNAME is denied"
 grep -qx "$E/short: evm-invalid ($EVMNAME HMAC of 4 bytes (the kernel wants 21); appraised on open by line 1: appraise)" <<<"$out" &&
 	grep -qx "$E/odd: evm-invalid ($EVMNAME of unknown type 7; appraised on open by line 1: appraise)" <<<"$out"
 check_rc $? "evm 1: a short HMAC and an unknown type are invalid"
-grep -q "; enforce would deny 5 (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, 0 signature-required, 1 evm-missing, 4 evm-invalid, 0 other)$" <<<"$out"
+grep -q "; enforce would deny 5 (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, 0 signature-required, 0 write-refused, 1 evm-missing, 4 evm-invalid, 0 other)$" <<<"$out"
 check_rc $? "evm 1: the summary counts 1 evm-missing, 4 evm-invalid" || diag "$(tail -1 <<<"$out")"
 # Well-formed is not verified: an HMAC without --evm-key, a signature whose
 # key no --cert has, are denials (the kernel checks them; ready must not pass them).
@@ -123,7 +123,9 @@ P=$WORK/evm-portable
 mkdir -p "$P"
 echo portable >"$P/f"
 "$T" sign $XU --evm --key "$T_TMP/evm.key" --cert "$T_TMP/evm.pem" "$P/f" >/dev/null 2>&1
-expect 0 "" "evm 1: a portable EVM signature that verifies with --cert passes" -- \
+expect 0 "" "evm 1: a portable EVM signature that verifies with --cert passes read, exec and mmap" -- \
+	"$T" ready $XU --access read,exec,mmap --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/evm.pem" "$P"
+expect 1 "$P/f: write-refused \(signed: " "evm 1: ... but the kernel refuses to open it for write (immutable)" -- \
 	"$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/evm.pem" "$P"
 expect 1 "$P/f: (evm-invalid \()?unknown-key" "evm 1: the same signatures with another --cert are denied" -- \
 	"$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/other.pem" "$P"

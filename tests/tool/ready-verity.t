@@ -27,7 +27,7 @@ pol() { printf '%s\n' "$@" >"$P"; }
 
 # Without the rule's digest_type=verity the signed file passes ...
 pol "appraise func=FILE_CHECK appraise_type=imasig"
-expect 0 '' "imasig: the v2-signed file passes" -- "$T" ready $XU $NOEVM --cert "$K.pem" --policy "$P" "$R/signed"
+expect 0 '' "imasig: the v2-signed file passes when read" -- "$T" ready $XU $NOEVM --access read --cert "$K.pem" --policy "$P" "$R/signed"
 # ... with it, a file without fs-verity is denied: the kernel finds no
 # verity digest to appraise (ima_collect_measurement: no-verity-digest).
 pol "appraise func=FILE_CHECK digest_type=verity appraise_type=sigv3"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "commands.h"
 #include "evm_opts.h"
@@ -27,7 +28,9 @@ static const char help[] =
 	"that cannot be checked; then a summary.  Each file is judged for the\n"
 	"accesses it can meet: open for read, mmap for exec of object code (an ELF\n"
 	"file or one with an execute bit; every file with --mmap-any) unless its\n"
-	"file system is mounted noexec, and exec if it has an execute bit.\n\n"
+	"file system is mounted noexec, exec if it has an execute bit, and open for\n"
+	"write (read-write, append) unless mounted read-only: the kernel refuses\n"
+	"that to a signed file it appraises then (write-refused).\n\n"
 	"      --policy POLICY a policy file, builtin:appraise_tcb (the kernel's\n"
 	"                      ima_policy=appraise_tcb), or by default the live\n"
 	"                      " IMA_POLICY_LIVE "\n"
@@ -35,6 +38,9 @@ static const char help[] =
 	"                      keyring, PEM or DER (repeatable)\n"
 	"      --uid N, --gid N  the process making the accesses (default: root\n"
 	"                      and the ids the policy's uid/gid conditions name)\n"
+	"      --access LIST   model only these accesses: read, write (opens for\n"
+	"                      write: a signed file is refused them), exec, mmap\n"
+	"                      (default: all of them)\n"
 	"      --mmap-any      model PROT_EXEC mappings of every file, not only of\n"
 	"                      object code (ELF files and files with an execute bit)\n"
 	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
@@ -54,7 +60,7 @@ static const char help[] =
 	"Exit status: 0 nothing would be denied, 1 some file would be, 2 usage,\n"
 	"policy or environment error.\n";
 
-enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY };
+enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY, OPT_ACCESS };
 
 
 static void add_record(struct ready *r, const char *path, int v,
@@ -113,6 +119,30 @@ static void ready_subject_name(char *buf, size_t cap, const struct ima_subject *
 		snprintf(buf + n, cap - (size_t)n, " egid %lu", s->egid);
 }
 
+/*
+ * 1 when the kernel marks the file IMA_DIGSIG when it appraises it, and
+ * then refuses to open it for write (process_measurement()): a signature
+ * in the IMA xattr (v2 or fs-verity), or, with EVM on, a portable EVM
+ * signature (INTEGRITY_PASS_IMMUTABLE); 0 when not, -errno when the
+ * xattrs cannot be read.
+ */
+static int ready_signed(const struct ready *r, int fd)
+{
+	uint8_t v[IMA_XATTR_MAX];
+	ssize_t n = fgetxattr(fd, r->check.user_xattr ? "user.ima" : "security.ima", v, sizeof(v));
+
+	if (n < 0 && errno != ENODATA)
+		return -errno;
+	if (n > 0 && (v[0] == EVM_IMA_XATTR_DIGSIG || v[0] == IMA_VERITY_DIGSIG))
+		return 1;
+	if (!r->evm.active)
+		return 0;
+	n = fgetxattr(fd, evm_xattr_evm_name(r->check.user_xattr), v, sizeof(v));
+	if (n < 0 && errno != ENODATA)
+		return -errno;
+	return n > 0 && v[0] == EVM_XATTR_PORTABLE_DIGSIG;
+}
+
 static int ready_file(void *arg, const char *path, int fd, const struct walk_entry *we)
 {
 	struct ready *r = arg;
@@ -135,6 +165,7 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 		return EXIT_FINDINGS;
 	}
 	facts.map_any = r->map_any;
+	facts.kinds = r->kinds;
 	ima_policy_decide(&r->policy, &r->subjects, &facts, &d);
 	if (d.assumed) {
 		pthread_mutex_lock(&r->lock);
@@ -207,6 +238,16 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 		v = V_PASS;
 		snprintf(why, sizeof(why), "%s", cr.kind);
 	}
+	e = v == V_PASS && d.write_appraised ? ready_signed(r, fd) : 0;
+	if (e) {
+		v = e < 0 ? CHECK_UNREADABLE : V_DENY_WRITE;
+		rule = d.write_rule;
+		acc = d.write_access;
+		subj = d.write_subject;
+		snprintf(why, sizeof(why), "%s%s", e < 0 ? "cannot read the xattrs: " :
+			 "signed: the kernel refuses to open it for write",
+			 e < 0 ? strerror(-e) : "");
+	}
 	if (r->subjects.n > 1)
 		ready_subject_name(by, sizeof(by), subj);
 	n = (size_t)snprintf(detail, sizeof(detail), "%s; appraised on %s%s by line %u: %s",
@@ -273,6 +314,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		{ "gid", required_argument, NULL, OPT_GID },
 		{ "evm-state", required_argument, NULL, OPT_EVM_STATE },
 		{ "mmap-any", no_argument, NULL, OPT_MMAP_ANY },
+		{ "access", required_argument, NULL, OPT_ACCESS },
 		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -313,6 +355,11 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 			break;
 		case OPT_MMAP_ANY:
 			r->map_any = true;
+			break;
+		case OPT_ACCESS:
+			if (ima_access_kinds_parse(optarg, &r->kinds))
+				return usage_error("ready", "--access wants a list of read, write, "
+						   "exec and mmap, not '%s'", optarg);
 			break;
 		case OPT_EVM_STATE:
 			a->evm_state = optarg;
@@ -389,7 +436,8 @@ int cmd_ready(int argc, char **argv)
 {
 	struct tree_opts tree = { .walk.recursive = true };
 	struct certset certs = { 0 };
-	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER,
+			   .kinds = IMA_ACCESS_KIND_ALL };
 	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS };
 	int status;
 

@@ -17,6 +17,7 @@ enum verdict {
 	V_DENY_ALGO,
 	V_DENY_VERITY,		/* digest_type=verity, fs-verity not enabled */
 	V_DENY_SIGV3,		/* appraise_type=sigv3, a v2 signature */
+	V_DENY_WRITE,		/* a signed file, appraised when opened for write */
 	V_DENY_EVM_MISSING,
 	V_DENY_EVM_INVALID,
 	V_PASS,
@@ -36,6 +37,7 @@ struct ready {
 	struct ima_subjects subjects;
 	bool want_uuid;
 	bool map_any;		/* --mmap-any */
+	unsigned kinds;		/* IMA_ACCESS_KIND_* modelled (--access) */
 	bool verity;		/* the policy has digest_type=verity appraise rules */
 	struct ready_evm evm;
 	struct check_opts check;

@@ -12,6 +12,7 @@ const char *ready_verdict_name(int v)
 	case V_DENY_ALGO: return "algorithm-not-allowed";
 	case V_DENY_VERITY: return "verity-required";
 	case V_DENY_SIGV3: return "sigv3-required";
+	case V_DENY_WRITE: return "write-refused";
 	case V_DENY_EVM_MISSING: return "evm-missing";
 	case V_DENY_EVM_INVALID: return "evm-invalid";
 	case V_PASS: return "ok";
@@ -56,10 +57,18 @@ void ready_print_header(struct ready *r)
 		fputs("policy: ", fp);
 		text_write_name(fp, p->source);
 		fprintf(fp, ": %zu rules, %zu about appraisal\n", p->n, nappr);
-		fputs(r->map_any ? "accesses: open for read; mmap for exec of every file unless mounted"
-		      " noexec;" : "accesses: open for read; mmap for exec of ELF files and files with"
-		      " an execute bit unless mounted noexec;", fp);
-		fputs(" exec of files with an execute bit; by uid ", fp);
+		fputs("accesses:", fp);
+		if (r->kinds & IMA_ACCESS_KIND_READ)
+			fputs(" open for read;", fp);
+		if (r->kinds & IMA_ACCESS_KIND_WRITE)
+			fputs(" open for write unless mounted read-only or immutable;", fp);
+		if (r->kinds & IMA_ACCESS_KIND_MMAP)
+			fputs(r->map_any ? " mmap for exec of every file unless mounted noexec;" :
+			      " mmap for exec of ELF files and files with an execute bit unless"
+			      " mounted noexec;", fp);
+		if (r->kinds & IMA_ACCESS_KIND_EXEC)
+			fputs(" exec of files with an execute bit;", fp);
+		fputs(" by uid ", fp);
 		print_ids(fp, &r->subjects, false);
 		fputs(" gid ", fp);
 		print_ids(fp, &r->subjects, true);
@@ -136,6 +145,10 @@ void ready_print_summary(struct ready *r)
 	for (size_t i = 0; i < ARRAY_SIZE(deny); i++) {
 		printf("%lu %s, ", r->counts[deny[i]], ready_verdict_name(deny[i]));
 		other -= r->counts[deny[i]];
+	}
+	if (r->kinds & IMA_ACCESS_KIND_WRITE) {
+		printf("%lu %s, ", r->counts[V_DENY_WRITE], ready_verdict_name(V_DENY_WRITE));
+		other -= r->counts[V_DENY_WRITE];
 	}
 	for (int v = V_DENY_VERITY; r->verity && v <= V_DENY_SIGV3; v++) {
 		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));
