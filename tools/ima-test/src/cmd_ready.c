@@ -45,6 +45,11 @@ static const char help[] =
 	"                      object code (ELF files and files with an execute bit)\n"
 	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
 	"      --evm           model EVM as initialised whatever that file says\n"
+	"      --evm-xattrs-file FILE  the kernel's list of the xattrs EVM covers\n"
+	"                      (default " READY_EVM_XATTRS_SECURITYFS ")\n"
+	"      --kernel-config FILE  else the config that tells them (default\n"
+	"                      /boot/config-$(uname -r), then /proc/config.gz)\n"
+	"      --evm-xattrs LIST  else these (security.selinux,security.ima,...)\n"
 	"      --evm-key FILE  the EVM HMAC key: raw bytes or hex digits; without\n"
 	"                      it an HMAC cannot be verified and counts as a denial\n"
 	"      --uuid UUID     file system UUID for the HMAC (default: asked of\n"
@@ -60,7 +65,10 @@ static const char help[] =
 	"Exit status: 0 nothing would be denied, 1 some file would be, 2 usage,\n"
 	"policy or environment error.\n";
 
-enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY, OPT_ACCESS };
+enum {
+	OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY, OPT_ACCESS,
+	OPT_EVM_XATTRS, OPT_EVM_XATTRS_FILE, OPT_KERNEL_CONFIG,
+};
 
 
 static void add_record(struct ready *r, const char *path, int v,
@@ -297,6 +305,7 @@ static int parse_id(const char *opt, const char *arg, unsigned long *out)
 /* The options that are not the walk's, the EVM key's or the certificates. */
 struct ready_args {
 	const char *policy, *evm_state;
+	struct ready_evm_xattr_sources xattrs;
 	unsigned long uid, gid;
 	bool fixed_subject, evm_on;
 };
@@ -315,6 +324,9 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		{ "evm-state", required_argument, NULL, OPT_EVM_STATE },
 		{ "mmap-any", no_argument, NULL, OPT_MMAP_ANY },
 		{ "access", required_argument, NULL, OPT_ACCESS },
+		{ "evm-xattrs", required_argument, NULL, OPT_EVM_XATTRS },
+		{ "evm-xattrs-file", required_argument, NULL, OPT_EVM_XATTRS_FILE },
+		{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -364,6 +376,15 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		case OPT_EVM_STATE:
 			a->evm_state = optarg;
 			break;
+		case OPT_EVM_XATTRS:
+			a->xattrs.list = optarg;
+			break;
+		case OPT_EVM_XATTRS_FILE:
+			a->xattrs.sfs = optarg;
+			break;
+		case OPT_KERNEL_CONFIG:
+			a->xattrs.config = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
@@ -390,6 +411,11 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 	}
 	if (a->evm_on)
 		ready_evm_force(&r->evm);
+	/* the list matters only to an HMAC or signature that is checked */
+	if (r->evm.active && ready_evm_xattrs(&r->evm, &a->xattrs, err, sizeof(err))) {
+		ready_error(err);
+		return -1;
+	}
 	r->evm.ctx.certs = certs;
 	e = a->fixed_subject ? ima_subjects_one(&r->subjects, a->uid, a->gid) :
 			       ima_subjects_from_policy(&r->policy, &r->subjects);
@@ -438,7 +464,8 @@ int cmd_ready(int argc, char **argv)
 	struct certset certs = { 0 };
 	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER,
 			   .kinds = IMA_ACCESS_KIND_ALL };
-	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS };
+	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS,
+				.xattrs.sfs = READY_EVM_XATTRS_SECURITYFS };
 	int status;
 
 	evm_ctx_init(&r.evm.ctx);

@@ -74,6 +74,10 @@ void ready_print_header(struct ready *r)
 		print_ids(fp, &r->subjects, true);
 		fputs("\nevm: ", fp);
 		text_write_escaped(fp, r->evm.note);
+		if (r->evm.xattrs_note[0]) {
+			fputs("; ", fp);
+			text_write_escaped(fp, r->evm.xattrs_note);
+		}
 		fputc('\n', fp);
 	}
 	for (size_t i = 0; i < p->n; i++) {
