@@ -3,7 +3,7 @@
 # (and needs no network) when all of them are already installed.
 set -euo pipefail
 pkgs=(
-	build-essential bc bison flex libelf-dev libssl-dev ccache cpio
+	build-essential bc bison flex libelf-dev libssl-dev zlib1g-dev ccache cpio
 	xz-utils kmod rsync file perl python3 groff-base linux-source-6.12
 	qemu-system-x86 busybox-static e2fsprogs
 	openssl libkeyutils-dev keyutils attr liburing-dev ima-evm-utils

@@ -13,7 +13,9 @@ setup_work
 T=$IMA_TEST
 EVMNAME=${XNAME%.ima}.evm
 NOEVM="--evm-state $T_TMP/no-evm"
-plan 28
+# EVM's xattr list where the running kernel's cannot be found (the last source)
+EVMX="--evm-xattrs security.ima,security.capability"
+plan 29
 
 # --- a copy of a real library tree, hash-labelled ---
 L=$WORK/lib
@@ -33,7 +35,7 @@ out=$("$T" ready $XU $NOEVM --policy "$T_TMP/mmap" "$L" 2>&1)
 rc=$?
 [ $rc = 1 ]
 check_rc $? "MMAP_CHECK imasig over hash-labelled libraries: exit 1 (got $rc)"
-grep -q "^summary: $n files: $n appraised, 0 not appraised; enforce would deny $n (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, $n signature-required, 0 other)$" <<<"$out"
+grep -q "^summary: $n files: $n appraised, 0 not appraised; enforce would deny $n (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, $n signature-required, 0 write-refused, 0 other)$" <<<"$out"
 check_rc $? "all $n libraries are signature-required denials, the 0644 ones too" ||
 	diag "$(tail -3 <<<"$out")"
 f=$(find "$L" -type f ! -perm /111 | sort | head -n 1)
@@ -86,7 +88,7 @@ setfattr -n "$EVMNAME" -v "0x07$(printf '%040x' 7)" "$E/odd"
 echo "appraise" >"$T_TMP/all"
 state() { printf '%s\n' "$1" >"$T_TMP/evm"; }
 # shellcheck disable=SC2120 # extra options, where a test gives any
-ev() { "$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" "$@" "$E" 2>&1; }
+ev() { "$T" ready $XU --evm-state "$T_TMP/evm" $EVMX --policy "$T_TMP/all" "$@" "$E" 2>&1; }
 
 state 0
 expect 0 "^evm: not initialised \($T_TMP/evm = 0\)$" "evm 0: not initialised, nothing more required" -- ev
@@ -102,7 +104,7 @@ check_rc $? "evm 1: a file without $EVMNAME is denied"
 grep -qx "$E/short: evm-invalid ($EVMNAME HMAC of 4 bytes (the kernel wants 21); appraised on open by line 1: appraise)" <<<"$out" &&
 	grep -qx "$E/odd: evm-invalid ($EVMNAME of unknown type 7; appraised on open by line 1: appraise)" <<<"$out"
 check_rc $? "evm 1: a short HMAC and an unknown type are invalid"
-grep -q "; enforce would deny 5 (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, 0 signature-required, 1 evm-missing, 4 evm-invalid, 0 other)$" <<<"$out"
+grep -q "; enforce would deny 5 (0 missing, 0 stale, 0 bad-signature, 0 unknown-key, 0 signature-required, 0 write-refused, 1 evm-missing, 4 evm-invalid, 0 other)$" <<<"$out"
 check_rc $? "evm 1: the summary counts 1 evm-missing, 4 evm-invalid" || diag "$(tail -1 <<<"$out")"
 # Well-formed is not verified: an HMAC without --evm-key, a signature whose
 # key no --cert has, are denials (the kernel checks them; ready must not pass them).
@@ -123,10 +125,12 @@ P=$WORK/evm-portable
 mkdir -p "$P"
 echo portable >"$P/f"
 "$T" sign $XU --evm --key "$T_TMP/evm.key" --cert "$T_TMP/evm.pem" "$P/f" >/dev/null 2>&1
-expect 0 "" "evm 1: a portable EVM signature that verifies with --cert passes" -- \
-	"$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/evm.pem" "$P"
+expect 0 "" "evm 1: a portable EVM signature that verifies with --cert passes read, exec and mmap" -- \
+	"$T" ready $XU --access read,exec,mmap --evm-state "$T_TMP/evm" $EVMX --policy "$T_TMP/all" --cert "$T_TMP/evm.pem" "$P"
+expect 1 "$P/f: write-refused \(signed: " "evm 1: ... but the kernel refuses to open it for write (immutable)" -- \
+	"$T" ready $XU --evm-state "$T_TMP/evm" $EVMX --policy "$T_TMP/all" --cert "$T_TMP/evm.pem" "$P"
 expect 1 "$P/f: (evm-invalid \()?unknown-key" "evm 1: the same signatures with another --cert are denied" -- \
-	"$T" ready $XU --evm-state "$T_TMP/evm" --policy "$T_TMP/all" --cert "$T_TMP/other.pem" "$P"
+	"$T" ready $XU --evm-state "$T_TMP/evm" $EVMX --policy "$T_TMP/all" --cert "$T_TMP/other.pem" "$P"
 state 2
 expect 1 "$E/hmac: evm-invalid \($EVMNAME is an HMAC, but no EVM HMAC key is loaded" \
 	"evm 2 (EVM_INIT_X509 only): an HMAC cannot be checked, so it is denied" -- ev
@@ -136,7 +140,7 @@ state "x"
 expect 2 "$T_TMP/evm: not an EVM state" "an EVM state that is not a number: exit 2" -- ev
 expect 1 "^evm: assumed initialised \(cannot read $T_TMP: .*\): $EVMNAME is required" \
 	"an EVM state that cannot be read is assumed initialised" -- \
-	"$T" ready $XU --evm-state "$T_TMP" --policy "$T_TMP/all" "$E"
+	"$T" ready $XU --evm-state "$T_TMP" $EVMX --policy "$T_TMP/all" "$E"
 expect 0 "^evm: not modelled \($T_TMP/no-evm does not exist\)" "no EVM state file: EVM not modelled" -- \
 	"$T" ready $XU $NOEVM --policy "$T_TMP/all" "$E"
 

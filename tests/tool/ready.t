@@ -57,15 +57,16 @@ run() { (cd "$R" && "$T" ready $XU $NOEVM "$@" 2>&1); }
 out=$(run --policy "$P" --cert "$K/ima.pem" .)
 rc=$?
 want="policy: $P: 3 rules, 2 about appraisal
-accesses: open for read; mmap for exec of ELF files and files with an execute bit unless mounted noexec; exec of files with an execute bit; by uid 0 gid 0
+accesses: open for read; open for write unless mounted read-only or immutable; mmap for exec of ELF files and files with an execute bit unless mounted noexec; exec of files with an execute bit; by uid 0 gid 0
 evm: not modelled ($T_TMP/no-evm does not exist)
 ./bin/hashed: signature-required (sha256 digest where a signature is required; appraised on exec by line 3: appraise func=BPRM_CHECK appraise_type=imasig)
+./bin/signed: write-refused (signed: the kernel refuses to open it for write; appraised on open for write by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
 ./etc/badsig: bad-signature (sha256 signature does not verify with $K/ima.pem (keyid $ima_keyid); appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
 ./etc/missing: missing (no ${XNAME}; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
 ./etc/sha1: algorithm-not-allowed (sha1 not in appraise_algos; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
 ./etc/stale: stale (sha256 digest does not match the content; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
 ./etc/unknownkey: unknown-key (no certificate for keyid $other_keyid; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)
-summary: 9 files: 8 appraised, 1 not appraised; enforce would deny 6 (1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 signature-required, 1 other)"
+summary: 9 files: 8 appraised, 1 not appraised; enforce would deny 7 (1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 signature-required, 1 write-refused, 1 other)"
 [ "$out" = "$want" ]
 check_rc $? "the exact report for the planted tree"
 [ "$out" = "$want" ] || diff <(echo "$want") <(echo "$out") | sed 's/^/# /'
@@ -74,8 +75,9 @@ check_rc $? "exit 1 when enforce would deny a file (got $rc)"
 ! grep -Eq 'AddressSanitizer|runtime error' <<<"$out"
 check_rc $? "no sanitizer report"
 
-# -v lists the passing and the unappraised files too, with the deciding rule.
-out=$(run -v --policy "$P" --cert "$K/ima.pem" .)
+# -v lists the passing and the unappraised files too, with the deciding rule;
+# without the write opens the signed program passes.
+out=$(run -v --access read,exec,mmap --policy "$P" --cert "$K/ima.pem" .)
 grep -qx './bin/signed: ok (signature; appraised on open by line 4: appraise fowner=0 appraise_algos=sha256,sha512)' <<<"$out"
 check_rc $? "-v: the signed program passes"
 grep -qx './user/notes: not-appraised (no appraise rule matches)' <<<"$out"
@@ -87,7 +89,7 @@ out=$(run --format json --policy "$P" --cert "$K/ima.pem" .)
 check_rc $? "json: the policy header"
 grep -qx '{"path":"./bin/hashed","status":"signature-required",.*"line":3,"access":"exec","signature_required":true}' <<<"$out"
 check_rc $? "json: a finding names its rule line and access"
-grep -q '^{"summary":{"files":9,"appraised":8,"not_appraised":1,"denied":6,"missing":1,"stale":1,"bad-signature":1,"unknown-key":1,' <<<"$out"
+grep -q '^{"summary":{"files":9,"appraised":8,"not_appraised":1,"denied":7,"missing":1,"stale":1,"bad-signature":1,"unknown-key":1,' <<<"$out"
 check_rc $? "json: the summary counts"
 
 # Fixing every finding makes it pass.
@@ -96,7 +98,7 @@ cp -a "$R" "$fixed"
 rm "$fixed/etc/badsig" "$fixed/etc/unknownkey"
 "$T" hash $XU "$fixed/etc/missing" "$fixed/etc/stale" "$fixed/etc/sha1"
 "$T" sign $XU --key "$K/ima.key" --cert "$K/ima.pem" "$fixed/bin/hashed" >/dev/null
-expect 0 'enforce would deny 0 \(' "a repaired tree: exit 0" -- "$T" ready $XU $NOEVM --policy "$P" --cert "$K/ima.pem" "$fixed"
+expect 0 'enforce would deny 0 \(' "a repaired tree, never opened for write: exit 0" -- "$T" ready $XU $NOEVM --access read,exec,mmap --policy "$P" --cert "$K/ima.pem" "$fixed"
 # Without the certificate, every signature is from an unknown key.
 expect 1 'bin/signed: unknown-key' "no --cert: signatures are unknown-key" -- "$T" ready $XU $NOEVM --policy "$P" "$fixed"
 

@@ -333,11 +333,17 @@ static int parse_token(struct parse_ctx *c, struct ima_rule *r, bool *have_actio
 	case OPT_APPRAISE_TYPE:
 		if (!appraise)
 			return fail(c, "appraise_type= needs the appraise action before it");
-		if (!strcmp(v, "sigv3"))
-			append_note(r->unchecked, sizeof(r->unchecked),
-				    "appraise_type=sigv3 (checked as imasig)");
-		else if (strcmp(v, "imasig") && strcmp(v, "imasig|modsig"))
+		/* ima_parse_rule(): only fs-verity files take sigv3, and only they */
+		if (!strcmp(v, "sigv3")) {
+			if (!r->verity_required)
+				return fail(c, "appraise_type=sigv3 needs digest_type=verity "
+					    "before it");
+		} else if (strcmp(v, "imasig") && strcmp(v, "imasig|modsig")) {
 			return fail(c, "unknown appraise_type=%s", v);
+		} else if (r->verity_required) {
+			return fail(c, "appraise_type=%s cannot go with digest_type=verity "
+				    "(fs-verity signatures are appraise_type=sigv3)", v);
+		}
 		r->sig_required = true;
 		return 0;
 	case OPT_APPRAISE_ALGOS:
@@ -353,7 +359,9 @@ static int parse_token(struct parse_ctx *c, struct ima_rule *r, bool *have_actio
 	case OPT_DIGEST_TYPE:
 		if (strcmp(v, "verity"))
 			return fail(c, "unknown digest_type=%s", v);
-		append_note(r->unchecked, sizeof(r->unchecked), "digest_type=verity");
+		if (r->sig_required)
+			return fail(c, "digest_type=verity must come before appraise_type=");
+		r->verity_required = true;
 		return 0;
 	case OPT_LSM:
 	case OPT_FSNAME:
@@ -392,6 +400,16 @@ static int parse_rule(struct parse_ctx *c, char *line, struct ima_rule *r)
 	}
 	if (!have_action)
 		return fail(c, "rule has no action (measure, appraise, dont_appraise, ...)");
+	if (r->verity_required) {
+		/* ima_validate_rule() */
+		if (r->action == IMA_ACT_APPRAISE && !r->sig_required)
+			return fail(c, "an appraise rule with digest_type=verity needs "
+				    "appraise_type=sigv3");
+		if (r->func >= IMA_FUNC_MODULE && r->func != IMA_FUNC_FIRMWARE &&
+		    r->func != IMA_FUNC_POLICY)
+			return fail(c, "digest_type=verity does not go with func=%s",
+				    ima_func_name(r->func));
+	}
 	r->text = strdup(text);
 	if (!r->text) {
 		fail(c, "out of memory");

@@ -74,6 +74,7 @@ struct ima_rule {
 	/* at most one of uid/euid and one of gid/egid, as in the kernel */
 	struct id_cond uid, euid, gid, egid, fowner, fgroup;
 	bool sig_required;	/* appraise_type=imasig[|modsig] or sigv3 */
+	bool verity_required;	/* digest_type=verity (appraise: with sigv3) */
 	unsigned long algos;	/* appraise_algos=: bit per hash_info id; 0 = any */
 	char unevaluable[160];	/* conditions ready cannot decide, or "" */
 	char unchecked[160];	/* requirements ready does not check, or "" */

@@ -3,13 +3,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <linux/types.h>
 
 #include "ima_policy_eval.h"
+
+/* include/uapi/linux/stat.h since Linux 5.5 */
+#ifndef STATX_ATTR_VERITY
+#define STATX_ATTR_VERITY 0x00100000
+#endif
 #include "util.h"
 
 /* include/uapi/linux/fs.h since Linux 6.5; older headers lack it. */
@@ -32,6 +39,15 @@ static const struct {
 	[IMA_ACCESS_CREDS] = { "exec (creds)", IMA_FUNC_CREDS, IMA_MAY_EXEC },
 	[IMA_ACCESS_MMAP] = { "mmap", IMA_FUNC_MMAP, IMA_MAY_EXEC },
 	[IMA_ACCESS_MMAP_REQPROT] = { "mmap (reqprot)", IMA_FUNC_MMAP_REQPROT, IMA_MAY_EXEC },
+	[IMA_ACCESS_OPEN_RDAPPEND] = { "open (read, append)", IMA_FUNC_FILE,
+				       IMA_MAY_READ | IMA_MAY_APPEND },
+	[IMA_ACCESS_OPEN_WRITE] = { "open for write", IMA_FUNC_FILE, IMA_MAY_WRITE },
+	[IMA_ACCESS_OPEN_RDWR] = { "open for read-write", IMA_FUNC_FILE,
+				   IMA_MAY_READ | IMA_MAY_WRITE },
+	[IMA_ACCESS_OPEN_APPEND] = { "open for append", IMA_FUNC_FILE,
+				     IMA_MAY_WRITE | IMA_MAY_APPEND },
+	[IMA_ACCESS_OPEN_RDWR_APPEND] = { "open for read-write, append", IMA_FUNC_FILE,
+					  IMA_MAY_READ | IMA_MAY_WRITE | IMA_MAY_APPEND },
 };
 
 const char *ima_access_name(enum ima_access a)
@@ -39,10 +55,65 @@ const char *ima_access_name(enum ima_access a)
 	return a < IMA_ACCESS__COUNT ? accesses[a].name : "?";
 }
 
-bool ima_access_possible(enum ima_access a, const struct ima_file_facts *f)
+bool ima_access_writes(enum ima_access a)
+{
+	return a < IMA_ACCESS__COUNT && (accesses[a].mask & IMA_MAY_WRITE);
+}
+
+static unsigned access_kind(enum ima_access a)
 {
 	switch (a) {
 	case IMA_ACCESS_OPEN:
+	case IMA_ACCESS_OPEN_RDAPPEND:
+		return IMA_ACCESS_KIND_READ;
+	case IMA_ACCESS_MMAP:
+	case IMA_ACCESS_MMAP_REQPROT:
+		return IMA_ACCESS_KIND_MMAP;
+	case IMA_ACCESS_OPEN_EXEC:
+	case IMA_ACCESS_EXEC:
+	case IMA_ACCESS_CREDS:
+		return IMA_ACCESS_KIND_EXEC;
+	default:
+		return IMA_ACCESS_KIND_WRITE;
+	}
+}
+
+int ima_access_kinds_parse(const char *list, unsigned *kinds)
+{
+	static const struct { const char *name; unsigned kind; } names[] = {
+		{ "read", IMA_ACCESS_KIND_READ }, { "write", IMA_ACCESS_KIND_WRITE },
+		{ "exec", IMA_ACCESS_KIND_EXEC }, { "mmap", IMA_ACCESS_KIND_MMAP },
+		{ "all", IMA_ACCESS_KIND_ALL },
+	};
+	const char *p = list;
+
+	*kinds = 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i].name) == n && !strncmp(p, names[i].name, n))
+				break;
+		if (i == ARRAY_SIZE(names))
+			return -EINVAL;
+		*kinds |= names[i].kind;
+		p += n;
+		if (*p == ',' && !*++p)
+			return -EINVAL;
+	}
+	return *kinds ? 0 : -EINVAL;
+}
+
+bool ima_access_possible(enum ima_access a, const struct ima_file_facts *f)
+{
+	if (f->kinds && !(f->kinds & access_kind(a)))
+		return false;
+	if (ima_access_writes(a))
+		/* may_open() refuses these before IMA sees them */
+		return !f->rdonly && (!f->append_only || (accesses[a].mask & IMA_MAY_APPEND));
+	switch (a) {
+	case IMA_ACCESS_OPEN:
+	case IMA_ACCESS_OPEN_RDAPPEND:
 		return true;
 	case IMA_ACCESS_MMAP:
 	case IMA_ACCESS_MMAP_REQPROT:
@@ -182,6 +253,7 @@ int ima_file_facts_read(struct ima_file_facts *f, int fd,
 {
 	struct statfs sfs;
 	struct statvfs svfs;
+	struct statx stx;
 	char magic[4];
 
 	memset(f, 0, sizeof(*f));
@@ -191,6 +263,12 @@ int ima_file_facts_read(struct ima_file_facts *f, int fd,
 	f->uuid_state = -ENODATA;
 	if (fstatfs(fd, &sfs) < 0 || fstatvfs(fd, &svfs) < 0)
 		return -errno;
+	/* a kernel without fs-verity never sets the attribute: no file has it */
+	if (statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0)
+		return -errno;
+	f->verity = (stx.stx_attributes & STATX_ATTR_VERITY) != 0;
+	f->rdonly = (svfs.f_flag & ST_RDONLY) || (stx.stx_attributes & STATX_ATTR_IMMUTABLE);
+	f->append_only = (stx.stx_attributes & STATX_ATTR_APPEND) != 0;
 	f->fsmagic = (unsigned long)sfs.f_type;
 	f->noexec = (svfs.f_flag & ST_NOEXEC) != 0;
 	f->elf = S_ISREG(st->st_mode) && pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
@@ -321,6 +399,18 @@ static void decide_one(const struct ima_policy *p, enum ima_access a,
 			d->rule = r;
 			d->access = a;
 			d->subject = s;
+		}
+		if (ima_access_writes(a) && !d->write_appraised) {
+			d->write_appraised = true;
+			d->write_rule = r;
+			d->write_access = a;
+			d->write_subject = s;
+		}
+		if (r->verity_required && !d->verity_required) {
+			d->verity_required = true;
+			d->verity_rule = r;
+			d->verity_access = a;
+			d->verity_subject = s;
 		}
 		if (r->sig_required && !d->sig_required) {
 			d->sig_required = true;

@@ -43,11 +43,35 @@ enum ima_access {
 	IMA_ACCESS_CREDS,	/* CREDS_CHECK, MAY_EXEC */
 	IMA_ACCESS_MMAP,	/* MMAP_CHECK, MAY_EXEC */
 	IMA_ACCESS_MMAP_REQPROT, /* MMAP_CHECK_REQPROT, MAY_EXEC */
+	/* FILE_CHECK gets the open's own mask (build_open_flags(), exact mask=) */
+	IMA_ACCESS_OPEN_RDAPPEND, /* O_RDONLY|O_APPEND: MAY_READ|MAY_APPEND */
+	IMA_ACCESS_OPEN_WRITE,	/* O_WRONLY: MAY_WRITE */
+	IMA_ACCESS_OPEN_RDWR,	/* O_RDWR, or O_RDONLY|O_TRUNC: MAY_READ|MAY_WRITE */
+	IMA_ACCESS_OPEN_APPEND,	/* O_WRONLY|O_APPEND: MAY_WRITE|MAY_APPEND */
+	IMA_ACCESS_OPEN_RDWR_APPEND, /* O_RDWR|O_APPEND: MAY_READ|MAY_WRITE|MAY_APPEND */
 	IMA_ACCESS__COUNT
 };
 
-/* "open", "open (exec)", "exec", "exec (creds)", "mmap", "mmap (reqprot)" */
+/* "open", "open (exec)", "exec", "exec (creds)", "mmap", "mmap (reqprot)",
+ * "open (read, append)", "open for write", "open for read-write",
+ * "open for append", "open for read-write, append" */
 const char *ima_access_name(enum ima_access a);
+
+/* Whether @a opens the file for write (MAY_WRITE). */
+bool ima_access_writes(enum ima_access a);
+
+/* Kinds of access, for narrowing the model (ready --access). */
+#define IMA_ACCESS_KIND_READ	0x1	/* opens without MAY_WRITE */
+#define IMA_ACCESS_KIND_WRITE	0x2	/* opens with MAY_WRITE */
+#define IMA_ACCESS_KIND_EXEC	0x4	/* execve(): FILE_CHECK MAY_EXEC, BPRM, CREDS */
+#define IMA_ACCESS_KIND_MMAP	0x8	/* mmap(PROT_EXEC) */
+#define IMA_ACCESS_KIND_ALL	0xf
+
+/*
+ * Parse a comma-separated list of "read", "write", "exec", "mmap" (or
+ * "all") into IMA_ACCESS_KIND_* bits.  0, or -EINVAL.
+ */
+int ima_access_kinds_parse(const char *list, unsigned *kinds);
 
 /*
  * A process making the accesses.  One whose effective uid is 0 is taken to
@@ -89,6 +113,10 @@ struct ima_file_facts {
 	mode_t mode;
 	unsigned long fsmagic;
 	bool noexec;		/* on a mount with noexec: cannot be mapped executable */
+	bool verity;		/* fs-verity is enabled on the file (STATX_ATTR_VERITY) */
+	bool rdonly;		/* on a read-only mount, or immutable: no write opens */
+	bool append_only;	/* chattr +a: write opens only with O_APPEND */
+	unsigned kinds;		/* IMA_ACCESS_KIND_* to model; 0 = all */
 	bool elf;		/* begins with the ELF magic: object code */
 	bool map_any;		/* model PROT_EXEC mappings of every file (--mmap-any) */
 	int uuid_state;		/* 1: @uuid is the file system's; else -errno */
@@ -99,7 +127,8 @@ struct ima_file_facts {
  * Fill @f for the file open at @fd, whose fstat (or the stat it was opened
  * after, with the same device and inode) is @st.  Everything is read through
  * @fd, nothing by name: the file system's type and mount flags
- * (fstatfs/fstatvfs) and, only if @want_uuid, its fsuuid (FS_IOC_GETFSUUID).
+ * (fstatfs/fstatvfs), whether fs-verity is enabled (statx) and, only if
+ * @want_uuid, its fsuuid (FS_IOC_GETFSUUID).
  * 0, or -errno when the file system cannot be inspected.
  */
 int ima_file_facts_read(struct ima_file_facts *f, int fd,
@@ -114,12 +143,20 @@ struct ima_decision {
 	enum ima_access access;
 	const struct ima_subject *subject;
 	const struct ima_rule *dont_rule; /* dont_appraise that decided, if any */
+	bool verity_required;		/* digest_type=verity: fs-verity and sigv3 */
+	const struct ima_rule *verity_rule;
+	enum ima_access verity_access;
+	const struct ima_subject *verity_subject;
 	bool sig_required;
 	const struct ima_rule *sig_rule;
 	enum ima_access sig_access;
 	const struct ima_subject *sig_subject;
 	unsigned long algos;		/* allowed hash algorithms (bit per id) */
 	const struct ima_rule *algos_rule; /* NULL: any algorithm */
+	bool write_appraised;		/* an open for write is appraised */
+	const struct ima_rule *write_rule;
+	enum ima_access write_access;
+	const struct ima_subject *write_subject;
 	const struct ima_rule *assumed;	/* a rule with an undecidable condition */
 	char assumed_why[160];
 };

@@ -16,10 +16,16 @@
 bool sigfile_is(const char *path);
 
 /*
- * Write @val to @name".sig" in the directory open at @dirfd (AT_FDCWD: @name
- * is a path), replacing it; a symlink there is not followed.  0 or -errno.
+ * Write @val to @name".sig" in the directory open at @dirfd (AT_FDCWD: the
+ * current one), through that descriptor only; @name has no '/': the value goes to a new
+ * temporary file beside it (O_EXCL|O_NOFOLLOW|O_NONBLOCK), then is renamed
+ * into place, so a reader never sees half a value and no existing inode is
+ * written.  An existing @name".sig" that is a symlink, not a regular file
+ * (a FIFO, a device) or has more than one link is refused.  0, or -errno
+ * with the reason in @err.
  */
-int sigfile_write_at(int dirfd, const char *name, const uint8_t *val, size_t len);
+int sigfile_write_at(int dirfd, const char *name, const uint8_t *val, size_t len,
+		     char *err, size_t errlen);
 
 /* Read @path".sig" into @buf (@cap bytes).  Its length, or -errno
  * (-EFBIG when larger than @cap). */

@@ -268,6 +268,49 @@ static void visit(struct walker *w, struct dirref *dir, const char *name,
 }
 
 /*
+ * A named path DIR/NAME: DIR is opened once (following symlinks: the path
+ * is the user's) and NAME examined, opened and written beside through that
+ * descriptor, as below a named directory.  A path without a '/', or ending
+ * in one, or in "." or "..", is examined from the current directory.
+ */
+static void visit_named(struct walker *w, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	struct dirref *dir;
+	char *parent;
+	int fd, e;
+
+	if (!slash || !*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		visit(w, NULL, path, path, true);
+		return;
+	}
+	parent = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (!parent) {
+		walk_note(w, path, "out of memory", 2);
+		return;
+	}
+	walk_reserve_dir(w);
+	fd = open(parent, DIR_FLAGS);
+	e = fd < 0 ? errno : 0;
+	free(parent);
+	dir = fd < 0 ? NULL : calloc(1, sizeof(*dir));
+	if (!dir) {
+		walk_unreserve_dir(w);
+		if (fd < 0) {
+			note_errno(w, path, "", e);
+		} else {
+			close(fd);
+			walk_note(w, path, "out of memory", 2);
+		}
+		return;
+	}
+	dir->fd = fd;
+	dir->refs = 1;
+	visit(w, dir, base, path, true);
+	walk_put_dir(w, dir);
+}
+
+/*
  * Directory descriptors are held per level of the walk and by queued files:
  * allow as many as may be, and keep some for the workers' files and the
  * commands.  Returns how many directories may be open at once.
@@ -329,7 +372,7 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 			w->pool = NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		visit(w, NULL, paths[i], paths[i], true);
+		visit_named(w, paths[i]);
 	if (w->pool) {
 		pthread_mutex_lock(&pool.lock);
 		pool.done = true;

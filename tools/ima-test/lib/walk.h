@@ -50,8 +50,9 @@ struct walk_opts {
  * of it taken right after it was opened (and before anything read it),
  * whose device and inode are the ones the walk examined; otherwise what the
  * walk examined.  @dirfd and @name: the directory the file was found in,
- * held open by the walk for the call, and the file's name in it (AT_FDCWD
- * and the path as given for a named file).  Anything written beside the
+ * held open by the walk for the call, and the file's name in it (also for
+ * a named file DIR/NAME: DIR opened once; AT_FDCWD for a named file
+ * without a '/').  Anything written beside the
  * file goes through them, so a directory renamed or replaced by a symlink
  * during the walk cannot send it outside the tree.
  */

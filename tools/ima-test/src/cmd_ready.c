@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "commands.h"
 #include "evm_opts.h"
@@ -22,11 +23,14 @@ static const char help[] =
 	"List the files under ROOT that the IMA policy appraises and that\n"
 	"ima_appraise=enforce would deny: missing, stale, bad-signature,\n"
 	"unknown-key, signature-required (only a digest where the policy wants a\n"
-	"signature), algorithm-not-allowed, evm-missing, evm-invalid, and files\n"
+	"signature), algorithm-not-allowed, verity-required and sigv3-required\n"
+	"(digest_type=verity rules), evm-missing, evm-invalid, and files\n"
 	"that cannot be checked; then a summary.  Each file is judged for the\n"
 	"accesses it can meet: open for read, mmap for exec of object code (an ELF\n"
 	"file or one with an execute bit; every file with --mmap-any) unless its\n"
-	"file system is mounted noexec, and exec if it has an execute bit.\n\n"
+	"file system is mounted noexec, exec if it has an execute bit, and open for\n"
+	"write (read-write, append) unless mounted read-only: the kernel refuses\n"
+	"that to a signed file it appraises then (write-refused).\n\n"
 	"      --policy POLICY a policy file, builtin:appraise_tcb (the kernel's\n"
 	"                      ima_policy=appraise_tcb), or by default the live\n"
 	"                      " IMA_POLICY_LIVE "\n"
@@ -34,10 +38,18 @@ static const char help[] =
 	"                      keyring, PEM or DER (repeatable)\n"
 	"      --uid N, --gid N  the process making the accesses (default: root\n"
 	"                      and the ids the policy's uid/gid conditions name)\n"
+	"      --access LIST   model only these accesses: read, write (opens for\n"
+	"                      write: a signed file is refused them), exec, mmap\n"
+	"                      (default: all of them)\n"
 	"      --mmap-any      model PROT_EXEC mappings of every file, not only of\n"
 	"                      object code (ELF files and files with an execute bit)\n"
 	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
 	"      --evm           model EVM as initialised whatever that file says\n"
+	"      --evm-xattrs-file FILE  the kernel's list of the xattrs EVM covers\n"
+	"                      (default " READY_EVM_XATTRS_SECURITYFS ")\n"
+	"      --kernel-config FILE  else the config that tells them (default\n"
+	"                      /boot/config-$(uname -r), then /proc/config.gz)\n"
+	"      --evm-xattrs LIST  else these (security.selinux,security.ima,...)\n"
 	"      --evm-key FILE  the EVM HMAC key: raw bytes or hex digits; without\n"
 	"                      it an HMAC cannot be verified and counts as a denial\n"
 	"      --uuid UUID     file system UUID for the HMAC (default: asked of\n"
@@ -53,7 +65,10 @@ static const char help[] =
 	"Exit status: 0 nothing would be denied, 1 some file would be, 2 usage,\n"
 	"policy or environment error.\n";
 
-enum { OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY };
+enum {
+	OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY, OPT_ACCESS,
+	OPT_EVM_XATTRS, OPT_EVM_XATTRS_FILE, OPT_KERNEL_CONFIG,
+};
 
 
 static void add_record(struct ready *r, const char *path, int v,
@@ -112,6 +127,30 @@ static void ready_subject_name(char *buf, size_t cap, const struct ima_subject *
 		snprintf(buf + n, cap - (size_t)n, " egid %lu", s->egid);
 }
 
+/*
+ * 1 when the kernel marks the file IMA_DIGSIG when it appraises it, and
+ * then refuses to open it for write (process_measurement()): a signature
+ * in the IMA xattr (v2 or fs-verity), or, with EVM on, a portable EVM
+ * signature (INTEGRITY_PASS_IMMUTABLE); 0 when not, -errno when the
+ * xattrs cannot be read.
+ */
+static int ready_signed(const struct ready *r, int fd)
+{
+	uint8_t v[IMA_XATTR_MAX];
+	ssize_t n = fgetxattr(fd, r->check.user_xattr ? "user.ima" : "security.ima", v, sizeof(v));
+
+	if (n < 0 && errno != ENODATA)
+		return -errno;
+	if (n > 0 && (v[0] == EVM_IMA_XATTR_DIGSIG || v[0] == IMA_VERITY_DIGSIG))
+		return 1;
+	if (!r->evm.active)
+		return 0;
+	n = fgetxattr(fd, evm_xattr_evm_name(r->check.user_xattr), v, sizeof(v));
+	if (n < 0 && errno != ENODATA)
+		return -errno;
+	return n > 0 && v[0] == EVM_XATTR_PORTABLE_DIGSIG;
+}
+
 static int ready_file(void *arg, const char *path, int fd, const struct walk_entry *we)
 {
 	struct ready *r = arg;
@@ -134,6 +173,7 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 		return EXIT_FINDINGS;
 	}
 	facts.map_any = r->map_any;
+	facts.kinds = r->kinds;
 	ima_policy_decide(&r->policy, &r->subjects, &facts, &d);
 	if (d.assumed) {
 		pthread_mutex_lock(&r->lock);
@@ -160,7 +200,17 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 	acc = d.access;
 	subj = d.subject;
 	snprintf(why, sizeof(why), "%s", cr.detail);
-	if (cr.cls == CHECK_OK && d.sig_required && strcmp(cr.kind, "signature")) {
+	if (d.verity_required && (!facts.verity || (cr.kind && !strcmp(cr.kind, "signature")))) {
+		/* ima_collect_measurement() fails first ("no-verity-digest"), then
+		 * xattr_verify() refuses a v2 signature ("verity-signature-required") */
+		v = facts.verity ? V_DENY_SIGV3 : V_DENY_VERITY;
+		rule = d.verity_rule;
+		acc = d.verity_access;
+		subj = d.verity_subject;
+		snprintf(why, sizeof(why), "%s", facts.verity ?
+			 "v2 signature where an fs-verity signature (sigv3) is required" :
+			 "fs-verity is not enabled on the file");
+	} else if (cr.cls == CHECK_OK && d.sig_required && strcmp(cr.kind, "signature")) {
 		v = V_DENY_SIG;
 		rule = d.sig_rule;
 		acc = d.sig_access;
@@ -195,6 +245,16 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 	} else if (cr.cls == CHECK_OK) {
 		v = V_PASS;
 		snprintf(why, sizeof(why), "%s", cr.kind);
+	}
+	e = v == V_PASS && d.write_appraised ? ready_signed(r, fd) : 0;
+	if (e) {
+		v = e < 0 ? CHECK_UNREADABLE : V_DENY_WRITE;
+		rule = d.write_rule;
+		acc = d.write_access;
+		subj = d.write_subject;
+		snprintf(why, sizeof(why), "%s%s", e < 0 ? "cannot read the xattrs: " :
+			 "signed: the kernel refuses to open it for write",
+			 e < 0 ? strerror(-e) : "");
 	}
 	if (r->subjects.n > 1)
 		ready_subject_name(by, sizeof(by), subj);
@@ -245,6 +305,7 @@ static int parse_id(const char *opt, const char *arg, unsigned long *out)
 /* The options that are not the walk's, the EVM key's or the certificates. */
 struct ready_args {
 	const char *policy, *evm_state;
+	struct ready_evm_xattr_sources xattrs;
 	unsigned long uid, gid;
 	bool fixed_subject, evm_on;
 };
@@ -262,6 +323,10 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		{ "gid", required_argument, NULL, OPT_GID },
 		{ "evm-state", required_argument, NULL, OPT_EVM_STATE },
 		{ "mmap-any", no_argument, NULL, OPT_MMAP_ANY },
+		{ "access", required_argument, NULL, OPT_ACCESS },
+		{ "evm-xattrs", required_argument, NULL, OPT_EVM_XATTRS },
+		{ "evm-xattrs-file", required_argument, NULL, OPT_EVM_XATTRS_FILE },
+		{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -303,8 +368,22 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		case OPT_MMAP_ANY:
 			r->map_any = true;
 			break;
+		case OPT_ACCESS:
+			if (ima_access_kinds_parse(optarg, &r->kinds))
+				return usage_error("ready", "--access wants a list of read, write, "
+						   "exec and mmap, not '%s'", optarg);
+			break;
 		case OPT_EVM_STATE:
 			a->evm_state = optarg;
+			break;
+		case OPT_EVM_XATTRS:
+			a->xattrs.list = optarg;
+			break;
+		case OPT_EVM_XATTRS_FILE:
+			a->xattrs.sfs = optarg;
+			break;
+		case OPT_KERNEL_CONFIG:
+			a->xattrs.config = optarg;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -332,6 +411,11 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 	}
 	if (a->evm_on)
 		ready_evm_force(&r->evm);
+	/* the list matters only to an HMAC or signature that is checked */
+	if (r->evm.active && ready_evm_xattrs(&r->evm, &a->xattrs, err, sizeof(err))) {
+		ready_error(err);
+		return -1;
+	}
 	r->evm.ctx.certs = certs;
 	e = a->fixed_subject ? ima_subjects_one(&r->subjects, a->uid, a->gid) :
 			       ima_subjects_from_policy(&r->policy, &r->subjects);
@@ -343,6 +427,9 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 		return -1;
 	}
 	r->want_uuid = ima_policy_uses_fsuuid(&r->policy);
+	for (size_t i = 0; i < r->policy.n; i++)
+		r->verity |= r->policy.rules[i].action == IMA_ACT_APPRAISE &&
+			     r->policy.rules[i].verity_required;
 	r->verbose = tree->verbose;
 	r->check = (struct check_opts){ .certs = certs, .user_xattr = tree->user_xattr,
 					.follow = tree->walk.follow };
@@ -375,8 +462,10 @@ int cmd_ready(int argc, char **argv)
 {
 	struct tree_opts tree = { .walk.recursive = true };
 	struct certset certs = { 0 };
-	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS };
+	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER,
+			   .kinds = IMA_ACCESS_KIND_ALL };
+	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS,
+				.xattrs.sfs = READY_EVM_XATTRS_SECURITYFS };
 	int status;
 
 	evm_ctx_init(&r.evm.ctx);

@@ -52,6 +52,7 @@ static const char help[] =
 	"      --ima-hash      with --evm: security.ima gets the digest instead\n"
 	"                      of a signature (evmctl sign --imahash)\n"
 	"  -f, --sigfile       write FILE.sig (the xattr value) instead of the xattr\n"
+	"                      (not with --evm)\n"
 	TREE_HELP;
 
 /* The portable EVM signature of @fd, over the security.ima just written. */
@@ -78,11 +79,11 @@ static int sigfile_write_or_report(struct out *out, const char *path,
 				   const struct walk_entry *e,
 				   const uint8_t *val, size_t len)
 {
-	int err = sigfile_write_at(e->dirfd, e->name, val, len);
+	char why[256];
 
-	if (!err)
+	if (!sigfile_write_at(e->dirfd, e->name, val, len, why, sizeof(why)))
 		return EXIT_OK;
-	out_error(out, path, "cannot write %s" SIGFILE_SUFFIX ": %s", path, strerror(-err));
+	out_error(out, path, "cannot write %s" SIGFILE_SUFFIX ": %s", path, why);
 	return EXIT_TROUBLE;
 }
 
@@ -185,6 +186,10 @@ int cmd_sign(int argc, char **argv)
 		return usage_error("sign", "--key is required");
 	if (c.ima_hash && !c.evm)
 		return usage_error("sign", "--ima-hash goes with --evm");
+	/* security.evm covers the security.ima the file has, not the one in FILE.sig */
+	if (c.sigfile && c.evm)
+		return usage_error("sign", "--sigfile cannot go with --evm: the EVM signature "
+				   "would cover the file's old security.ima, not the one in FILE.sig");
 	evm_ctx_init(&c.evm_ctx);
 	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)

@@ -15,6 +15,9 @@
 enum verdict {
 	V_DENY_SIG = CHECK__COUNT,	/* after the check classes */
 	V_DENY_ALGO,
+	V_DENY_VERITY,		/* digest_type=verity, fs-verity not enabled */
+	V_DENY_SIGV3,		/* appraise_type=sigv3, a v2 signature */
+	V_DENY_WRITE,		/* a signed file, appraised when opened for write */
 	V_DENY_EVM_MISSING,
 	V_DENY_EVM_INVALID,
 	V_PASS,
@@ -34,6 +37,8 @@ struct ready {
 	struct ima_subjects subjects;
 	bool want_uuid;
 	bool map_any;		/* --mmap-any */
+	unsigned kinds;		/* IMA_ACCESS_KIND_* modelled (--access) */
+	bool verity;		/* the policy has digest_type=verity appraise rules */
 	struct ready_evm evm;
 	struct check_opts check;
 	struct out out;

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <sys/utsname.h>
+#include <zlib.h>
 
 #include "hashalgo.h"
 #include "ready_evm.h"
@@ -163,4 +165,199 @@ enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
 		snprintf(why, whylen, "%s of unknown type %u", name, v[0]);
 		return READY_EVM_INVALID;
 	}
+}
+
+/* --- which xattrs the HMAC covers --- */
+
+#define CONFIG_MAX (8u << 20)
+
+/* Read @path whole, plain or gzip, into a NUL-terminated @out.  0 or -errno. */
+static int read_maybe_gz(const char *path, char **out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t len = 0, cap = 1 << 16;
+	char *buf;
+	gzFile gz;
+	int n, e = 0;
+
+	if (fd < 0)
+		return -errno;
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	buf = malloc(cap + 1);
+	while (buf && (n = gzread(gz, buf + len, (unsigned)(cap - len))) > 0) {
+		len += (size_t)n;
+		if (len == cap) {
+			char *more = cap < CONFIG_MAX ? realloc(buf, 2 * cap + 1) : NULL;
+
+			if (!more) {
+				e = cap < CONFIG_MAX ? -ENOMEM : -EFBIG;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
+	}
+	if (!buf)
+		e = -ENOMEM;
+	else if (!e && n < 0)
+		e = -EIO;	/* not gzip after all, or truncated */
+	gzclose(gz);
+	if (e) {
+		free(buf);
+		return e;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* The id of a full xattr name ("security.selinux"), or -1. */
+static int xattr_id(const char *name, size_t len)
+{
+	for (int i = 0; i < EVM_X__COUNT; i++) {
+		const char *n = evm_xattr_name((enum evm_xattr_id)i);
+
+		if (strlen(n) == len && !strncmp(n, name, len))
+			return i;
+	}
+	return -1;
+}
+
+/* Names separated by any of @seps into *@mask.  0, or -EINVAL naming the
+ * first unknown one in @err. */
+static int parse_names(const char *text, const char *seps, unsigned *mask,
+		       const char *source, char *err, size_t errlen)
+{
+	*mask = 0;
+	for (const char *p = text; *p; ) {
+		size_t n = strcspn(p, seps);
+		int id = xattr_id(p, n);
+
+		if (n && id < 0) {
+			snprintf(err, errlen, "%s: EVM covers '%.*s', whose value is not "
+				 "part of the digest computed here", source, (int)n, p);
+			return -EINVAL;
+		}
+		if (n)
+			*mask |= 1u << id;
+		p += n;
+		p += strspn(p, seps);
+	}
+	if (!*mask) {
+		snprintf(err, errlen, "%s: no xattr named", source);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Whether the kernel config @text sets @opt to y (or m). */
+static bool config_set(const char *text, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	for (const char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, opt, n) && p[n] == '=' && (p[n + 1] == 'y' || p[n + 1] == 'm'))
+			return true;
+	return false;
+}
+
+/* evm_config_default_xattrnames: an LSM's xattr counts when it is built in,
+ * active or not. */
+static int config_mask(const char *text, const char *source, unsigned *mask,
+		       char *err, size_t errlen)
+{
+	if (strncmp(text, "CONFIG_", 7) && !strstr(text, "\nCONFIG_")) {
+		snprintf(err, errlen, "%s: not a kernel config", source);
+		return -EINVAL;
+	}
+	*mask = 1u << EVM_X_CAPS;
+	if (config_set(text, "CONFIG_SECURITY_SELINUX"))
+		*mask |= 1u << EVM_X_SELINUX;
+	if (config_set(text, "CONFIG_SECURITY_SMACK"))
+		*mask |= 1u << EVM_X_SMACK;
+	if (config_set(text, "CONFIG_EVM_EXTRA_SMACK_XATTRS"))
+		*mask |= 1u << EVM_X_SMACKEXEC | 1u << EVM_X_SMACKTRANSMUTE | 1u << EVM_X_SMACKMMAP;
+	if (config_set(text, "CONFIG_SECURITY_APPARMOR"))
+		*mask |= 1u << EVM_X_APPARMOR;
+	if (config_set(text, "CONFIG_IMA_APPRAISE"))
+		*mask |= 1u << EVM_X_IMA;
+	return 0;
+}
+
+/* Read one source: 1 used, 0 absent (unless @given), -errno error. */
+static int from_file(const char *path, bool config, bool given, unsigned *mask,
+		     char *err, size_t errlen)
+{
+	char *text = NULL;
+	int e = read_maybe_gz(path, &text);
+
+	if (e == -ENOENT && !given)
+		return 0;
+	if (e) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-e));
+		return e;
+	}
+	e = config ? config_mask(text, path, mask, err, errlen) :
+		     parse_names(text, "\n", mask, path, err, errlen);
+	free(text);
+	return e ? e : 1;
+}
+
+int ready_evm_xattrs(struct ready_evm *e, const struct ready_evm_xattr_sources *src,
+		     char *err, size_t errlen)
+{
+	char boot[300], *config = NULL;
+	const char *used = NULL;
+	struct utsname u;
+	unsigned mask = 0;
+	size_t n;
+	unsigned listed = 0;
+	int rc;
+
+	/* a bad list is an error whether or not it is needed */
+	if (src->list && parse_names(src->list, ",", &listed, "--evm-xattrs", err, errlen))
+		return -EINVAL;
+	/* absent where the kernel has no CONFIG_EVM_ADD_XATTRS */
+	rc = from_file(src->sfs, false, false, &mask, err, errlen);
+
+	if (rc > 0)
+		used = src->sfs;
+	if (!rc && !src->config && !uname(&u)) {
+		snprintf(boot, sizeof(boot), "/boot/config-%s", u.release);
+		rc = from_file(boot, true, false, &mask, err, errlen);
+		used = boot;
+	}
+	if (!rc) {
+		config = (char *)(src->config ? src->config : "/proc/config.gz");
+		rc = from_file(config, true, src->config != NULL, &mask, err, errlen);
+		used = config;
+	}
+	if (!rc && src->list) {
+		mask = listed;
+		used = "--evm-xattrs";
+		rc = 1;
+	}
+	if (!rc) {
+		snprintf(err, errlen, "cannot tell which xattrs EVM covers: no %s, no kernel "
+			 "config (/boot/config-RELEASE, /proc/config.gz); give --kernel-config "
+			 "FILE or --evm-xattrs LIST", src->sfs);
+		return -ENOENT;
+	}
+	if (rc < 0)
+		return rc;
+	e->ctx.enabled = mask;
+	n = (size_t)snprintf(e->xattrs_note, sizeof(e->xattrs_note), "EVM covers ");
+	for (int i = 0; i < EVM_X__COUNT && n < sizeof(e->xattrs_note); i++)
+		if (mask & (1u << i))
+			n += (size_t)snprintf(e->xattrs_note + n, sizeof(e->xattrs_note) - n, "%s,",
+					      evm_xattr_name((enum evm_xattr_id)i));
+	if (n < sizeof(e->xattrs_note))
+		snprintf(e->xattrs_note + n - 1, sizeof(e->xattrs_note) - n + 1, " (from %s%s)",
+			 used, src->list && strcmp(used, "--evm-xattrs") ?
+			 "; --evm-xattrs not used: that source comes first" : "");
+	return 0;
 }

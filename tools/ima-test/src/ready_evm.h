@@ -22,8 +22,11 @@
 #define READY_EVM_INIT_HMAC	0x1
 #define READY_EVM_INIT_X509	0x2
 
+#define READY_EVM_XATTRS_SECURITYFS "/sys/kernel/security/integrity/evm/evm_xattrs"
+
 struct ready_evm {
 	bool active;		/* security.evm is required on appraised files */
+	char xattrs_note[512];	/* the xattrs the HMAC covers, and their source */
 	unsigned value;		/* what @path read as */
 	bool user;		/* user.evm instead of security.evm */
 	char note[256];		/* the state, for the report header */
@@ -38,6 +41,30 @@ struct ready_evm {
  */
 int ready_evm_state(struct ready_evm *e, const char *path, bool user,
 		    char *err, size_t errlen);
+
+/*
+ * Where to learn which xattrs EVM covers (evm_config_default_xattrnames,
+ * security/integrity/evm/evm_main.c), in this order: @sfs (the kernel's
+ * own list; only with CONFIG_EVM_ADD_XATTRS), @config (a kernel config,
+ * plain or gzip) or else /boot/config-$(uname -r), then /proc/config.gz,
+ * then @list ("security.selinux,security.ima,...").  A list file or a
+ * default config that does not exist is passed over; a given config that
+ * does not, a source that cannot be read or parsed, or one naming an xattr
+ * whose value is not part of the digest computed here, is an error.
+ */
+struct ready_evm_xattr_sources {
+	const char *sfs;
+	const char *config;
+	const char *list;
+};
+
+/*
+ * Set @e->ctx.enabled from the first source of @src there is, and say
+ * which in @e->xattrs_note.  0; -ENOENT when there is none (with @err
+ * saying what to give); -EINVAL or -errno with @err set.
+ */
+int ready_evm_xattrs(struct ready_evm *e, const struct ready_evm_xattr_sources *src,
+		     char *err, size_t errlen);
 
 /* --evm: model EVM as initialised whatever @path said. */
 void ready_evm_force(struct ready_evm *e);

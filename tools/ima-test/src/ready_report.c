@@ -10,6 +10,9 @@ const char *ready_verdict_name(int v)
 	switch (v) {
 	case V_DENY_SIG: return "signature-required";
 	case V_DENY_ALGO: return "algorithm-not-allowed";
+	case V_DENY_VERITY: return "verity-required";
+	case V_DENY_SIGV3: return "sigv3-required";
+	case V_DENY_WRITE: return "write-refused";
 	case V_DENY_EVM_MISSING: return "evm-missing";
 	case V_DENY_EVM_INVALID: return "evm-invalid";
 	case V_PASS: return "ok";
@@ -54,15 +57,27 @@ void ready_print_header(struct ready *r)
 		fputs("policy: ", fp);
 		text_write_name(fp, p->source);
 		fprintf(fp, ": %zu rules, %zu about appraisal\n", p->n, nappr);
-		fputs(r->map_any ? "accesses: open for read; mmap for exec of every file unless mounted"
-		      " noexec;" : "accesses: open for read; mmap for exec of ELF files and files with"
-		      " an execute bit unless mounted noexec;", fp);
-		fputs(" exec of files with an execute bit; by uid ", fp);
+		fputs("accesses:", fp);
+		if (r->kinds & IMA_ACCESS_KIND_READ)
+			fputs(" open for read;", fp);
+		if (r->kinds & IMA_ACCESS_KIND_WRITE)
+			fputs(" open for write unless mounted read-only or immutable;", fp);
+		if (r->kinds & IMA_ACCESS_KIND_MMAP)
+			fputs(r->map_any ? " mmap for exec of every file unless mounted noexec;" :
+			      " mmap for exec of ELF files and files with an execute bit unless"
+			      " mounted noexec;", fp);
+		if (r->kinds & IMA_ACCESS_KIND_EXEC)
+			fputs(" exec of files with an execute bit;", fp);
+		fputs(" by uid ", fp);
 		print_ids(fp, &r->subjects, false);
 		fputs(" gid ", fp);
 		print_ids(fp, &r->subjects, true);
 		fputs("\nevm: ", fp);
 		text_write_escaped(fp, r->evm.note);
+		if (r->evm.xattrs_note[0]) {
+			fputs("; ", fp);
+			text_write_escaped(fp, r->evm.xattrs_note);
+		}
 		fputc('\n', fp);
 	}
 	for (size_t i = 0; i < p->n; i++) {
@@ -77,6 +92,11 @@ void ready_print_header(struct ready *r)
 			snprintf(note, sizeof(note), "cannot evaluate %s: assumed to %s",
 				 rule->unevaluable, rule->action == IMA_ACT_APPRAISE ?
 				 "match (the file is checked)" : "not match");
+		else if (rule->verity_required && rule->action == IMA_ACT_APPRAISE)
+			snprintf(note, sizeof(note), "digest_type=verity appraise_type=sigv3: a file "
+				 "without fs-verity is denied, and so is a digest or a v2 "
+				 "signature; an fs-verity signature (type 06) is not verified here "
+				 "and is reported unsupported");
 		else if (rule->unchecked[0])
 			snprintf(note, sizeof(note), "not checked: %s", rule->unchecked);
 		else if (rule->has_fsuuid)
@@ -129,6 +149,14 @@ void ready_print_summary(struct ready *r)
 	for (size_t i = 0; i < ARRAY_SIZE(deny); i++) {
 		printf("%lu %s, ", r->counts[deny[i]], ready_verdict_name(deny[i]));
 		other -= r->counts[deny[i]];
+	}
+	if (r->kinds & IMA_ACCESS_KIND_WRITE) {
+		printf("%lu %s, ", r->counts[V_DENY_WRITE], ready_verdict_name(V_DENY_WRITE));
+		other -= r->counts[V_DENY_WRITE];
+	}
+	for (int v = V_DENY_VERITY; r->verity && v <= V_DENY_SIGV3; v++) {
+		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));
+		other -= r->counts[v];
 	}
 	for (int v = V_DENY_EVM_MISSING; r->evm.active && v <= V_DENY_EVM_INVALID; v++) {
 		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));

@@ -94,7 +94,9 @@ static void test_syntax(struct tap *t)
 		"measure func=KEY_CHECK keyrings=.ima|.evm template=ima-buf pcr=11",
 		"measure func=CRITICAL_DATA label=selinux",
 		"appraise func=BPRM_CHECK appraise_type=imasig|modsig appraise_flag=check_blacklist",
-		"appraise func=SETXATTR_CHECK appraise_algos=sha256 digest_type=verity",
+		"appraise func=SETXATTR_CHECK appraise_algos=sha256",
+		"appraise func=BPRM_CHECK digest_type=verity appraise_type=sigv3",
+		"measure func=FILE_CHECK digest_type=verity template=ima-ngv2",
 		"appraise fsname=ext4 subj_user=u subj_role=r subj_type=t obj_user=u obj_role=r",
 		"appraise fsuuid=01234567-89ab-cdef-0123-456789ABCDEF permit_directio",
 		"appraise uid>0 gid<5", "appraise euid=0 egid>4294967294",
@@ -105,6 +107,19 @@ static void test_syntax(struct tap *t)
 		good(t, ok_rules[i]);
 	bad(t, "appraise\n#\nappraise fowners=0", "t: line 3: unknown keyword 'fowners'");
 	bad(t, "appraise bogus", "unknown keyword 'bogus'");
+	/* ima_parse_rule() and ima_validate_rule() on fs-verity */
+	bad(t, "appraise appraise_type=sigv3", "appraise_type=sigv3 needs digest_type=verity before it");
+	bad(t, "appraise appraise_type=sigv3 digest_type=verity",
+	    "appraise_type=sigv3 needs digest_type=verity before it");
+	bad(t, "appraise appraise_type=imasig digest_type=verity",
+	    "digest_type=verity must come before appraise_type=");
+	bad(t, "appraise digest_type=verity appraise_type=imasig",
+	    "appraise_type=imasig cannot go with digest_type=verity");
+	bad(t, "appraise digest_type=verity", "needs appraise_type=sigv3");
+	bad(t, "appraise func=MODULE_CHECK digest_type=verity appraise_type=sigv3",
+	    "digest_type=verity does not go with func=MODULE_CHECK");
+	bad(t, "appraise func=SETXATTR_CHECK appraise_algos=sha256 digest_type=verity",
+	    "needs appraise_type=sigv3");
 	bad(t, "appraise func<BPRM_CHECK", "'func' takes '=', not '<'");
 	bad(t, "appraise func=", "func= needs a value");
 	bad(t, "appraise func=EXEC_CHECK", "unknown func=EXEC_CHECK");
@@ -300,7 +315,7 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 60);
+	tap_plan(&t, 69);
 	test_fields(&t);
 	test_syntax(&t);
 	test_load(&t);
