@@ -10,15 +10,18 @@ with the locks its caller holds there.  The plain fput()/filp_close()
 call sites only choose which of those places will run it; they are
 counted per directory.
 
-Usage: final-fput-inventory.py SRC [--annotations FILE] [--rst | --sites]
+Usage: final-fput-inventory.py SRC [--annotations FILE] [--rst [--doc RST] | --sites]
   --sites   one line per runner call site: path, function, callee, n
   --rst     the tables for Documentation/security/ima-fput.rst, joining
             the sites with their annotations; exit 1 when a site has no
             annotation or an annotation matches no site (the table is
             stale: the source changed)
+  --doc RST with --rst, write the tables into RST between its
+            ".. inventory-begin" and ".. inventory-end" lines instead
 """
 import argparse
 import collections
+import io
 import os
 import re
 import subprocess
@@ -127,6 +130,7 @@ def main():
     ap.add_argument("--annotations")
     ap.add_argument("--rst", action="store_true")
     ap.add_argument("--sites", action="store_true")
+    ap.add_argument("--doc")
     a = ap.parse_args()
     found = sites(a.src)
     if not a.rst:
@@ -138,19 +142,36 @@ def main():
     for k in stale:
         state = "has no annotation" if k in found else "is annotated but not in the source"
         print(f"final-fput-inventory: {k[0]} {k[1]}() -> {k[2]}() {state}", file=sys.stderr)
+    out = io.StringIO()
+    print_tables(a.src, found, notes, out)
+    if a.doc:
+        with open(a.doc) as f:
+            doc = f.read()
+        begin, end = "\n.. inventory-begin\n\n", "\n\n.. inventory-end\n"
+        i, j = doc.find(begin), doc.find(end)
+        if i < 0 or j < i:
+            sys.exit(f"final-fput-inventory: {a.doc} has no inventory-begin/-end lines")
+        with open(a.doc, "w") as f:
+            f.write(doc[:i + len(begin)] + out.getvalue().rstrip("\n") + doc[j:])
+    else:
+        sys.stdout.write(out.getvalue())
+    return 1 if stale else 0
+
+
+def print_tables(src, found, notes, f):
     rows = []
     for (path, func, callee), n in sorted(found.items()):
         ctx, locks, test = notes.get((path, func, callee), ["?", "?", "?"])
         rows.append([f"``{path}``", f"``{func}()``", f"``{callee}()``" + (f" x{n}" if n > 1 else ""),
                      ctx, locks, test])
-    print(rst_table(rows, ["file", "caller", "runs", "context", "locks held", "test, or why none"]))
-    print()
-    d = deferrers(a.src)
+    print(rst_table(rows, ["file", "caller", "runs", "context", "locks held", "test, or why none"]),
+          file=f)
+    print(file=f)
+    d = deferrers(src)
     text = (f"The {sum(d.values())} plain ``fput()`` and ``filp_close()`` calls defer the "
             "release to one of the places above, chosen by the context of the caller; by "
             "directory: " + ", ".join(f"``{k}`` {v}" for k, v in sorted(d.items())) + ".")
-    print(textwrap.fill(text, width=78, break_on_hyphens=False, break_long_words=False))
-    return 1 if stale else 0
+    print(textwrap.fill(text, width=78, break_on_hyphens=False, break_long_words=False), file=f)
 
 
 if __name__ == "__main__":
