@@ -6,7 +6,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 74
+plan 75
 
 f=$WORK/file
 echo "some content" >"$f"
@@ -29,6 +29,8 @@ bad 0411"$(printf '%064d' 0)" unsupported-algorithm "unsupported hash algorithm 
 bad 0404${sha256:0:62} malformed "sha256 digest of 31 bytes, expected 32" "digest_ng sha256 one byte short"
 bad 0404${sha256}00 malformed "sha256 digest of 33 bytes, expected 32" "digest_ng sha256 one byte long"
 bad 01"$(printf '%042d' 0)" malformed "sha1 digest of 21 bytes, expected 20" "sha1 digest too long"
+# ima_get_hash_algo() reads a 21-byte type 01 value ending in 4 zero bytes as MD5
+bad 01${sha256:0:32}00000000 malformed "sha1 digest ending in 4 zero bytes .*the kernel reads it as MD5 and denies the file.*" "type 01 sha1 ending in 4 zero bytes: the kernel's MD5 reading is reported"
 bad 0406${sha256} malformed "sha512 digest of 32 bytes, expected 64" "digest_ng algorithm and length disagree"
 bad 030204aabbccdd0010"$(printf '%030d' 0)" malformed "sig_size 16 does not match the 15 signature bytes present" "signature: sig_size larger than the bytes present"
 bad 030204aabbccdd0002"$(printf '%030d' 0)" malformed "sig_size 2 does not match the 15 signature bytes present" "signature: sig_size smaller than the bytes present"

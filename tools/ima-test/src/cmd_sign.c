@@ -101,7 +101,7 @@ static int sign_one(void *arg, const char *path, int fd,
 	if (label_digest(&c->out, path, fd, &e->st, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (c->ima_hash) {
-		val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
+		val_len = ima_xattr_encode_digest_ng(c->alg, md, md_len, val, sizeof(val));
 		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
 	} else if (sig_v2_sign(c->key, c->alg, md, md_len, sig, &sig_len, msg, sizeof(msg))) {
 		out_error(&c->out, path, "%s", msg);
