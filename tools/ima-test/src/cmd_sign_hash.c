@@ -227,6 +227,8 @@ int cmd_sign_hash(int argc, char **argv)
 		r = EXIT_TROUBLE;
 	else if (read_lines(stdin, &c))
 		r = EXIT_TROUBLE;
+	else if (!c.n)
+		r = usage_error("sign-hash", "no lines on stdin: nothing to sign (a failed sha*sum?)");
 	else
 		r = run(&c, tree.walk.jobs ? tree.walk.jobs : walk_default_jobs());
 	for (size_t i = 0; i < c.n; i++) {
