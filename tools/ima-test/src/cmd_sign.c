@@ -189,6 +189,11 @@ int cmd_sign(int argc, char **argv)
 	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)
 		return usage_error("sign", "no files given");
+	/* from here until exit the process holds a key, and perhaps a PIN */
+	if (secrets_guard()) {
+		fprintf(stderr, "ima-test sign: cannot keep the key out of core dumps: %s\n", strerror(errno));
+		return EXIT_TROUBLE;
+	}
 	if (pass_file) {
 		pass = pass_file_read(pass_file, err, sizeof(err));
 		if (!pass) {

@@ -212,6 +212,11 @@ int cmd_sign_hash(int argc, char **argv)
 		return usage_error("sign-hash", "--key is required");
 	if (optind < argc)
 		return usage_error("sign-hash", "the manifest is read on stdin, not from '%s'", argv[optind]);
+	/* from here until exit the process holds a key, and perhaps a PIN */
+	if (secrets_guard()) {
+		fprintf(stderr, "ima-test sign-hash: cannot keep the key out of core dumps: %s\n", strerror(errno));
+		return EXIT_TROUBLE;
+	}
 	if (pass_file) {
 		pass = pass_buf = pass_file_read(pass_file, err, sizeof(err));
 		if (!pass) {
