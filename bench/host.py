@@ -259,7 +259,12 @@ def pkcs11_rows(samples, scratch, key, tree, xu_tool, xu_evm):
                     "--pin", "1234", "--so-pin", "5678"], check=True, capture_output=True)
     subprocess.run(["softhsm2-util", "--import", p8, "--token", "bench", "--label", "ima",
                     "--id", "01", "--pin", "1234"], check=True, capture_output=True)
-    uri = "pkcs11:token=bench;object=ima?pin-value=1234"
+    # ima-test refuses a pin-value on its command line (other users read it
+    # in /proc/PID/cmdline): both tools take the PIN from a file.
+    pin = os.path.join(hsm, "pin")
+    with open(pin, "w") as f:
+        f.write("1234\n")
+    uri = "pkcs11:token=bench;object=ima?pin-source=file:" + pin
     # evmctl needs the keyid; ima-test reads it from the token's public key.
     bits = subprocess.run([OPENSSL, "rsa", "-in", key, "-RSAPublicKey_out", "-outform", "der"],
                           check=True, capture_output=True).stdout

@@ -123,7 +123,7 @@ check_rc $? "verify --format json: one object per file"
 if [ -z "$XU" ]; then
 	echo u >"$WORK/u"
 	"$T" hash --xattr-user --hash sha1 "$WORK/u"
-	[ "$(getfattr --absolute-names --only-values -n user.ima "$WORK/u" | od -An -tx1 | tr -d ' \n')" = "01$(sha1sum "$WORK/u" | cut -c1-40)" ] &&
+	[ "$(getfattr --absolute-names --only-values -n user.ima "$WORK/u" | od -An -tx1 | tr -d ' \n')" = "0402$(sha1sum "$WORK/u" | cut -c1-40)" ] &&
 		! getfattr -n security.ima "$WORK/u" >/dev/null 2>&1
 	check_rc $? "--xattr-user writes user.ima and leaves security.ima alone"
 else

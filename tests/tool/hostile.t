@@ -6,7 +6,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 74
+plan 76
 
 f=$WORK/file
 echo "some content" >"$f"
@@ -29,6 +29,14 @@ bad 0411"$(printf '%064d' 0)" unsupported-algorithm "unsupported hash algorithm 
 bad 0404${sha256:0:62} malformed "sha256 digest of 31 bytes, expected 32" "digest_ng sha256 one byte short"
 bad 0404${sha256}00 malformed "sha256 digest of 33 bytes, expected 32" "digest_ng sha256 one byte long"
 bad 01"$(printf '%042d' 0)" malformed "sha1 digest of 21 bytes, expected 20" "sha1 digest too long"
+# ima_get_hash_algo() reads a 21-byte type 01 value ending in 4 zero bytes as MD5
+bad 01${sha256:0:32}00000000 malformed "sha1 digest ending in 4 zero bytes .*the kernel reads it as MD5 and denies the file.*" "type 01 sha1 ending in 4 zero bytes: the kernel's MD5 reading is reported"
+md5dir=$WORK/md5dir; mkdir -p "$md5dir"; cp "$f" "$md5dir/file"
+xset "$md5dir/file" 01${sha256:0:32}00000000
+printf 'appraise fowner=0\n' >"$WORK/md5.policy"; echo 0 >"$WORK/md5.evm"
+expect 1 "md5dir/file: malformed \\(sha1 digest ending in 4 zero bytes .*the kernel reads it as MD5" \
+	"ready: the same value is a denial under an appraise rule" -- \
+	"$T" ready $XU --evm-state "$WORK/md5.evm" --policy "$WORK/md5.policy" "$md5dir"
 bad 0406${sha256} malformed "sha512 digest of 32 bytes, expected 64" "digest_ng algorithm and length disagree"
 bad 030204aabbccdd0010"$(printf '%030d' 0)" malformed "sig_size 16 does not match the 15 signature bytes present" "signature: sig_size larger than the bytes present"
 bad 030204aabbccdd0002"$(printf '%030d' 0)" malformed "sig_size 2 does not match the 15 signature bytes present" "signature: sig_size smaller than the bytes present"

@@ -28,7 +28,7 @@ keyctl unlink "$probe" @u >/dev/null 2>&1
 cleanup_ring() { local k; k=$(keyctl search @u keyring "$ring" 2>/dev/null) && keyctl unlink "$k" @u >/dev/null; cleanup; }
 trap cleanup_ring EXIT
 
-plan 12
+plan 15
 id1=$(skid "$KEYS/k.pem"); id2=$(skid "$KEYS/k2.pem")
 expect 0 "^[0-9]+ keyid $id1 added to $ring" "add a PEM certificate (keyring created)" -- "$T" keys add --keyring "$ring" "$KEYS/k.pem"
 keyctl search @u keyring "$ring" >/dev/null 2>&1
@@ -43,6 +43,17 @@ out=$("$T" keys add --keyring "$ring" "$KEYS/noski.pem" 2>&1)
 kid=$(sed -n 's/^[0-9]* keyid \([0-9a-f]*\) added.*/\1/p' <<<"$out")
 [ -n "$kid" ] && keyctl search "$(keyctl search @u keyring "$ring")" asymmetric "id:$kid" >/dev/null 2>&1
 check_rc $? "add a certificate without SKI: the kernel finds it by the keyid shown (${kid:-none})" || diag "$out"
+# A PEM bundle: adding only its first certificate would silently drop the others.
+cat "$KEYS/k.pem" "$KEYS/k2.pem" >"$KEYS/bundle.pem"
+before=$(keyctl rlist "$(keyctl search @u keyring "$ring")" | wc -w)
+expect 2 "bundle.pem: holds 2 PEM certificates" "add a PEM bundle: refused with a message" -- "$T" keys add --keyring "$ring" "$KEYS/bundle.pem"
+[ "$(keyctl rlist "$(keyctl search @u keyring "$ring")" | wc -w)" = "$before" ]
+check_rc $? "... and nothing is added from it"
+# Descriptions are chosen by whoever adds a key: escaped, as file names are.
+keyctl add user "$(printf 'evil\033[2Jname\nnext')" data "$(keyctl search @u keyring "$ring")" >/dev/null
+out=$("$T" keys list --keyring "$ring")
+grep -qF 'user - evil\x1b[2Jname\nnext' <<<"$out" && ! grep -q "$(printf '\033')" <<<"$out" && ! grep -q '^next' <<<"$out"
+check_rc $? "list escapes control characters in descriptions" || diag "$out"
 expect 2 "no keyring ima-test-none-$$ in the user or session keyring" "list a keyring that does not exist" -- "$T" keys list --keyring "ima-test-none-$$"
 "$T" keys add --keyring "ima-test-none-$$" "$KEYS/k.key" 2>/dev/null
 ! keyctl search @u keyring "ima-test-none-$$" >/dev/null 2>&1

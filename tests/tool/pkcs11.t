@@ -19,7 +19,7 @@ setup_work
 make_keys
 XE=()
 [ -n "$XU" ] && XE=(--xattr-user)
-plan 43
+plan 52
 
 softhsm_setup "$T_TMP/hsm"
 softhsm_token ima-test
@@ -27,8 +27,11 @@ softhsm_import ima-test rsa2048 "$KEYS/rsa2048.key" 01
 softhsm_import ima-test rsa4096 "$KEYS/rsa4096.key" 02
 softhsm_keygen_ec ima-test p256 03
 URI='pkcs11:token=ima-test;object'
-PIN="pin-value=$SOFTHSM_PIN"
-openssl req -new -x509 -engine pkcs11 -keyform engine -key "$URI=p256;type=private?$PIN" \
+# A PIN on ima-test's command line is refused: the tests give it in a file.
+printf '%s\n' "$SOFTHSM_PIN" >"$T_TMP/pin"
+echo 0000 >"$T_TMP/wrongpin"
+PIN="pin-source=$T_TMP/pin"
+openssl req -new -x509 -engine pkcs11 -keyform engine -key "$URI=p256;type=private?pin-value=$SOFTHSM_PIN" \
 	-subj "/CN=token p256" -addext subjectKeyIdentifier=hash -days 3 -out "$KEYS/tok-p256.pem" 2>/dev/null
 openssl x509 -in "$KEYS/tok-p256.pem" -outform der -out "$KEYS/tok-p256.der"
 
@@ -60,9 +63,7 @@ grep -q 'never extractable' <<<"$attrs" && ! grep -q 'extractable$' <<<"${attrs/
 check_rc $? "p256: the private key on the token is never extractable"
 
 # The PIN: pin-source file, --pass-file, IMA_TEST_KEY_PASS; the URI's own wins.
-printf '%s\n' "$SOFTHSM_PIN" >"$T_TMP/pin"
 cp "$T_TMP/pin" "$T_TMP/pinfile"
-echo 0000 >"$T_TMP/wrongpin"
 want=$("$IMA_TEST" sign $XU --key "$KEYS/rsa2048.key" "$f" >/dev/null 2>&1; xhex "$f")
 for how in "pin-source=file:$T_TMP/pin" "pin-source=$T_TMP/pin" --pass-file IMA_TEST_KEY_PASS uri-wins; do
 	xset "$f" 00
@@ -88,7 +89,7 @@ evmctl sign_hash --key "$KEYS/rsa4096.key" <"$WORK/m" >"$WORK/m.theirs" 2>/dev/n
 "$IMA_TEST" sign-hash --key "$URI=rsa4096?$PIN" <"$WORK/m" >"$WORK/m.ours"
 [ -s "$WORK/m.ours" ] && cmp -s "$WORK/m.ours" "$WORK/m.theirs"
 check_rc $? "sign-hash through the token: byte-identical to evmctl sign_hash with the key file"
-expect 2 'wrong PIN' "sign-hash, wrong PIN: exit 2" -- "$IMA_TEST" sign-hash --key "$URI=rsa4096?pin-value=1" <"$WORK/m"
+expect 2 'wrong PIN' "sign-hash, wrong PIN: exit 2" -- "$IMA_TEST" sign-hash --key "$URI=rsa4096?pin-source=$T_TMP/wrongpin" <"$WORK/m"
 
 # Errors: exit 2, a reason, and the file keeps its old value.
 bad() {	# bad REGEX DESCRIPTION KEY [ARGS...]
@@ -99,7 +100,7 @@ bad() {	# bad REGEX DESCRIPTION KEY [ARGS...]
 	[ "$(xhex "$f")" = 00 ]
 	check_rc $? "$desc: nothing written"
 }
-bad 'wrong PIN' "wrong PIN" "$URI=rsa2048?pin-value=9999"
+bad 'wrong PIN' "wrong PIN" "$URI=rsa2048?pin-source=$T_TMP/wrongpin"
 bad 'no such token or object' "missing object" "$URI=nosuch?$PIN"
 bad 'no such token or object' "missing token" "pkcs11:token=nosuch;object=rsa2048?$PIN"
 bad 'needs a PIN' "no PIN at all" "$URI=rsa2048"
@@ -107,6 +108,54 @@ bad 'module /nonexistent/x.so: No such file' "missing module" "$URI=rsa2048?modu
 bad 'cannot load PKCS#11 module /etc/hostname' "not a module" "$URI=rsa2048?module-path=/etc/hostname&$PIN"
 bad "unsupported query attribute 'module-name'" "module-name" "$URI=rsa2048?module-name=softhsm2&$PIN"
 bad 'pin-source /nonexistent: No such file' "pin-source missing" "$URI=rsa2048?pin-source=file:/nonexistent"
+
+# The PIN never leaves the process: a pin-value on the command line is
+# refused (any user reads /proc/PID/cmdline), in the query or among the
+# path attributes (libp11 takes it there too), and never printed.
+for key in "$URI=rsa2048?pin-value=$SOFTHSM_PIN" "$URI=rsa2048;pin-value=$SOFTHSM_PIN" \
+	"$URI=rsa2048?module-path=$SOFTHSM_MODULE&pin%2Dvalue=$SOFTHSM_PIN"; do
+	xset "$f" 00
+	out=$("$IMA_TEST" sign $XU --key "$key" "$f" 2>&1)
+	rc=$?
+	[ $rc = 2 ] && grep -q 'pin-value in the URI is visible to other users.*pin-source=FILE.*--pass-file' <<<"$out" &&
+		! grep -q "$SOFTHSM_PIN" <<<"$out" && grep -q REDACTED <<<"$out" && [ "$(xhex "$f")" = 00 ]
+	check_rc $? "pin-value in '${key#"$URI"}': refused, exit 2, the PIN not printed (exit $rc)" || diag "$out"
+done
+out=$("$IMA_TEST" sign-hash --key "$URI=rsa4096?pin-value=$SOFTHSM_PIN" <"$WORK/m" 2>&1)
+rc=$?
+[ $rc = 2 ] && ! grep -q "$SOFTHSM_PIN" <<<"$out"
+check_rc $? "sign-hash: pin-value refused the same way (exit $rc)"
+out=$("$IMA_TEST" sign $XU --key "$URI=rsa2048" --pass-file "$T_TMP/pin" --cert "$KEYS/p256.pem" "$f" 2>&1)
+grep -q "p256.pem does not match key $URI=rsa2048\$" <<<"$out" && ! grep -q "$SOFTHSM_PIN" <<<"$out"
+check_rc $? "certificate mismatch: the URI named, no PIN" || diag "$out"
+out=$("$IMA_TEST" sign $XU --key "$URI=rsa2048" "$f" 2>&1)
+grep -q 'pin-source=FILE in the URI, --pass-file FILE or IMA_TEST_KEY_PASS' <<<"$out" && ! grep -q -- '--pass$\|--pass[^-]' <<<"$out"
+check_rc $? "the no-PIN hint offers only what is accepted" || diag "$out"
+
+# A module-path that is a FIFO would hang dlopen() for ever.
+mkfifo "$T_TMP/fifo.so"
+xset "$f" 00
+expect 2 'PKCS#11 module .*fifo.so: not a regular file' "module-path naming a FIFO: refused, no hang" -- \
+	timeout 30 "$IMA_TEST" sign $XU --key "$URI=rsa2048?module-path=$T_TMP/fifo.so&$PIN" "$f"
+
+# The keyid of a token key comes from the token or a matching --cert, never
+# from a file in the working directory named like the URI.
+cwd=$T_TMP/cwd
+mkdir -p "$cwd"
+openssl req -new -x509 -engine pkcs11 -keyform engine -key "$URI=p256;type=private?pin-value=$SOFTHSM_PIN" \
+	-subj "/CN=token p256, other skid" -addext subjectKeyIdentifier=00112233445566778899aabbccddeeff01020304 \
+	-days 3 -out "$KEYS/tok-p256-skid.pem" 2>/dev/null
+cp "$KEYS/tok-p256-skid.pem" "$cwd/$URI=p256"
+xset "$f" 00
+(cd "$cwd" && "$IMA_TEST" sign $XU --key "$URI=p256" --pass-file "$T_TMP/pin" "$f")
+[[ $(xhex "$f") == 030204${skid: -8}* ]]
+check_rc $? "a file named like the URI in the working directory does not choose the keyid (${skid: -8})" || diag "$(xhex "$f")"
+xset "$f" 00
+out=$("$IMA_TEST" sign $XU --key "$URI=p256?$PIN" --cert "$KEYS/tok-p256-skid.pem" "$f" 2>&1)
+rc=$?
+[ $rc = 0 ] && [[ $(xhex "$f") == 03020401020304* ]] &&
+	grep -q "warning: keyid 01020304 of .*tok-p256-skid.pem differs from ${skid: -8}, the hash of the token's public key" <<<"$out"
+check_rc $? "--cert matching the token key: its keyid is written, with a warning where it differs (exit $rc)" || diag "$out"
 
 static=$TOOL_ROOT/tools/ima-test/ima-test.static
 if [ -x "$static" ]; then

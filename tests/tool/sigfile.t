@@ -74,7 +74,7 @@ expect 2 'sha256 wants 64' "sign-hash --hash sha256 on sha1 lines: error" -- \
 inst=$WORK/inst
 cp -a "$stage" "$inst"
 expect 0 '' "apply evmctl's sign_hash manifest under --root" -- \
-	"$IMA_TEST" apply $XU --manifest "$WORK/theirs.sha256" --root "$inst"
+	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/theirs.sha256" --root "$inst"
 out=$(evmctl ima_verify "${XE[@]}" --key "$KEYS/rsa2048.der" "$inst/usr/bin/p1" "$inst/usr/bin/p2" \
 	"$inst/usr/bin/p3" "$inst/etc/conf" "$inst/usr/lib/a b" 2>&1)
 [ "$(grep -c 'verification is OK' <<<"$out")" = 5 ]
@@ -90,20 +90,20 @@ reset
 echo changed >>"$inst/usr/bin/p2"
 line=$(grep -n 'p2$' "$WORK/m.sha256" | cut -d: -f1)
 expect 1 "p2: content differs \\(manifest line $line\\)" "changed file: a finding naming line $line" -- \
-	"$IMA_TEST" apply $XU --manifest "$WORK/ours.sha256" --root "$inst"
+	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/ours.sha256" --root "$inst"
 [ "$(xhex "$inst/usr/bin/p2")" = 00 ] && [ "$(xhex "$inst/usr/bin/p1")" != 00 ]
 check_rc $? "... the changed file keeps its value, the others are applied"
 reset
 rm "$inst/usr/bin/p3"
 line=$(grep -n 'p3$' "$WORK/m.sha256" | cut -d: -f1)
 expect 2 "p3: not applied \\(manifest line $line\\): No such file" "missing file: error naming line $line" -- \
-	"$IMA_TEST" apply $XU --manifest "$WORK/ours.sha256" --root "$inst"
+	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/ours.sha256" --root "$inst"
 cp -a "$stage/usr/bin/p2" "$stage/usr/bin/p3" "$inst/usr/bin/"
 reset
 before=$(snap)
 { head -2 "$WORK/ours.sha256"; echo 'garbage'; tail -n +3 "$WORK/ours.sha256"; } >"$WORK/bad1"
 expect 2 'bad1:3: not a sha\*sum line' "malformed line: error naming line 3" -- \
-	"$IMA_TEST" apply $XU --manifest "$WORK/bad1" --root "$inst"
+	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/bad1" --root "$inst"
 [ "$(snap)" = "$before" ]
 check_rc $? "... and nothing at all is written"
 l1=$(head -1 "$WORK/ours.sha256")
@@ -117,7 +117,7 @@ check_rc $? "... line 1's file keeps its value, the good lines are applied"
 reset
 sed '1s/.$//' "$WORK/ours.sha256" >"$WORK/bad3"
 expect 2 'bad3:1: the signature is not hex' "an odd-length signature: line 1 rejected" -- \
-	"$IMA_TEST" apply $XU --manifest "$WORK/bad3" --root "$inst"
+	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/bad3" --root "$inst"
 [ "$(snap)" = "$before" ]
 check_rc $? "... and nothing at all is written"
 # A name escaping the root resolves inside it (or nowhere), never outside.
@@ -125,10 +125,10 @@ cp "$inst/etc/conf" "$WORK/outside"
 sum=$(sha256sum <"$WORK/outside" | cut -d' ' -f1)
 echo "$sum  ../../outside" | "$IMA_TEST" sign-hash --key "$KEYS/rsa2048.key" >"$WORK/esc"
 expect 2 'manifest line 1' "'../../outside': not found under the root" -- \
-	"$IMA_TEST" apply $XU --manifest "$WORK/esc" --root "$inst"
+	"$IMA_TEST" apply $XU --cert "$KEYS/rsa2048.pem" --manifest "$WORK/esc" --root "$inst"
 [ -z "$(xhex "$WORK/outside")" ]
 check_rc $? "... and the file outside the root is untouched"
-expect 0 '' "--dry-run: checks pass" -- "$IMA_TEST" apply $XU -n --manifest "$WORK/ec.sig" --root "$stage"
+expect 0 '' "--dry-run: checks pass" -- "$IMA_TEST" apply $XU --cert "$KEYS/p256.pem" -n --manifest "$WORK/ec.sig" --root "$stage"
 [ -z "$(xhex "$stage/etc/conf")" ]
 check_rc $? "--dry-run writes nothing"
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "digest.h"
@@ -102,6 +105,47 @@ int digest_open(const char *path, bool follow, struct stat *st)
 	if (st)
 		*st = sb;
 	return fd;
+}
+
+int digest_open_at(int dirfd, const char *name, unsigned long long resolve,
+		   struct stat *st)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = resolve,
+	};
+	struct stat again;
+	char proc[40];
+	long pfd;
+	int fd, e;
+
+	pfd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (pfd < 0)
+		return -errno;
+	if (fstat((int)pfd, st) < 0)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		close((int)pfd);
+		return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%ld", pfd);
+	fd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		e = errno == ENOENT ? ENOSYS : errno;	/* no /proc */
+		close((int)pfd);
+		return -e;
+	}
+	close((int)pfd);
+	if (fstat(fd, &again) < 0 || again.st_dev != st->st_dev || again.st_ino != st->st_ino) {
+		close(fd);
+		return -ESTALE;
+	}
+	*st = again;
+	return fd;
+fail:
+	e = errno;
+	close((int)pfd);
+	return -e;
 }
 
 static bool same_version(const struct stat *a, const struct stat *b)

@@ -30,6 +30,20 @@ enum digest_status {
 int digest_open(const char *path, bool follow, struct stat *st);
 
 /*
+ * Open @name (relative to @dirfd, resolved with the RESOLVE_* flags in
+ * @resolve, never following a final symlink) read-only, without ever
+ * opening anything but a regular file: the name is first opened O_PATH
+ * and its type checked with fstat, and only a regular file is then
+ * reopened through /proc/self/fd (so the open cannot reach a device or
+ * FIFO put in its place).  Opening a device can have effects of its own
+ * (a watchdog starts its timer).  Returns an fd, or -errno: -EISDIR,
+ * -EINVAL for other non-regular files (symlinks included), -ENOSYS without
+ * openat2 or /proc.  @st receives fstat() of the opened file.
+ */
+int digest_open_at(int dirfd, const char *name, unsigned long long resolve,
+		   struct stat *st);
+
+/*
  * Hash the whole content of the regular file @fd with @alg from offset 0
  * (pread; the file offset is not used), into @md (HASH_MAX_DIGEST bytes).
  * The file's size, mtime and ctime are compared before and after on the

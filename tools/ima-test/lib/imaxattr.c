@@ -92,6 +92,15 @@ enum ima_xattr_status ima_xattr_decode(const uint8_t *buf, size_t len,
 			return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 				    "sha1 digest of %zu bytes, expected 20",
 				    len - 1);
+		/*
+		 * ima_get_hash_algo() reads a 21-byte type-01 value whose
+		 * last 4 bytes are zero as an MD5 digest (a pre-sha1 legacy
+		 * form), so the kernel compares the file's MD5 with it and
+		 * denies the file whatever its content.
+		 */
+		if (!memcmp(buf + 17, "\0\0\0\0", 4))
+			return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
+				    "sha1 digest ending in 4 zero bytes in the legacy type 01 form: the kernel reads it as MD5 and denies the file (write it as 04 02, digest_ng sha1)");
 		x->digest = buf + 1;
 		x->digest_len = len - 1;
 		return IMA_XATTR_OK;
@@ -140,6 +149,18 @@ size_t ima_xattr_encode_digest(const struct hash_algo *algo,
 		return 1 + len;
 	}
 	if (cap < 2 + len)
+		return 0;
+	out[0] = IMA_XATTR_DIGEST_NG;
+	out[1] = (uint8_t)algo->id;
+	memcpy(out + 2, digest, len);
+	return 2 + len;
+}
+
+size_t ima_xattr_encode_digest_ng(const struct hash_algo *algo,
+				  const uint8_t *digest, size_t len,
+				  uint8_t *out, size_t cap)
+{
+	if (!algo || len != algo->len || cap < 2 + len)
 		return 0;
 	out[0] = IMA_XATTR_DIGEST_NG;
 	out[1] = (uint8_t)algo->id;

@@ -2,7 +2,8 @@
 /*
  * Encoding and decoding of the security.ima value.
  *
- *   digest      01 | sha1 digest (20 bytes)
+ *   digest      01 | sha1 digest (20 bytes; the kernel reads it as MD5
+ *               when the last 4 bytes are zero, so that value is refused)
  *   digest_ng   04 | hash_algo | digest
  *   signature   03 | 02 | hash_algo | keyid[4] | sig_size (be16) | sig
  *
@@ -72,6 +73,15 @@ enum ima_xattr_status ima_xattr_decode(const uint8_t *buf, size_t len,
 size_t ima_xattr_encode_digest(const struct hash_algo *algo,
 			       const uint8_t *digest, size_t len,
 			       uint8_t *out, size_t cap);
+
+/*
+ * The unambiguous value for @digest: 04|algo|digest for every algorithm,
+ * sha1 included (the kernel reads the algorithm byte; see
+ * ima_get_hash_algo()).  What ima-test writes.  Bytes written, or 0.
+ */
+size_t ima_xattr_encode_digest_ng(const struct hash_algo *algo,
+				  const uint8_t *digest, size_t len,
+				  uint8_t *out, size_t cap);
 
 /* A v2 signature value.  Returns bytes written, 0 if it does not fit. */
 size_t ima_xattr_encode_sig_v2(const struct hash_algo *algo,

@@ -32,11 +32,15 @@ static char *name_decode(const char *s, size_t n, bool escaped)
 			*p++ = s[i];
 			continue;
 		}
-		if (i + 1 == n || (s[i + 1] != '\\' && s[i + 1] != 'n')) {
+		/* the escapes coreutils' sha*sum writes */
+		switch (i + 1 < n ? s[++i] : '\0') {
+		case '\\': *p++ = '\\'; break;
+		case 'n': *p++ = '\n'; break;
+		case 'r': *p++ = '\r'; break;
+		default:
 			free(d);
 			return NULL;
 		}
-		*p++ = s[++i] == 'n' ? '\n' : '\\';
 	}
 	*p = '\0';
 	if (strlen(d) != (size_t)(p - d)) {	/* a NUL inside the name */
@@ -91,10 +95,17 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 			snprintf(err, errlen, "no signature after the file name");
 			return -1;
 		}
+		if ((size_t)(name_end - sp) > 2 * IMA_XATTR_MAX) {
+			snprintf(err, errlen, "the signature is longer than %d bytes", IMA_XATTR_MAX);
+			goto bad;
+		}
 		ml->value_len = (size_t)(name_end - sp) / 2;
 		ml->value = malloc(ml->value_len + 1);
-		if (!ml->value || (size_t)(name_end - sp) > 2 * IMA_XATTR_MAX ||
-		    hex_decode(sp, (size_t)(name_end - sp), ml->value)) {
+		if (!ml->value) {
+			snprintf(err, errlen, "out of memory");
+			goto bad;
+		}
+		if (hex_decode(sp, (size_t)(name_end - sp), ml->value)) {
 			snprintf(err, errlen, "the signature is not hex");
 			goto bad;
 		}

@@ -4,7 +4,7 @@
  * `sign-hash` prints (the same line, a space, the hex IMA xattr value):
  *
  *     HEX  NAME                  (text mode; "HEX *NAME" binary mode)
- *     \HEX  NAME                 (NAME with "\\" and "\n" escapes)
+ *     \HEX  NAME                 (NAME with "\\", "\n" and "\r" escapes)
  *     HEX  NAME SIGHEX           (signed)
  *
  * The algorithm is the one whose digest length the hex has, or must be

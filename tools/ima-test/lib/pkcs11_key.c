@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/engine.h>
@@ -31,12 +33,14 @@
 
 #define PKCS11_DEFAULT_MODULE "p11-kit-proxy.so"
 #define PIN_FILE_MAX 4096
+#define PIN_HINT "give pin-source=FILE in the URI, --pass-file FILE or IMA_TEST_KEY_PASS"
 
 struct pkcs11_uri {
 	char *path;		/* "pkcs11:" and the path attributes */
 	char *module;		/* module-path, decoded, or NULL */
-	char *pin;		/* pin-value or pin-source contents, or NULL */
+	char *pin;		/* pin-source contents, or NULL */
 	char *pin_source;	/* decoded pin-source, or NULL */
+	char shown[256];	/* the path for messages, redacted */
 };
 
 /*
@@ -76,6 +80,69 @@ static char *pct_decode(const char *s, size_t len)
 	}
 	*p = '\0';
 	return d;
+}
+
+/* Is the attribute @a[0..len) ("name=value") a pin-value?  A name that
+ * does not decode is taken for one. */
+static bool attr_is_pin(const char *a, size_t len)
+{
+	const char *eq = memchr(a, '=', len);
+	char *name;
+	bool pin;
+
+	if (!eq)
+		return false;
+	name = pct_decode(a, (size_t)(eq - a));
+	if (!name)
+		return true;
+	pin = !strcasecmp(name, "pin-value");
+	free(name);
+	return pin;
+}
+
+/* Attributes are separated by ';' (path), '?' and '&' (query). */
+#define URI_SEPARATORS ";?&"
+
+bool pkcs11_uri_has_pin_value(const char *uri)
+{
+	if (!pkcs11_uri_is(uri))
+		return false;
+	for (const char *a = uri + 7; *a;) {
+		size_t len = strcspn(a, URI_SEPARATORS);
+
+		if (attr_is_pin(a, len))
+			return true;
+		a += len;
+		if (*a)
+			a++;
+	}
+	return false;
+}
+
+const char *pkcs11_uri_redact(const char *uri, char *buf, size_t buflen)
+{
+	size_t n = 0;
+
+	if (!pkcs11_uri_is(uri) || !buflen)
+		return uri;
+	buf[0] = '\0';
+	for (const char *a = uri; *a && n + 1 < buflen;) {
+		size_t len = strcspn(a, URI_SEPARATORS);
+		int w;
+
+		if (a != uri && attr_is_pin(a, len))
+			w = snprintf(buf + n, buflen - n, "%.*s=REDACTED",
+				     (int)((const char *)memchr(a, '=', len) - a), a);
+		else
+			w = snprintf(buf + n, buflen - n, "%.*s", (int)len, a);
+		n += (size_t)w < buflen - n ? (size_t)w : buflen - n - 1;
+		a += len;
+		if (*a && n + 1 < buflen) {
+			buf[n++] = *a++;
+			buf[n] = '\0';
+		}
+	}
+	return buf;
 }
 
 static void uri_free(struct pkcs11_uri *u)
@@ -120,9 +187,16 @@ static int uri_parse(const char *uri, struct pkcs11_uri *u, char *err, size_t er
 	const char *q = strchr(uri, '?'), *a, *end;
 
 	memset(u, 0, sizeof(*u));
+	if (pkcs11_uri_has_pin_value(uri)) {
+		snprintf(err, errlen, "%s: a pin-value in the URI is visible to other users in "
+			 "/proc/PID/cmdline: give pin-source=FILE in the URI, --pass-file FILE or "
+			 "IMA_TEST_KEY_PASS", pkcs11_uri_redact(uri, u->shown, sizeof(u->shown)));
+		return -1;
+	}
 	u->path = strndup(uri, q ? (size_t)(q - uri) : strlen(uri));
 	if (!u->path)
 		goto nomem;
+	pkcs11_uri_redact(u->path, u->shown, sizeof(u->shown));
 	for (a = q ? q + 1 : NULL; a && *a; a = *end ? end + 1 : end) {
 		const char *eq;
 		char **slot;
@@ -138,12 +212,10 @@ static int uri_parse(const char *uri, struct pkcs11_uri *u, char *err, size_t er
 		nlen = (size_t)(eq - a);
 		if (nlen == 11 && !strncmp(a, "module-path", nlen))
 			slot = &u->module;
-		else if (nlen == 9 && !strncmp(a, "pin-value", nlen))
-			slot = &u->pin;
 		else if (nlen == 10 && !strncmp(a, "pin-source", nlen))
 			slot = &u->pin_source;
 		else {
-			snprintf(err, errlen, "PKCS#11 URI: unsupported query attribute '%.*s' (use module-path, pin-value or pin-source)",
+			snprintf(err, errlen, "PKCS#11 URI: unsupported query attribute '%.*s' (use module-path or pin-source)",
 				 (int)nlen, a);
 			goto bad;
 		}
@@ -156,10 +228,6 @@ static int uri_parse(const char *uri, struct pkcs11_uri *u, char *err, size_t er
 			snprintf(err, errlen, "PKCS#11 URI: bad percent-encoding in '%.*s'", (int)nlen, a);
 			goto bad;
 		}
-	}
-	if (u->pin && u->pin_source) {
-		snprintf(err, errlen, "PKCS#11 URI: give pin-value or pin-source, not both");
-		goto bad;
 	}
 	if (u->pin_source && read_pin_source(u, err, errlen))
 		goto bad;
@@ -197,7 +265,7 @@ static void load_error(const struct pkcs11_uri *u, const char *module, bool have
 			continue;
 		if (strstr(r, "PIN incorrect") || strstr(r, "PIN len") ||
 		    strstr(r, "PIN locked")) {
-			snprintf(err, errlen, "%s: wrong PIN for the token (%s)", u->path, r);
+			snprintf(err, errlen, "%s: wrong PIN for the token (%s)", u->shown, r);
 			return;
 		}
 		if (strstr(r, "Unable to load")) {
@@ -208,14 +276,30 @@ static void load_error(const struct pkcs11_uri *u, const char *module, bool have
 			why = r;
 	}
 	if (why && strstr(why, "not found"))
-		snprintf(err, errlen, "%s: no such token or object (module %s)%s", u->path, module,
-			 have_pin ? "" : "; if the token needs a PIN, give pin-value or pin-source in the URI, or --pass");
+		snprintf(err, errlen, "%s: no such token or object (module %s)%s", u->shown, module,
+			 have_pin ? "" : "; if the token needs a PIN, " PIN_HINT);
 	else if (!have_pin)
-		snprintf(err, errlen, "%s: cannot use the key%s%s%s; if the token needs a PIN, give pin-value or pin-source in the URI, or --pass",
-			 u->path, why ? " (" : "", why ? why : "", why ? ")" : "");
+		snprintf(err, errlen, "%s: cannot use the key%s%s%s; if the token needs a PIN, " PIN_HINT,
+			 u->shown, why ? " (" : "", why ? why : "", why ? ")" : "");
 	else
 		snprintf(err, errlen, "%s: cannot use the key (%s; module %s)",
-			 u->path, why ? why : "unknown error", module);
+			 u->shown, why ? why : "unknown error", module);
+}
+
+/* dlopen() of a FIFO or device blocks or worse: a regular file only. */
+static int module_check(const char *module, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(module, &st) || access(module, R_OK)) {
+		snprintf(err, errlen, "PKCS#11 module %s: %s", module, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "PKCS#11 module %s: not a regular file", module);
+		return -1;
+	}
+	return 0;
 }
 
 static ENGINE *engine_open(const char *module, char *err, size_t errlen)
@@ -248,24 +332,24 @@ int pkcs11_key_load(const char *uri, const char *pin, EVP_PKEY **out,
 
 	*out = NULL;
 	if (!_DYNAMIC) {
-		snprintf(err, errlen, "%.*s...: this ima-test is linked statically and cannot load the OpenSSL pkcs11 engine; use the dynamically linked one",
-			 (int)strcspn(uri, "?"), uri);
+		char shown[256];
+
+		snprintf(err, errlen, "%s: this ima-test is linked statically and cannot load the OpenSSL pkcs11 engine; use the dynamically linked one",
+			 pkcs11_uri_redact(uri, shown, sizeof(shown)));
 		return -1;
 	}
 	if (uri_parse(uri, &u, err, errlen))
 		return -1;
 	module = u.module ? u.module : PKCS11_DEFAULT_MODULE;
-	if (u.module && access(u.module, R_OK)) {
-		snprintf(err, errlen, "PKCS#11 module %s: %s", u.module, strerror(errno));
+	if (u.module && module_check(u.module, err, errlen))
 		goto out;
-	}
 	e = engine_open(module, err, errlen);
 	if (!e)
 		goto out;
-	if (u.pin)	/* the URI's own PIN wins over --pass and the like */
+	if (u.pin)	/* the URI's pin-source wins over --pass-file and the like */
 		pin = u.pin;
 	if (pin && !ENGINE_ctrl_cmd_string(e, "PIN", pin, 0)) {
-		snprintf(err, errlen, "%s: the pkcs11 engine refused the PIN", u.path);
+		snprintf(err, errlen, "%s: the pkcs11 engine refused the PIN", u.shown);
 		goto out;
 	}
 	ui = UI_create_method("ima-test no prompt");
@@ -274,6 +358,13 @@ int pkcs11_key_load(const char *uri, const char *pin, EVP_PKEY **out,
 		goto out;
 	}
 	pkey = ENGINE_load_private_key(e, u.path, ui, NULL);
+	/*
+	 * The token is logged in now: drop the engine's copy of the PIN
+	 * (libp11 cleanses the old one).  libp11 keeps another in the slot
+	 * for a re-login, out of our reach: secrets_guard() covers it.
+	 */
+	if (pin)
+		ENGINE_ctrl_cmd_string(e, "PIN", "", 0);
 	if (!pkey) {
 		load_error(&u, module, pin != NULL, err, errlen);
 		goto out;
@@ -281,7 +372,7 @@ int pkcs11_key_load(const char *uri, const char *pin, EVP_PKEY **out,
 	type = EVP_PKEY_get_base_id(pkey);
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
 		snprintf(err, errlen, "%s: unsupported key type %s (use RSA or EC)",
-			 u.path, OBJ_nid2sn(type));
+			 u.shown, OBJ_nid2sn(type));
 		EVP_PKEY_free(pkey);
 		pkey = NULL;
 		goto out;

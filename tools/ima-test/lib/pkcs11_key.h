@@ -2,12 +2,15 @@
 /*
  * Private keys on a PKCS#11 token, named by an RFC 7512 URI:
  *
- *     pkcs11:token=T;object=O[;id=%01...][?module-path=M&pin-value=P|pin-source=F]
+ *     pkcs11:token=T;object=O[;id=%01...][?module-path=M&pin-source=F]
  *
- * The module is the URI's module-path, else p11-kit's proxy (which loads
- * every module registered with p11-kit).  The PIN is the URI's pin-value,
- * else the contents of its pin-source (a file, "file:" optional), else
- * @pin from the caller (--pass and the like).
+ * The module is the URI's module-path (a regular file), else p11-kit's
+ * proxy (which loads every module registered with p11-kit).  The PIN is
+ * the contents of the URI's pin-source (a file, "file:" optional), else
+ * @pin from the caller (--pass-file and the like).  A pin-value is
+ * refused, in the query or among the path attributes (where libp11 would
+ * take it): the URI comes from the command line, which every user can
+ * read in /proc/PID/cmdline.
  *
  * The key is returned as an EVP_PKEY whose operations run on the token:
  * the private key never leaves it.  The EVP_PKEY owns everything it needs
@@ -25,6 +28,16 @@
 
 /* True when @name is a PKCS#11 URI rather than a file name. */
 bool pkcs11_uri_is(const char *name);
+
+/* True when @uri has a pin-value attribute anywhere. */
+bool pkcs11_uri_has_pin_value(const char *uri);
+
+/*
+ * @uri for a message: every pin-value's value replaced by REDACTED, in
+ * @buf (truncated to @buflen).  Returns @buf, or @uri itself when it is
+ * no PKCS#11 URI.
+ */
+const char *pkcs11_uri_redact(const char *uri, char *buf, size_t buflen);
 
 /*
  * Load the private key @uri names.  0, or -1 with a one-line reason in

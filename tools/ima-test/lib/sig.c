@@ -64,6 +64,23 @@ int sig_v2_verify(EVP_PKEY *pub, const struct hash_algo *alg,
 	return ok;
 }
 
+bool sig_v2_signed_other(EVP_PKEY *pub, const struct hash_algo *alg,
+			 const uint8_t *sig, size_t sig_len)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pub, NULL);
+	uint8_t out[SIG_MAX];
+	size_t out_len = sizeof(out);
+	bool ok = false;
+
+	if (ctx && EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA &&
+	    EVP_PKEY_verify_recover_init(ctx) > 0 && !setup(ctx, pub, alg))
+		ok = EVP_PKEY_verify_recover(ctx, out, &out_len, sig, sig_len) == 1 &&
+		     out_len == alg->len;
+	ERR_clear_error();
+	EVP_PKEY_CTX_free(ctx);
+	return ok;
+}
+
 int sig_key_matches(EVP_PKEY *key, EVP_PKEY *pub)
 {
 	const struct hash_algo *alg = hash_algo_by_id(HASH_ALGO_SHA256);

@@ -8,6 +8,7 @@
 #ifndef IMA_TEST_SIG_H
 #define IMA_TEST_SIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <openssl/evp.h>
@@ -31,6 +32,15 @@ int sig_v2_verify(EVP_PKEY *pub, const struct hash_algo *alg,
 
 /* Sign a fixed digest with @key and verify it with @pub: 1 if they are a
  * pair, 0 if not. */
+/*
+ * For a signature that does not verify over a digest: true when @sig is
+ * nevertheless a valid RSA signature by @pub over another @alg digest
+ * (the content differs from what was signed).  False for a corrupt
+ * signature, another key's, and any ECDSA signature (which cannot tell).
+ */
+bool sig_v2_signed_other(EVP_PKEY *pub, const struct hash_algo *alg,
+			 const uint8_t *sig, size_t sig_len);
+
 int sig_key_matches(EVP_PKEY *key, EVP_PKEY *pub);
 
 #endif

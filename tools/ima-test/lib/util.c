@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
@@ -145,5 +147,14 @@ int hex_decode(const char *s, size_t n, uint8_t *out)
 			return -1;
 		out[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
+	return 0;
+}
+
+int secrets_guard(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return -errno;
 	return 0;
 }

@@ -29,6 +29,15 @@ int read_file(const char *path, uint8_t **buf, size_t *len, size_t max);
 int read_file_mode(const char *path, uint8_t **buf, size_t *len, size_t max,
 		    mode_t *mode);
 
+/*
+ * Call before the process first holds a secret (a private key, a PIN, an
+ * HMAC key): it then keeps it until exit, so from here on no core dump may
+ * be written (RLIMIT_CORE 0) and the process is not dumpable
+ * (PR_SET_DUMPABLE 0, which also keeps other processes of the same user
+ * from ptrace and /proc/PID/mem).  0 or -errno.
+ */
+int secrets_guard(void);
+
 /* Lower-case hex of @len bytes into @out (2 * len + 1 bytes). */
 void hex_encode(const uint8_t *buf, size_t len, char *out);
 /* The value of one hex digit, or -1. */

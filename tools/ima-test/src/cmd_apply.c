@@ -7,11 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -46,121 +47,201 @@ struct target {
 
 static const char help[] =
 	"Usage: ima-test apply --cert CERT [OPTIONS] FILE...\n"
-	"       ima-test apply --manifest MANIFEST [--root DIR] [OPTIONS]\n"
+	"       ima-test apply --cert CERT --manifest MANIFEST [--root DIR] [OPTIONS]\n"
 	"Set each FILE's IMA xattr from FILE.sig, or each file a sign-hash\n"
 	"manifest names (relative to DIR) from its line, after checking that\n"
 	"the file's content is what was signed.\n\n"
 	"  -m, --manifest M    sign-hash output to apply (\"-\": stdin)\n"
 	"      --root DIR      directory the manifest's names are under (default /)\n"
-	"      --cert CERT     check signatures with CERT (repeatable; needed for\n"
-	"                      FILE.sig, optional with a manifest)\n"
+	"      --cert CERT     check signatures with CERT (repeatable; required)\n"
 	"  -n, --dry-run       check only, write nothing\n"
 	"      --xattr-user    use user.ima instead of security.ima\n"
 	"  -v, --verbose       report every file\n"
 	"  -h, --help          show this help\n";
 
-/* Open @name under the root as if the root were "/" (symlinks included). */
-static int open_in_root(int rootfd, const char *name)
+static int open_target(struct apply_ctx *c, const char *name, struct stat *st)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd;
-
+	if (c->rootfd < 0)
+		return digest_open_at(AT_FDCWD, name, 0, st);
+	/* under the root as if the root were "/" (symlinks included) */
 	while (*name == '/')
 		name++;
-	fd = syscall(SYS_openat2, rootfd, *name ? name : ".", &how, sizeof(how));
-	return fd < 0 ? -errno : (int)fd;
+	return digest_open_at(c->rootfd, *name ? name : ".",
+			      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, st);
 }
 
-static int open_target(struct apply_ctx *c, const char *name)
+static const char *open_error(int err)
 {
-	struct stat st;
-	int fd = c->rootfd >= 0 ? open_in_root(c->rootfd, name) : digest_open(name, false, NULL);
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st)) {
-		int e = errno;
-
-		close(fd);
-		return -e;
+	switch (err) {
+	case -EINVAL:
+		return "not a regular file (not opened)";
+	case -EISDIR:
+		return "a directory";
+	case -ENOSYS:
+		return "cannot open it safely: needs openat2 and /proc";
+	case -ESTALE:
+		return "replaced while being opened";
+	default:
+		return strerror(-err);
 	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
 }
 
-/* Does the signature in @x sign @md?  1 yes, 0 no, -1 no certificate. */
+/*
+ * Nothing may change the content between the hashing and the xattr write.
+ * A read lease makes every open for writing (and truncate) wait for us and
+ * shows as a pending lease break; it is refused while a writer has the
+ * file open.  Without leases (some file systems, no CAP_LEASE) size, mtime
+ * and ctime are compared, which misses a same-size rewrite within one
+ * timestamp tick.
+ */
+struct guard {
+	struct stat before;	/* when opened, before hashing */
+	bool lease;
+};
+
+static bool same_content_stat(const struct stat *a, const struct stat *b, bool ctime_too)
+{
+	return a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       (!ctime_too || (a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+			       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec));
+}
+
+/* 0, or -EAGAIN when a writer has the file open. */
+static int guard_take(struct guard *g, int fd)
+{
+	if (!fcntl(fd, F_SETLEASE, F_RDLCK)) {
+		g->lease = true;
+		return 0;
+	}
+	return errno == EAGAIN ? -EAGAIN : 0;
+}
+
+/* Is the content still what was hashed?  @written: the xattr write (which
+ * moves ctime) is done. */
+static bool guard_intact(const struct guard *g, int fd, bool written)
+{
+	struct stat now;
+
+	if (g->lease && fcntl(fd, F_GETLEASE) != F_RDLCK)
+		return false;
+	return !fstat(fd, &now) && same_content_stat(&g->before, &now, !written);
+}
+
+static void guard_release(struct guard *g, int fd)
+{
+	if (g->lease)
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+	g->lease = false;
+}
+
+/* Does the signature in @x sign @md?  1 yes, 0 no, -1 no certificate,
+ * -2 more certificates match than are checked. */
 static int sig_matches(const struct apply_ctx *c, const struct ima_xattr *x,
-		       const uint8_t *md, size_t md_len)
+		       const uint8_t *md, size_t md_len, bool *signed_other)
 {
 	const struct cert *m[8];
 	size_t n = certset_match(&c->certs, x->keyid, m, 8);
 
-	if (!n || n > 8)
+	*signed_other = false;
+	if (!n)
 		return -1;
+	if (n > 8)
+		return -2;
 	/* the kernel may pick any certificate that matches: all must verify */
 	for (size_t i = 0; i < n; i++)
 		if (m[i]->unusable[0] ||
-		    !sig_v2_verify(m[i]->pub, x->algo, md, md_len, x->sig, x->sig_len))
+		    !sig_v2_verify(m[i]->pub, x->algo, md, md_len, x->sig, x->sig_len)) {
+			*signed_other = !m[i]->unusable[0] &&
+				sig_v2_signed_other(m[i]->pub, x->algo, x->sig, x->sig_len);
 			return 0;
+		}
 	return 1;
+}
+
+static void report_changed(struct apply_ctx *c, const struct target *t, const char *why)
+{
+	char detail[160];
+
+	snprintf(detail, sizeof(detail), "%s: %s", t->where, why);
+	out_result(&c->out, t->name, "changed", detail, NULL);
+}
+
+/* The checks before writing: EXIT_OK, or the status of what was reported. */
+static int check_value(struct apply_ctx *c, const struct target *t, const struct ima_xattr *x,
+		       const uint8_t *md, size_t md_len)
+{
+	bool other;
+	int m;
+
+	if (t->want_digest && memcmp(md, t->want_digest, md_len)) {
+		out_result(&c->out, t->name, "content differs", t->where, NULL);
+		return EXIT_FINDINGS;
+	}
+	if (x->type != EVM_IMA_XATTR_DIGSIG) {
+		if (x->digest_len == md_len && !memcmp(md, x->digest, md_len))
+			return EXIT_OK;
+		out_result(&c->out, t->name, "content differs", "digest value", NULL);
+		return EXIT_FINDINGS;
+	}
+	m = sig_matches(c, x, md, md_len, &other);
+	if (m < 0) {
+		out_error(&c->out, t->name, m == -1 ?
+			  "not applied (%s): no certificate for keyid %02x%02x%02x%02x" :
+			  "not applied (%s): more than 8 certificates match keyid %02x%02x%02x%02x",
+			  t->where, x->keyid[0], x->keyid[1], x->keyid[2], x->keyid[3]);
+		return EXIT_TROUBLE;
+	}
+	if (!m)
+		/* a manifest's digest matched above: its signature is bad */
+		out_result(&c->out, t->name, !t->want_digest && other ? "content differs" : "bad signature",
+			   t->where, NULL);
+	return m ? EXIT_OK : EXIT_FINDINGS;
 }
 
 static int apply_one(struct apply_ctx *c, const struct target *t)
 {
 	uint8_t md[HASH_MAX_DIGEST];
+	struct guard g = { .lease = false };
 	struct ima_xattr x;
 	char why[160];
 	size_t md_len;
-	int fd, err, m, ret = EXIT_OK;
+	int fd, err, ret;
 
-	if (ima_xattr_decode(t->val, t->val_len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
-	    !x.algo || !x.algo->supported) {
-		out_error(&c->out, t->name, "not applied (%s): bad value (%s)", t->where,
-			  x.algo ? why : "no usable hash algorithm");
+	switch (ima_xattr_decode(t->val, t->val_len, &x, why, sizeof(why))) {
+	case IMA_XATTR_OK:
+		break;
+	case IMA_XATTR_UNSUPPORTED:
+		out_error(&c->out, t->name, "not applied (%s): unsupported value (%s)", t->where, why);
+		return EXIT_TROUBLE;
+	default:
+		out_error(&c->out, t->name, "not applied (%s): bad value (%s)", t->where, why);
 		return EXIT_TROUBLE;
 	}
-	fd = open_target(c, t->name);
+	fd = open_target(c, t->name, &g.before);
 	if (fd < 0) {
-		out_error(&c->out, t->name, "not applied (%s): %s", t->where,
-			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		out_error(&c->out, t->name, "not applied (%s): %s", t->where, open_error(fd));
 		return EXIT_TROUBLE;
 	}
-	switch (digest_fd(fd, x.algo, md, &md_len, &err)) {
+	if (guard_take(&g, fd)) {
+		report_changed(c, t, "open for writing by another process");
+		close(fd);
+		return EXIT_FINDINGS;
+	}
+	switch (digest_fd_stat(fd, &g.before, x.algo, md, &md_len, &err)) {
 	case DIGEST_OK:
+		ret = check_value(c, t, &x, md, md_len);
 		break;
 	case DIGEST_CHANGED:
-		out_error(&c->out, t->name, "not applied (%s): changed while being hashed", t->where);
-		close(fd);
-		return EXIT_FINDINGS;
+		report_changed(c, t, "while being hashed");
+		ret = EXIT_FINDINGS;
+		break;
 	default:
 		out_error(&c->out, t->name, "not applied (%s): read error: %s", t->where, strerror(err));
-		close(fd);
-		return EXIT_TROUBLE;
+		ret = EXIT_TROUBLE;
 	}
-	if (t->want_digest && memcmp(md, t->want_digest, md_len)) {
-		out_result(&c->out, t->name, "content differs", t->where, NULL);
-		close(fd);
-		return EXIT_FINDINGS;
-	}
-	if (x.type == EVM_IMA_XATTR_DIGSIG) {
-		m = (c->certs.n || !t->want_digest) ? sig_matches(c, &x, md, md_len) : 1;
-		if (m < 0) {
-			out_error(&c->out, t->name, "not applied (%s): no certificate for keyid %02x%02x%02x%02x",
-				  t->where, x.keyid[0], x.keyid[1], x.keyid[2], x.keyid[3]);
-			ret = EXIT_TROUBLE;
-		} else if (!m) {
-			out_result(&c->out, t->name, t->want_digest ? "bad signature" : "content differs",
-				   t->where, NULL);
-			ret = EXIT_FINDINGS;
-		}
-	} else if (x.digest_len != md_len || memcmp(md, x.digest, md_len)) {
-		out_result(&c->out, t->name, "content differs", "digest value", NULL);
+	if (ret == EXIT_OK && !guard_intact(&g, fd, false)) {
+		report_changed(c, t, "after it was hashed; not applied");
 		ret = EXIT_FINDINGS;
 	}
 	if (ret == EXIT_OK && !c->dry_run) {
@@ -168,8 +249,12 @@ static int apply_one(struct apply_ctx *c, const struct target *t)
 		if (err) {
 			out_error(&c->out, t->name, "%s", xattr_write_error(-err, c->user_xattr, why, sizeof(why)));
 			ret = EXIT_TROUBLE;
+		} else if (!guard_intact(&g, fd, true)) {
+			report_changed(c, t, "while its xattr was written: the value may not match the content");
+			ret = EXIT_FINDINGS;
 		}
 	}
+	guard_release(&g, fd);
 	if (ret == EXIT_OK && c->verbose)
 		out_result(&c->out, t->name, c->dry_run ? "would apply" : "applied",
 			   t->where, NULL);
@@ -239,10 +324,15 @@ static int apply_manifest(struct apply_ctx *c, const char *manifest)
 	}
 	if (fp != stdin)
 		fclose(fp);
-	if (bad) {
+	if (!n && !bad) {
+		fprintf(stderr, "ima-test apply: %s: empty manifest (a failed sign-hash?): nothing applied\n",
+			manifest);
+		bad = 1;
+	} else if (bad) {
 		fprintf(stderr, "ima-test apply: %s: nothing applied\n", manifest);
-		status = EXIT_TROUBLE;
 	}
+	if (bad)
+		status = EXIT_TROUBLE;
 	for (size_t i = 0; i < n && !bad; i++) {
 		struct target t = { .name = v[i].name, .want_digest = v[i].digest,
 				    .val = v[i].value, .val_len = v[i].value_len };
@@ -304,10 +394,14 @@ int cmd_apply(int argc, char **argv)
 		r = usage_error("apply", optind >= argc ? "no files given" : "--root goes with --manifest");
 		goto out;
 	}
-	if (!manifest && !c.certs.n) {
-		r = usage_error("apply", "FILE.sig holds no digest: --cert is needed to check the content");
+	if (!c.certs.n) {
+		r = usage_error("apply", manifest ?
+				"--cert is needed to check the manifest's signatures before they are written" :
+				"FILE.sig holds no digest: --cert is needed to check the content");
 		goto out;
 	}
+	/* a lease break signals SIGIO, which would end the process */
+	signal(SIGIO, SIG_IGN);
 	if (manifest) {
 		c.rootfd = open(root ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (c.rootfd < 0) {

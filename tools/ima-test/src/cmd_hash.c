@@ -21,8 +21,9 @@ struct hash_ctx {
 
 static const char help[] =
 	"Usage: ima-test hash [OPTIONS] PATH...\n"
-	"Write each file's digest to security.ima as IMA fix mode does:\n"
-	"01|digest for sha1, 04|algo|digest for the others.\n\n"
+	"Write each file's digest to security.ima as 04|algo|digest, sha1\n"
+	"included: the kernel reads a legacy 01|sha1 value that ends in four\n"
+	"zero bytes as MD5 and denies the file.\n\n"
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
 	TREE_HELP;
 
@@ -37,7 +38,7 @@ static int hash_one(void *arg, const char *path, int fd,
 	out_tick(&c->out);
 	if (label_digest(&c->out, path, fd, &e->st, c->alg, md, &md_len, "written", &ret))
 		return ret;
-	val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
+	val_len = ima_xattr_encode_digest_ng(c->alg, md, md_len, val, sizeof(val));
 	ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
 	if (ret == EXIT_OK && c->tree.verbose) {
 		char hex[2 * HASH_MAX_DIGEST + 1];

@@ -12,13 +12,15 @@
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
+#include "out.h"
 #include "util.h"
 
 static const char help[] =
 	"Usage: ima-test keys add [--keyring NAME] CERT...\n"
 	"       ima-test keys list [--keyring NAME]\n"
 	"Add X.509 certificates (PEM or DER) to the kernel keyring IMA uses,\n"
-	"or list its keys with their 4-byte IMA keyid.  The keyring (default\n"
+	"one certificate per file (a PEM bundle is refused), or list its keys\n"
+	"with their 4-byte IMA keyid (descriptions escaped).  The keyring (default\n"
 	"_ima) is looked up in the user and session keyrings; add creates it\n"
 	"in the user keyring when absent.  --keyring _evm loads the keys EVM\n"
 	"checks security.evm signatures with (EVM verifies them once it is on:\n"
@@ -38,6 +40,29 @@ static key_serial_t find_keyring(const char *name, bool create)
 	return add_key("keyring", name, NULL, 0, KEY_SPEC_USER_KEYRING);
 }
 
+/*
+ * How many PEM certificates @path holds (0 when unreadable or DER):
+ * cert_load() reads the first only, and a bundle's others would be
+ * silently left out of the keyring.
+ */
+static int pem_cert_count(const char *path)
+{
+	static const char *const tags[] = { "-----BEGIN CERTIFICATE-----",
+					     "-----BEGIN X509 CERTIFICATE-----",
+					     "-----BEGIN TRUSTED CERTIFICATE-----" };
+	uint8_t *data;
+	size_t len;
+	int n = 0;
+
+	if (read_file(path, &data, &len, 1u << 20) < 0)
+		return 0;
+	for (size_t t = 0; t < ARRAY_SIZE(tags); t++)
+		for (const char *p = (char *)data; (p = strstr(p, tags[t])); p++)
+			n++;
+	free(data);
+	return n;
+}
+
 static int keys_add(const char *ring_name, char *const *certs, int n)
 {
 	key_serial_t ring = -1;
@@ -48,8 +73,15 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 		char err[512], hex[9];
 		struct cert c;
 		key_serial_t k;
-		int len;
+		int len, npem = pem_cert_count(certs[i]);
 
+		if (npem > 1) {
+			fprintf(stderr, "ima-test keys: %s: holds %d PEM certificates; the kernel takes one "
+				"certificate per key: give each in a file of its own (nothing added)\n",
+				certs[i], npem);
+			status = EXIT_TROUBLE;
+			continue;
+		}
 		if (cert_load(certs[i], &c, err, sizeof(err))) {
 			fprintf(stderr, "ima-test keys: %s\n", err);
 			status = EXIT_TROUBLE;
@@ -136,7 +168,12 @@ static int keys_list(const char *ring_name)
 		if (!name)
 			name = "";
 		keyid_of_description(name, keyid);
-		printf("%d %s %s %s\n", ids[i], type, keyid, name);
+		/* descriptions are chosen by whoever added the key */
+		printf("%d ", ids[i]);
+		text_write_escaped(stdout, type);
+		printf(" %s ", keyid);
+		text_write_escaped(stdout, name);
+		putchar('\n');
 		free(desc);
 	}
 	free(ids);

@@ -102,7 +102,7 @@ static int sign_one(void *arg, const char *path, int fd,
 	if (label_digest(&c->out, path, fd, &e->st, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (c->ima_hash) {
-		val_len = ima_xattr_encode_digest(c->alg, md, md_len, val, sizeof(val));
+		val_len = ima_xattr_encode_digest_ng(c->alg, md, md_len, val, sizeof(val));
 		ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
 	} else if (sig_v2_sign(c->key, c->alg, md, md_len, sig, &sig_len, msg, sizeof(msg))) {
 		out_error(&c->out, path, "%s", msg);
@@ -194,6 +194,11 @@ int cmd_sign(int argc, char **argv)
 	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)
 		return usage_error("sign", "no files given");
+	/* from here until exit the process holds a key, and perhaps a PIN */
+	if (secrets_guard()) {
+		fprintf(stderr, "ima-test sign: cannot keep the key out of core dumps: %s\n", strerror(errno));
+		return EXIT_TROUBLE;
+	}
 	if (pass_file) {
 		pass = pass_file_read(pass_file, err, sizeof(err));
 		if (!pass) {

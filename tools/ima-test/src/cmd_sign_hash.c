@@ -212,6 +212,11 @@ int cmd_sign_hash(int argc, char **argv)
 		return usage_error("sign-hash", "--key is required");
 	if (optind < argc)
 		return usage_error("sign-hash", "the manifest is read on stdin, not from '%s'", argv[optind]);
+	/* from here until exit the process holds a key, and perhaps a PIN */
+	if (secrets_guard()) {
+		fprintf(stderr, "ima-test sign-hash: cannot keep the key out of core dumps: %s\n", strerror(errno));
+		return EXIT_TROUBLE;
+	}
 	if (pass_file) {
 		pass = pass_buf = pass_file_read(pass_file, err, sizeof(err));
 		if (!pass) {
@@ -227,6 +232,8 @@ int cmd_sign_hash(int argc, char **argv)
 		r = EXIT_TROUBLE;
 	else if (read_lines(stdin, &c))
 		r = EXIT_TROUBLE;
+	else if (!c.n)
+		r = usage_error("sign-hash", "no lines on stdin: nothing to sign (a failed sha*sum?)");
 	else
 		r = run(&c, tree.walk.jobs ? tree.walk.jobs : walk_default_jobs());
 	for (size_t i = 0; i < c.n; i++) {

@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "evm_opts.h"
+#include "util.h"
 
 int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
 	       bool *on)
@@ -14,6 +15,11 @@ int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
 		*on = true;
 		return 1;
 	case OPT_EVM_KEY:
+		/* the HMAC key is kept until exit: no core dump may hold it */
+		if (secrets_guard()) {
+			fprintf(stderr, "ima-test %s: cannot keep the EVM key out of core dumps\n", cmd);
+			return -1;
+		}
 		if (evm_key_load(arg, ctx->key, err, sizeof(err))) {
 			fprintf(stderr, "ima-test %s: %s\n", cmd, err);
 			return -1;

@@ -11,6 +11,7 @@
 #include "certs.h"
 #include "common.h"
 #include "identity.h"
+#include "pkcs11_key.h"
 #include "sig.h"
 #include "util.h"
 
@@ -34,7 +35,7 @@ static int check_key(const char *cmd, const char *key, EVP_PKEY *pkey, mode_t mo
  * (cert_ids_match): refused for a --cert, a warning for an appended one.
  */
 static int check_keyid(const struct identity_args *a, const struct cert *crt,
-		       const uint8_t keyid[4])
+		       const uint8_t keyid[4], const char *shown)
 {
 	char hex[9];
 
@@ -47,33 +48,63 @@ static int check_keyid(const struct identity_args *a, const struct cert *crt,
 		return 0;
 	hex_encode(keyid, 4, hex);
 	fprintf(stderr, "ima-test %s: %s: %s the kernel will not find %s by keyid %s\n",
-		a->cmd, a->cert == a->key ? a->key : a->cert,
+		a->cmd, a->cert == a->key ? shown : a->cert,
 		a->cert == a->key ? "warning:" : "refused:", crt->path, hex);
 	return a->cert == a->key ? 0 : -1;
 }
 
+/*
+ * A token's key has no file to append a certificate to: its keyid comes
+ * from the token's public key, or from a --cert that matches it.  Where
+ * the two differ the certificate's is written (the kernel finds the
+ * certificate by it), with a warning.
+ */
+static void warn_token_keyid(const struct identity_args *a, const struct cert *crt,
+			     const uint8_t token_keyid[4], const char *shown)
+{
+	char hex[9], thex[9];
+
+	if (!memcmp(crt->keyid, token_keyid, 4))
+		return;
+	hex_encode(crt->keyid, 4, hex);
+	hex_encode(token_keyid, 4, thex);
+	fprintf(stderr, "ima-test %s: %s: warning: keyid %s of %s differs from %s, the hash of "
+		"the token's public key; writing %s\n", a->cmd, shown, hex, a->cert, thex, hex);
+}
+
 int identity_load(struct identity_args *a, EVP_PKEY **key, uint8_t keyid[4])
 {
-	char err[512];
+	char err[512], shown[256];
+	bool token = pkcs11_uri_is(a->key);
+	uint8_t token_keyid[4];
 	struct cert crt;
 	mode_t mode = 0;
 
+	/* only the redacted form of a URI is ever printed */
+	pkcs11_uri_redact(a->key, shown, sizeof(shown));
+	if (!token)
+		snprintf(shown, sizeof(shown), "%s", a->key);
 	if (key_load_private(a->key, a->pass, key, &mode, err, sizeof(err))) {
 		fprintf(stderr, "ima-test %s: %s\n", a->cmd, err);
 		return -1;
 	}
-	if (check_key(a->cmd, a->key, *key, mode))
+	if (check_key(a->cmd, shown, *key, mode))
 		return -1;
 	if (keyid_from_pubkey(*key, keyid)) {
-		fprintf(stderr, "ima-test %s: %s: cannot derive keyid\n", a->cmd, a->key);
+		fprintf(stderr, "ima-test %s: %s: cannot derive keyid\n", a->cmd, shown);
 		return -1;
 	}
+	memcpy(token_keyid, keyid, 4);
 	if (a->keyid && keyid_parse_hex(a->keyid, keyid)) {
 		usage_error(a->cmd, "--keyid wants 8 hex digits, not '%s'", a->keyid);
 		return -1;
 	}
-	/* As with evmctl, a certificate appended to the key file names the keyid. */
-	if (!a->cert && !cert_load(a->key, &crt, err, sizeof(err))) {
+	/*
+	 * As with evmctl, a certificate appended to the key file names the
+	 * keyid.  Never for a pkcs11: URI, which is no file name (a file of
+	 * that name in the working directory must not choose the keyid).
+	 */
+	if (!a->cert && !token && !cert_load(a->key, &crt, err, sizeof(err))) {
 		cert_free(&crt);
 		a->cert = a->key;
 	}
@@ -86,15 +117,18 @@ int identity_load(struct identity_args *a, EVP_PKEY **key, uint8_t keyid[4])
 	if (!sig_key_matches(*key, crt.pub)) {
 		if (a->cert == a->key)
 			fprintf(stderr, "ima-test %s: %s: the appended certificate does not match the key\n",
-				a->cmd, a->key);
+				a->cmd, shown);
 		else
-			fprintf(stderr, "ima-test %s: %s does not match key %s\n", a->cmd, a->cert, a->key);
+			fprintf(stderr, "ima-test %s: %s does not match key %s\n", a->cmd, a->cert, shown);
 		cert_free(&crt);
 		return -1;
 	}
-	if (!a->keyid)
+	if (!a->keyid) {
+		if (token)
+			warn_token_keyid(a, &crt, token_keyid, shown);
 		memcpy(keyid, crt.keyid, 4);
-	if (check_keyid(a, &crt, keyid)) {
+	}
+	if (check_keyid(a, &crt, keyid, shown)) {
 		cert_free(&crt);
 		return -1;
 	}

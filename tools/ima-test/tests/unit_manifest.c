@@ -31,7 +31,7 @@ int main(void)
 	struct manifest_line ml = { 0 };
 	struct tap t = { 0 };
 
-	tap_plan(&t, 16);
+	tap_plan(&t, 18);
 	CHECK(!parse(D256 "  ./usr/bin/a b", false, NULL, &ml) && ml.alg == sha256 &&
 	       !strcmp(ml.name, "./usr/bin/a b") && ml.digest[0] == 0x58 && ml.digest[31] == 0x03,
 	       "text mode line: sha256 by length, name with a space");
@@ -39,6 +39,9 @@ int main(void)
 	       !strcmp(ml.name, "bin"), "binary mode line: sha1");
 	CHECK(!parse("\\" D256 "  a\\nb\\\\c", false, NULL, &ml) && !strcmp(ml.name, "a\nb\\c"),
 	       "escaped name: \\n and \\\\ decoded");
+	CHECK(!parse("\\" D256 "  a\\rb", false, NULL, &ml) && !strcmp(ml.name, "a\rb"),
+	       "escaped name: \\r decoded (coreutils sha*sum writes it)");
+	CHECK(parse("\\" D256 "  a\\", false, NULL, &ml), "a trailing backslash rejected");
 	CHECK(parse("\\" D256 "  a\\tb", false, NULL, &ml), "unknown escape rejected");
 	CHECK(parse(D1 "  x", false, sha256, &ml), "sha1 digest with --hash sha256 rejected");
 	CHECK(parse("abc  x", false, NULL, &ml), "odd-length digest rejected");

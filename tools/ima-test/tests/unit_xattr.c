@@ -14,7 +14,8 @@ struct dec_case {
 	const char *why;	/* substring of the reason */
 };
 
-static uint8_t sha1v[21] = { 0x01 };
+static uint8_t sha1v[21] = { 0x01, [20] = 0x5a };
+static uint8_t sha1md5[21] = { 0x01, 0x11, 0x22, [16] = 0x33 };
 static uint8_t sha256v[34] = { 0x04, 0x04 };
 static uint8_t sha512short[65] = { 0x04, 0x06 };
 static uint8_t sig_ok[9 + 4] = { 0x03, 0x02, 0x04, 1, 2, 3, 4, 0x00, 0x04, 9, 9, 9, 9 };
@@ -40,6 +41,7 @@ static const struct dec_case cases[] = {
 	{ "empty", sha1v, 0, IMA_XATTR_MALFORMED, "empty value" },
 	{ "one byte digest_ng", one, 1, IMA_XATTR_MALFORMED, "truncated" },
 	{ "one byte sha1", sha1v, 1, IMA_XATTR_MALFORMED, "0 bytes, expected 20" },
+	{ "sha1 ending in 4 zero bytes (kernel: md5)", sha1md5, sizeof(sha1md5), IMA_XATTR_MALFORMED, "reads it as MD5" },
 	{ "long sha1", sha1long, sizeof(sha1long), IMA_XATTR_MALFORMED, "21 bytes" },
 	{ "short sha512", sha512short, sizeof(sha512short), IMA_XATTR_MALFORMED, "sha512 digest of 63" },
 	{ "unknown type 0x07", t07, sizeof(t07), IMA_XATTR_MALFORMED, "unknown type 0x07" },
@@ -71,7 +73,7 @@ int main(void)
 	char why[256];
 	size_t n;
 
-	tap_plan(&t, NCASES + 12);
+	tap_plan(&t, NCASES + 13);
 	for (int i = 0; i < NCASES; i++) {
 		const uint8_t *buf = cases[i].len > sizeof(sha1long) &&
 				     cases[i].buf == sha1v ? big : cases[i].buf;
@@ -88,6 +90,9 @@ int main(void)
 		d[i] = (uint8_t)i;
 	n = ima_xattr_encode_digest(sha1, d, 20, out, sizeof(out));
 	tap_ok(&t, n == 21 && out[0] == 0x01 && !memcmp(out + 1, d, 20), "encode sha1 as 01|digest");
+	n = ima_xattr_encode_digest_ng(sha1, d, 20, out, sizeof(out));
+	tap_ok(&t, n == 22 && out[0] == 0x04 && out[1] == 0x02 && !memcmp(out + 2, d, 20),
+	       "encode_ng writes sha1 as 04|02|digest");
 	n = ima_xattr_encode_digest(sha256, d, 32, out, sizeof(out));
 	tap_ok(&t, n == 34 && out[0] == 0x04 && out[1] == 0x04 && !memcmp(out + 2, d, 32),
 	       "encode sha256 as 04|04|digest");
