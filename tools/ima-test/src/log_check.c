@@ -20,7 +20,7 @@ static const char *const check_names[CK_N] = {
 void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
 	     bool finding, const char *status, const char *fmt, ...)
 {
-	char detail[512 + LOG_NAME_BUF], name[LOG_NAME_BUF];
+	char detail[512 + 2 * LOG_NAME_BUF], name[LOG_NAME_BUF];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -64,10 +64,8 @@ void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_en
 
 void log_set(struct log_ctx *c, size_t row, enum log_check_id ck, enum log_verdict v)
 {
-	uint8_t *p = &c->cell[row * CK_N + ck];
-
-	if (row < c->rows && v > *p)
-		*p = (uint8_t)v;
+	if (row < c->rows && v > c->cell[row * CK_N + ck])
+		c->cell[row * CK_N + ck] = (uint8_t)v;
 }
 
 enum log_verdict log_get(const struct log_ctx *c, size_t row, enum log_check_id ck)
@@ -232,8 +230,10 @@ static void close_matrix(struct log_ctx *c, struct totals *t)
 				const struct log_list *l = list_of_row(c, i);
 
 				log_set(c, i, (enum log_check_id)ck, V_CANNOT);
-				log_say(c, l, l ? &l->log.v[i] : NULL, true, "not-evaluated",
-					"the %s check did not evaluate this entry", check_names[ck]);
+				if (!c->trouble)	/* else the error said why */
+					log_say(c, l, l ? &l->log.v[i] : NULL, true, "not-evaluated",
+						"the %s check did not evaluate this entry",
+						check_names[ck]);
 			}
 			t->v[log_get(c, i, (enum log_check_id)ck)]++;
 		}
