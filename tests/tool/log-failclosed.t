@@ -8,7 +8,7 @@
 command -v python3 >/dev/null || skip_all "python3 not installed"
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 42
+plan 43
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 hexof() { od -An -v -tx1 "$1" | tr -d ' \n'; }
@@ -193,6 +193,16 @@ $GEN make "$D.n2" --entries 0 --spec "$T_TMP/spec.n2"
 expect 1 'malformed \(entry 2: name of 4101 bytes is longer than PATH_MAX' \
 	"a name longer than PATH_MAX is malformed" -- \
 	lg "$D.n2" --list "$D.n2/bin_sha256"
+
+# boot\0aggregate, the only entry; the sha256 PCR 10 made to agree with it
+$GEN mutate "$D.honest/bin_sha256" "$T_TMP/nul" 32 nulname 1
+cp "$D.honest/pcrs_sha256" "$T_TMP/nulpcrs"
+$GEN pcr "$T_TMP/nulpcrs" 10 "$(python3 -c 'import hashlib, sys
+d = open(sys.argv[1], "rb").read()[4:36]
+print(hashlib.sha256(bytes(32) + d).hexdigest())' "$T_TMP/nul")"
+expect 1 'malformed \(entry 1: name field is not one NUL-terminated string' \
+	"a NUL inside a name: malformed, not a name cut short" -- \
+	"$IMA_TEST" log --list "$T_TMP/nul" --pcrs "sha256,$T_TMP/nulpcrs"
 
 # 7. Key loads and buffers, as Keylime checks them.
 openssl x509 -in "$K.pem" -outform DER -out "$T_TMP/k.der"

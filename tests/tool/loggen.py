@@ -21,7 +21,9 @@
           (the same, with the template digest recomputed to agree),
           remove, swap (ENTRY and ENTRY+1), truncate (cut inside ENTRY),
           lie (ENTRY's template data length says 1000000 more),
-          unviolate (a violation's zero digest replaced by its data's hash).
+          unviolate (a violation's zero digest replaced by its data's hash),
+          nulname (a NUL as the 5th byte of ENTRY's name, the template
+          digest recomputed to agree).
       ENTRY is 1-based.  DSIZE is the list's template digest size.
 
   loggen.py pcr FILE PCR HEX     replace one PCR value in a PCR file
@@ -204,6 +206,12 @@ def mutate(src, dst, dsize, op, entry):
     elif op == "lie":
         old = struct.unpack_from("<I", data, lenoff)[0]
         struct.pack_into("<I", data, lenoff, old + 1000000)
+    elif op == "nulname":     # a NUL inside the name, template digest made to agree
+        flen = struct.unpack_from("<I", data, lenoff + 4)[0]
+        name = lenoff + 8 + flen + 4
+        data[name + 4] = 0
+        alg = {20: "sha1", 32: "sha256"}[dsize]
+        data[s + 4:s + 4 + dsize] = hashlib.new(alg, bytes(data[lenoff + 4:e])).digest()
     elif op == "unviolate":
         alg = {20: "sha1", 32: "sha256"}[dsize]
         data[s + 4:s + 4 + dsize] = hashlib.new(alg, bytes(data[lenoff + 4:e])).digest()

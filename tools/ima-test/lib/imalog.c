@@ -172,9 +172,11 @@ static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
 	left = len - p;
 	if (nlen > left)
 		return imalog_fail(log, "template name runs past the end");
+	log->depth = 1;
 	r = imalog_set_template(log, e, (const char *)buf + p, nlen);
 	if (r)
 		return r;
+	log->depth = 2;
 	p += nlen;
 	left -= nlen;
 	if (e->tmpl == IMALOG_T_IMA) {
@@ -209,9 +211,11 @@ static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
 		p += 4 + (size_t)tlen;
 	}
 	e->tdata_off = log->data_len;
+	log->depth = 3;
 	r = imalog_check_fields(log, e);
 	if (r)
 		return r;
+	log->depth = 0;
 	log->data_len += e->tdata_len;
 	log->n++;
 	*pos = p;
@@ -273,7 +277,9 @@ int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log)
 			imalog_free(&best);
 			return r;
 		}
-		if (i == 0 || cur.n > best.n || (cur.n == best.n && !r && best_r)) {
+		/* ties: the size whose failing entry got furthest names the error */
+		if (i == 0 || cur.n > best.n || (cur.n == best.n && !r && best_r) ||
+		    (cur.n == best.n && r && best_r && cur.depth > best.depth)) {
 			imalog_free(&best);
 			best = cur;
 			best_r = r;

@@ -72,6 +72,7 @@ struct imalog {
 	uint8_t *data;			/* template data of every entry */
 	size_t data_len, data_cap;
 	char err[IMALOG_ERR];		/* set when the parse stopped early */
+	unsigned depth;			/* how far the failing entry parsed */
 };
 
 /*
