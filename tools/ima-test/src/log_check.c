@@ -248,7 +248,8 @@ static void summary(struct log_ctx *c, const struct totals *t)
 		fprintf(c->fp, "{\"summary\":{\"lists\":%zu,\"entries\":%zu,\"findings\":%lu,"
 			"\"violations\":%lu,\"padded_sha1\":%lu,\"replayed\":%lu,"
 			"\"consistent\":%lu,\"errors\":%d,\"verdicts\":{\"ok\":%lu,"
-			"\"finding\":%lu,\"cannot_check\":%lu,\"accepted\":%lu,\"n/a\":%lu}}}\n",
+			"\"finding\":%lu,\"cannot_check\":%lu,\"accepted\":%lu,"
+			"\"not_applicable\":%lu}}}\n",
 			c->nlists, entries, c->findings, c->violations, c->padded, c->replayed,
 			c->consistent, c->trouble, t->v[V_OK], t->v[V_FINDING], t->v[V_CANNOT],
 			t->v[V_ACCEPTED], t->v[V_NA]);
