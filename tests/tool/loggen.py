@@ -2,24 +2,32 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Build IMA measurement lists and matching PCR files for the log tests.
 
-  loggen.py make OUTDIR [--entries N] [--spec FILE] [--seed S]
+  loggen.py make OUTDIR [--entries N] [--spec FILE] [--seed S] [--pcr N]
+                       [--no-boot-aggregate]
       OUTDIR/bin_sha1, bin_sha256      binary lists (sha1 / sha256 digests)
       OUTDIR/ascii_sha1, ascii_sha256  the same as ascii lists
       OUTDIR/pcrs_sha1, pcrs_sha256    "PCR-NN: hex" files, PCR 0-23
-  The list starts with boot_aggregate (over PCRs 0-9 of sha256); then the
-  entries of --spec (lines "TEMPLATE NAME ALG:HEX [HEX...]", or
-  "-" for an empty field, "violation NAME", "padded TEMPLATE ..." for an entry whose sha256 digest
-  is its sha1 one zero-padded, or "pcr N ..."), then N generated ima-ng
-  entries.
+  The list starts with boot_aggregate (over PCRs 0-9 of sha256; not with
+  --no-boot-aggregate); then the entries of --spec (lines "TEMPLATE NAME
+  [TYPE:]ALG:HEX [FIELD...]", a FIELD being hex, "-" for an empty field,
+  or for evm-sig "EVMSIG NAMES LENGTHS VALUES UID GID MODE" with NAMES a
+  string; "violation NAME", "padded TEMPLATE ..." for an entry whose sha256
+  digest is its sha1 one zero-padded, or "pcr N ..."), then N generated
+  ima-ng entries.  Entries go to PCR 10, or to --pcr N.  A template not
+  known here has the fields d-ng and n-ng (binary lists only).
 
   loggen.py mutate IN OUT DSIZE OP ENTRY
       OP: digest (flip a byte of entry ENTRY's file digest), digest-fixed
           (the same, with the template digest recomputed to agree),
           remove, swap (ENTRY and ENTRY+1), truncate (cut inside ENTRY),
-          lie (ENTRY's template data length says 1000000 more).
+          lie (ENTRY's template data length says 1000000 more),
+          unviolate (a violation's zero digest replaced by its data's hash),
+          nulname (a NUL as the 5th byte of ENTRY's name, the template
+          digest recomputed to agree).
       ENTRY is 1-based.  DSIZE is the list's template digest size.
 
   loggen.py pcr FILE PCR HEX     replace one PCR value in a PCR file
+  loggen.py drop FILE PCR...     remove PCR values from a PCR file
 """
 import hashlib
 import os
@@ -27,7 +35,14 @@ import random
 import struct
 import sys
 
-FIELDS = {"ima-ng": 2, "ima-sig": 3, "ima-buf": 3, "ima-modsig": 5}
+# How each template's fields look in an ascii list.
+KINDS = {
+    "ima-ng": ["dng", "str"], "ima-ngv2": ["dng", "str"],
+    "ima-sig": ["dng", "str", "hex"], "ima-sigv2": ["dng", "str", "hex"],
+    "ima-buf": ["dng", "str", "hex"],
+    "ima-modsig": ["dng", "str", "hex", "dng", "hex"],
+    "evm-sig": ["dng", "str", "hex", "stropt", "hex", "hex", "u32", "u32", "u16"],
+}
 
 
 def d_ng(alg, digest):
@@ -78,60 +93,68 @@ class Entry:
         cols = ["%2d" % self.pcr, self.digest(alg).hex(), self.template]
         if self.template == "ima":
             cols += [self.fields[0].hex(), self.fields[1].decode()]
-        else:
-            for i, f in enumerate(self.fields):
-                if i in (0, 3) and f:
-                    a, d = f.split(b"\0", 1)
-                    cols.append(a.decode() + d.hex())
-                elif i == 1:
-                    cols.append(f.rstrip(b"\0").decode())
-                else:
-                    cols.append(f.hex())
+            return (" ".join(cols) + "\n").encode()
+        for kind, f in zip(KINDS.get(self.template, ["dng", "str"]), self.fields):
+            if kind == "dng" and f:
+                a, d = f.split(b"\0", 1)
+                cols.append(a.decode() + d.hex())
+            elif kind in ("str", "stropt"):
+                cols.append(f.rstrip(b"\0").decode())
+            elif kind in ("u32", "u16"):
+                cols.append(str(int.from_bytes(f, "little")) if f else "")
+            else:
+                cols.append(f.hex())
         return (" ".join(cols) + "\n").encode()
 
 
-def parse_spec(line):
+def spec_field(kind, w):
+    w = "" if w == "-" else w
+    if kind == "dng" and w:
+        a, h = w.rsplit(":", 1)
+        return d_ng(a, bytes.fromhex(h))
+    if kind == "stropt":
+        return w.encode() + b"\0" if w else b""
+    if kind in ("u32", "u16"):
+        return int(w).to_bytes(4 if kind == "u32" else 2, "little") if w else b""
+    return bytes.fromhex(w)
+
+
+def parse_spec(line, pcr=10):
     words = line.split()
-    pcr = 10
     if words[0] == "pcr":
         pcr, words = int(words[1]), words[2:]
     if words[0] == "padded":
-        e = parse_spec(" ".join(words[1:]))
-        e.pcr, e.padded = pcr, True
+        e = parse_spec(" ".join(words[1:]), pcr)
+        e.padded = True
         return e
     if words[0] == "violation":
         alg = "sha256"
         return Entry("ima-ng", [d_ng(alg, b"\0" * 32), words[1].encode() + b"\0"], pcr, True)
     tmpl, name, dig = words[0], words[1], words[2]
-    alg, hexd = dig.split(":")
     if tmpl == "ima":
-        return Entry("ima", [bytes.fromhex(hexd), name.encode()], pcr)
-    fields = [d_ng(alg, bytes.fromhex(hexd)), name.encode() + b"\0"]
+        return Entry("ima", [bytes.fromhex(dig.split(":")[1]), name.encode()], pcr)
+    fields = [spec_field("dng", dig), name.encode() + b"\0"]
     rest = words[3:]
-    while len(fields) < FIELDS[tmpl]:
-        w = rest.pop(0) if rest else ""
-        w = "" if w == "-" else w
-        if len(fields) == 3 and ":" in w:
-            a, h = w.split(":")
-            fields.append(d_ng(a, bytes.fromhex(h)))
-        else:
-            fields.append(bytes.fromhex(w))
+    for kind in KINDS.get(tmpl, ["dng", "str"])[2:]:
+        fields.append(spec_field(kind, rest.pop(0) if rest else ""))
     return Entry(tmpl, fields, pcr)
 
 
-def make(outdir, entries, spec, seed):
+def make(outdir, entries, spec, seed, pcr=10, boot_aggregate=True):
     rnd = random.Random(seed)
     banks = {"sha1": 20, "sha256": 32}
     pcrs = {a: [bytes(rnd.getrandbits(8) for _ in range(n)) for _ in range(10)] +
             [b"\0" * n] * 14 for a, n in banks.items()}
     agg = hashlib.sha256(b"".join(pcrs["sha256"][:10])).digest()
-    log = [Entry("ima-ng", [d_ng("sha256", agg), b"boot_aggregate\0"])]
+    log = []
+    if boot_aggregate:
+        log.append(Entry("ima-ng", [d_ng("sha256", agg), b"boot_aggregate\0"], pcr))
     if spec:
         with open(spec) as f:
-            log += [parse_spec(l) for l in f if l.strip() and not l.startswith("#")]
+            log += [parse_spec(l, pcr) for l in f if l.strip() and not l.startswith("#")]
     for i in range(entries):
         d = bytes(rnd.getrandbits(8) for _ in range(32))
-        log.append(Entry("ima-ng", [d_ng("sha256", d), b"/usr/lib/file-%d\0" % i]))
+        log.append(Entry("ima-ng", [d_ng("sha256", d), b"/usr/lib/file-%d\0" % i], pcr))
     os.makedirs(outdir, exist_ok=True)
     for alg in banks:
         with open(os.path.join(outdir, "bin_" + alg), "wb") as f:
@@ -183,6 +206,15 @@ def mutate(src, dst, dsize, op, entry):
     elif op == "lie":
         old = struct.unpack_from("<I", data, lenoff)[0]
         struct.pack_into("<I", data, lenoff, old + 1000000)
+    elif op == "nulname":     # a NUL inside the name, template digest made to agree
+        flen = struct.unpack_from("<I", data, lenoff + 4)[0]
+        name = lenoff + 8 + flen + 4
+        data[name + 4] = 0
+        alg = {20: "sha1", 32: "sha256"}[dsize]
+        data[s + 4:s + 4 + dsize] = hashlib.new(alg, bytes(data[lenoff + 4:e])).digest()
+    elif op == "unviolate":
+        alg = {20: "sha1", 32: "sha256"}[dsize]
+        data[s + 4:s + 4 + dsize] = hashlib.new(alg, bytes(data[lenoff + 4:e])).digest()
     else:
         sys.exit("unknown op " + op)
     open(dst, "wb").write(data)
@@ -194,13 +226,24 @@ def set_pcr(path, pcr, hexv):
     open(path, "w").write("\n".join(lines) + "\n")
 
 
+def drop_pcrs(path, drop):
+    lines = open(path).read().splitlines()
+    keep = [l for l in lines if int(l[4:6]) not in drop]
+    open(path, "w").write("\n".join(keep) + "\n")
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "make":
-        args, entries, spec, seed = argv[2:], 20, None, 1
+        args, entries, spec, seed, pcr, agg = argv[2:], 20, None, 1, 10, True
         while args:
+            if args[0] == "--no-boot-aggregate":
+                agg, args = False, args[1:]
+                continue
             o, v = args[0], args[1]
             args = args[2:]
-            if o == "--entries":
+            if o == "--pcr":
+                pcr = int(v)
+            elif o == "--entries":
                 entries = int(v)
             elif o == "--spec":
                 spec = v
@@ -208,11 +251,13 @@ def main(argv):
                 seed = int(v)
             else:
                 sys.exit("unknown option " + o)
-        make(argv[1], entries, spec, seed)
+        make(argv[1], entries, spec, seed, pcr, agg)
     elif len(argv) == 6 and argv[0] == "mutate":
         mutate(argv[1], argv[2], int(argv[3]), argv[4], int(argv[5]))
     elif len(argv) == 4 and argv[0] == "pcr":
         set_pcr(argv[1], int(argv[2]), argv[3])
+    elif len(argv) >= 3 and argv[0] == "drop":
+        drop_pcrs(argv[1], {int(p) for p in argv[2:]})
     else:
         sys.exit(__doc__)
 

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size ? size : 1), md[HASH_MAX_DIGEST];
 	struct replay_result res[IMALOG_PCRS];
 	struct pcr_bank bank = { .have = 1u << 10 };
-	char name[IMALOG_EVENT_NAME_MAX * 4 + 1];
+	char name[IMALOG_NAME_MAX + 1];
 	struct imalog log;
 	int r;
 
@@ -43,7 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		imalog_name(&log, e, name, sizeof(name));
 		if (strlen(name) >= sizeof(name))
 			abort();
-		if (!imalog_file_digest(&log, e, &alg, &fmd, &len) && len != alg->len)
+		if (strlen(name) > IMALOG_NAME_MAX)
+			abort();
+		if (!imalog_file_digest(&log, e, &alg, &fmd, &len, NULL) && len != alg->len)
+			abort();
+		if (nf > 3 && !imalog_digest_field(&f[3], &alg, &fmd, &len, NULL) && len != alg->len)
 			abort();
 		imalog_check_digest(&log, e);
 	}

@@ -24,12 +24,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!err[0])
 			abort();
 	} else {
-		for (size_t i = 0; i < p.n; i++) {
-			const char *d = p.v[i].n ? p.v[i].digests[0] : "";
-			enum ref_verdict v = ref_policy_check(&p, p.v[i].path, d);
+		for (int s = 0; s < REF_SECTIONS; s++) {
+			const struct ref_table *t = &p.t[s];
 
-			if (p.v[i].n && v != REF_ALLOWED && v != REF_EXCLUDED)
-				abort();
+			for (size_t i = 0; i < t->n; i++) {
+				const char *d = t->v[i].n ? t->v[i].digests[0] : "";
+				enum ref_verdict v = ref_policy_check_in(&p, (enum ref_section)s,
+									 t->v[i].path, d);
+
+				if (t->v[i].n && v != REF_ALLOWED && v != REF_EXCLUDED)
+					abort();
+				ref_policy_keyring_ignored(&p, t->v[i].path);
+			}
 		}
 		ref_policy_free(&p);
 	}

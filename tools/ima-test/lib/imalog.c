@@ -19,6 +19,9 @@ static const struct {
 	{ "ima-sig", IMALOG_T_IMA_SIG, 3 },
 	{ "ima-buf", IMALOG_T_IMA_BUF, 3 },
 	{ "ima-modsig", IMALOG_T_IMA_MODSIG, 5 },
+	{ "ima-ngv2", IMALOG_T_IMA_NGV2, 2 },
+	{ "ima-sigv2", IMALOG_T_IMA_SIGV2, 3 },
+	{ "evm-sig", IMALOG_T_EVM_SIG, 9 },
 };
 
 uint32_t imalog_le32(const uint8_t *p)
@@ -98,6 +101,27 @@ int imalog_set_template(struct imalog *log, struct imalog_entry *e,
 	return 0;
 }
 
+/*
+ * The kernel writes n-ng as a C string with its NUL: no NUL inside, at
+ * most PATH_MAX bytes.  Anything else would let the name the template
+ * digest covers differ from the one a lookup sees.
+ */
+static int check_name(struct imalog *log, const struct imalog_entry *e)
+{
+	struct imalog_field f[2];
+	const uint8_t *nul;
+
+	if (e->tmpl == IMALOG_T_IMA || e->tmpl == IMALOG_T_OTHER ||
+	    imalog_fields(log, e, f, 2) < 2)
+		return 0;
+	nul = f[1].len ? memchr(f[1].p, '\0', f[1].len) : NULL;
+	if (!nul || nul != f[1].p + f[1].len - 1)
+		return imalog_fail(log, "name field is not one NUL-terminated string");
+	if (f[1].len - 1 > IMALOG_NAME_MAX)
+		return imalog_fail(log, "name of %u bytes is longer than PATH_MAX", f[1].len - 1);
+	return 0;
+}
+
 /* Check that @e's template data is a sequence of fields as its template wants. */
 int imalog_check_fields(struct imalog *log, const struct imalog_entry *e)
 {
@@ -121,7 +145,7 @@ int imalog_check_fields(struct imalog *log, const struct imalog_entry *e)
 		if (templates[i].tmpl == e->tmpl && templates[i].fields != n)
 			return imalog_fail(log, "template %s has %zu fields, not %zu",
 				    e->tname, n, templates[i].fields);
-	return 0;
+	return check_name(log, e);
 }
 
 static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
@@ -148,9 +172,11 @@ static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
 	left = len - p;
 	if (nlen > left)
 		return imalog_fail(log, "template name runs past the end");
+	log->depth = 1;
 	r = imalog_set_template(log, e, (const char *)buf + p, nlen);
 	if (r)
 		return r;
+	log->depth = 2;
 	p += nlen;
 	left -= nlen;
 	if (e->tmpl == IMALOG_T_IMA) {
@@ -160,6 +186,8 @@ static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
 		tlen = imalog_le32(buf + p + 20);
 		if (tlen > IMALOG_EVENT_NAME_MAX || tlen > left - 24)
 			return imalog_fail(log, "ima template name length %u", tlen);
+		if (memchr(buf + p + 24, '\0', tlen))
+			return imalog_fail(log, "ima template name has a NUL inside");
 		dst = imalog_data_reserve(log, 28 + (size_t)tlen);
 		if (!dst)
 			return -ENOMEM;
@@ -183,9 +211,11 @@ static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
 		p += 4 + (size_t)tlen;
 	}
 	e->tdata_off = log->data_len;
+	log->depth = 3;
 	r = imalog_check_fields(log, e);
 	if (r)
 		return r;
+	log->depth = 0;
 	log->data_len += e->tdata_len;
 	log->n++;
 	*pos = p;
@@ -247,7 +277,9 @@ int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log)
 			imalog_free(&best);
 			return r;
 		}
-		if (i == 0 || cur.n > best.n || (cur.n == best.n && !r && best_r)) {
+		/* ties: the size whose failing entry got furthest names the error */
+		if (i == 0 || cur.n > best.n || (cur.n == best.n && !r && best_r) ||
+		    (cur.n == best.n && r && best_r && cur.depth > best.depth)) {
 			imalog_free(&best);
 			best = cur;
 			best_r = r;
@@ -288,13 +320,13 @@ size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
 }
 
 int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
-			const uint8_t **md, size_t *len)
+			const uint8_t **md, size_t *len, enum imalog_digest_type *type)
 {
-	const uint8_t *nul, *start;
+	const uint8_t *nul, *start, *colon;
 	char name[32];
 	size_t plen, nlen;
 
-	/* "[type:]ALG:" NUL digest */
+	/* "[TYPE:]ALG:" NUL digest */
 	nul = memchr(f->p, '\0', f->len);
 	if (!nul)
 		return -1;
@@ -302,11 +334,22 @@ int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **a
 	if (plen < 2 || f->p[plen - 1] != ':')
 		return -1;
 	start = f->p;
-	for (size_t i = 0; i + 1 < plen; i++)
-		if (f->p[i] == ':')
-			start = f->p + i + 1;
+	colon = memchr(f->p, ':', plen - 1);
+	if (type)
+		*type = IMALOG_DT_FILE;
+	if (colon) {
+		size_t tlen = (size_t)(colon - f->p);
+
+		if (tlen == 6 && !memcmp(f->p, "verity", 6)) {
+			if (type)
+				*type = IMALOG_DT_VERITY;
+		} else if (tlen != 3 || memcmp(f->p, "ima", 3)) {
+			return -1;
+		}
+		start = colon + 1;
+	}
 	nlen = (size_t)(nul - 1 - start);
-	if (nlen >= sizeof(name))
+	if (nlen >= sizeof(name) || memchr(start, ':', nlen))
 		return -1;
 	memcpy(name, start, nlen);
 	name[nlen] = '\0';
@@ -319,7 +362,8 @@ int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **a
 }
 
 int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
-		       const struct hash_algo **alg, const uint8_t **md, size_t *len)
+		       const struct hash_algo **alg, const uint8_t **md, size_t *len,
+		       enum imalog_digest_type *type)
 {
 	struct imalog_field f[2];
 
@@ -331,9 +375,20 @@ int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
 		*alg = hash_algo_by_id(HASH_ALGO_SHA1);
 		*md = f[0].p;
 		*len = 20;
+		if (type)
+			*type = IMALOG_DT_FILE;
 		return 0;
 	}
-	return imalog_digest_field(&f[0], alg, md, len);
+	/* only d-ngv2 carries a type */
+	if ((e->tmpl != IMALOG_T_IMA_NGV2 && e->tmpl != IMALOG_T_IMA_SIGV2) &&
+	    memchr(f[0].p, ':', f[0].len) != NULL) {
+		const uint8_t *nul = memchr(f[0].p, '\0', f[0].len);
+		const uint8_t *c = memchr(f[0].p, ':', f[0].len);
+
+		if (nul && c < nul - 1)
+			return -1;
+	}
+	return imalog_digest_field(&f[0], alg, md, len, type);
 }
 
 void imalog_name(const struct imalog *log, const struct imalog_entry *e,
@@ -352,5 +407,4 @@ void imalog_name(const struct imalog *log, const struct imalog_entry *e,
 		n = cap - 1;
 	memcpy(name, f[1].p, n);
 	name[n] = '\0';
-	/* an embedded NUL ends the name; strlen() then stops there */
 }

@@ -12,7 +12,7 @@
  * length.  Integers are little endian.  An ascii list
  * (ascii_runtime_measurements[_ALG]) has one line per entry,
  * "PCR DIGEST TEMPLATE FIELD...", from which the binary template data is
- * rebuilt for the five templates below.  Which form and which digest size a
+ * rebuilt for the eight built-in templates of Linux 6.12 (below).  Which form and which digest size a
  * buffer holds is found from its content.
  *
  * Lists are untrusted input: every length is checked against what is left,
@@ -31,6 +31,7 @@
 #define IMALOG_PCRS 24
 #define IMALOG_TEMPLATE_NAME_MAX 15	/* IMA_TEMPLATE_NAME_LEN_MAX */
 #define IMALOG_EVENT_NAME_MAX 255	/* IMA_EVENT_NAME_LEN_MAX */
+#define IMALOG_NAME_MAX 4095		/* n-ng: a path (PATH_MAX with its NUL) */
 #define IMALOG_FIELDS_MAX 16
 #define IMALOG_TDATA_MAX (1u << 22)	/* larger template data: malformed */
 #define IMALOG_ERR 256
@@ -41,6 +42,9 @@ enum imalog_template {
 	IMALOG_T_IMA_SIG,
 	IMALOG_T_IMA_BUF,
 	IMALOG_T_IMA_MODSIG,
+	IMALOG_T_IMA_NGV2,	/* d-ngv2|n-ng */
+	IMALOG_T_IMA_SIGV2,	/* d-ngv2|n-ng|sig */
+	IMALOG_T_EVM_SIG,	/* d-ng|n-ng|evmsig|xattrnames|xattrlengths|xattrvalues|iuid|igid|imode */
 	IMALOG_T_OTHER,		/* parsed by lengths; no path or digest known */
 };
 
@@ -68,6 +72,7 @@ struct imalog {
 	uint8_t *data;			/* template data of every entry */
 	size_t data_len, data_cap;
 	char err[IMALOG_ERR];		/* set when the parse stopped early */
+	unsigned depth;			/* how far the failing entry parsed */
 };
 
 /*
@@ -84,18 +89,30 @@ const uint8_t *imalog_tdata(const struct imalog *log, const struct imalog_entry 
 size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
 		     struct imalog_field *f, size_t max);
 
+/* What a file digest is the digest of ("d-ngv2" names it; others are IMALOG_DT_FILE). */
+enum imalog_digest_type {
+	IMALOG_DT_FILE,		/* the file's content ("ima:" or no type) */
+	IMALOG_DT_VERITY,	/* the fs-verity digest ("verity:") */
+};
+
 /*
- * The file digest field of @e ("d-ng": "ALG:" NUL digest; "d": sha1):
- * 0 with @alg, @md and @len set; -1 if @e has none or it cannot be read.
+ * The file digest field of @e ("d-ng": "ALG:" NUL digest; "d-ngv2":
+ * "TYPE:ALG:" NUL digest; "d": sha1): 0 with @alg, @md, @len and @type
+ * (may be NULL) set; -1 if @e has none or it cannot be read.
  */
 int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
-		       const struct hash_algo **alg, const uint8_t **md, size_t *len);
-/* The same for one "[type:]ALG:" NUL digest field (d-ng, d-modsig). */
-int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
-			const uint8_t **md, size_t *len);
+		       const struct hash_algo **alg, const uint8_t **md, size_t *len,
+		       enum imalog_digest_type *type);
 /*
- * The name field ("n-ng"/"n") of @e as a C string in @name (truncated to
- * @cap - 1 bytes; an embedded NUL ends it); "" if @e has none.
+ * The same for one "[TYPE:]ALG:" NUL digest field (d-ng, d-ngv2,
+ * d-modsig); TYPE is "ima" or "verity", anything else is -1.
+ */
+int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
+			const uint8_t **md, size_t *len, enum imalog_digest_type *type);
+/*
+ * The name field ("n-ng"/"n") of @e as a C string in @name; "" if @e has
+ * none.  The parser guarantees that a name has no NUL inside and at most
+ * IMALOG_NAME_MAX bytes, so with @cap > IMALOG_NAME_MAX it is never cut.
  */
 void imalog_name(const struct imalog *log, const struct imalog_entry *e,
 		 char *name, size_t cap);

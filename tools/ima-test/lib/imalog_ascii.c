@@ -11,19 +11,45 @@
 #include "imalog_int.h"
 #include "util.h"
 
-enum field_kind { F_DIGEST, F_DIGEST_ALGO, F_STRING, F_HEX };
+/* F_STRING_OPT: a string or, when empty, an empty field; F_U32, F_U16:
+ * decimal in the list, little endian in the data (x86, or
+ * ima_canonical_fmt), empty when the kernel had no inode. */
+enum field_kind { F_DIGEST, F_DIGEST_ALGO, F_STRING, F_HEX, F_STRING_OPT, F_U32, F_U16 };
 
 static const struct {
 	enum imalog_template tmpl;
 	size_t n;
-	enum field_kind kind[5];
+	enum field_kind kind[9];
 } layouts[] = {
 	{ IMALOG_T_IMA, 2, { F_DIGEST, F_STRING } },
 	{ IMALOG_T_IMA_NG, 2, { F_DIGEST_ALGO, F_STRING } },
 	{ IMALOG_T_IMA_SIG, 3, { F_DIGEST_ALGO, F_STRING, F_HEX } },
 	{ IMALOG_T_IMA_BUF, 3, { F_DIGEST_ALGO, F_STRING, F_HEX } },
 	{ IMALOG_T_IMA_MODSIG, 5, { F_DIGEST_ALGO, F_STRING, F_HEX, F_DIGEST_ALGO, F_HEX } },
+	{ IMALOG_T_IMA_NGV2, 2, { F_DIGEST_ALGO, F_STRING } },
+	{ IMALOG_T_IMA_SIGV2, 3, { F_DIGEST_ALGO, F_STRING, F_HEX } },
+	{ IMALOG_T_EVM_SIG, 9, { F_DIGEST_ALGO, F_STRING, F_HEX, F_STRING_OPT, F_HEX, F_HEX,
+				 F_U32, F_U32, F_U16 } },
 };
+
+/* A decimal field of @size bytes (F_U32, F_U16) into @dst.  0 or -1. */
+static int put_uint(const char *s, size_t n, size_t size, uint8_t *dst)
+{
+	unsigned long long v = 0;
+
+	if (n == 0 || n > 10)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v >> (8 * size))
+		return -1;
+	for (size_t i = 0; i < size; i++)
+		dst[i] = (uint8_t)(v >> (8 * i));
+	return 0;
+}
 
 /* Append one field (u32 length + bytes) built from token @s of @n bytes. */
 static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
@@ -43,8 +69,12 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 		prefix = (size_t)(colon - s) + 1;	/* "ALG:" then a NUL */
 		hexlen = n - prefix;
 	}
+	if (kind == F_STRING_OPT)
+		kind = n ? F_STRING : F_HEX;
 	if (kind == F_STRING)
 		blen = n + 1;
+	else if (kind == F_U32 || kind == F_U16)
+		blen = n ? (kind == F_U32 ? 4 : 2) : 0;
 	else
 		blen = (prefix ? prefix + 1 : 0) + hexlen / 2;
 	if (blen > IMALOG_TDATA_MAX || *tlen + 4 + blen > IMALOG_TDATA_MAX)
@@ -60,6 +90,9 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 			return imalog_fail(log, "field %zu: NUL in a name", idx);
 		memcpy(dst, s, n);
 		dst[n] = '\0';
+	} else if (kind == F_U32 || kind == F_U16) {
+		if (n && put_uint(s, n, blen, dst))
+			return imalog_fail(log, "field %zu is not a %zu-byte decimal", idx, blen);
 	} else {
 		if (prefix) {
 			memcpy(dst, s, prefix);
@@ -86,8 +119,8 @@ static void strip_ima_name_nul(struct imalog *log, struct imalog_entry *e)
 static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
 {
 	struct imalog_entry *e = imalog_entry_new(log);
-	const char *tok[8];
-	size_t tlen[8], ntok = 0, dlen, t = 0, layout = 0;
+	const char *tok[12];
+	size_t tlen[12], ntok = 0, dlen, t = 0, layout = 0;
 	const char *p = s, *end = s + n;
 	unsigned long pcr = 0;
 	int r;
@@ -97,7 +130,7 @@ static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
 	e->where = line;
 	while (p < end && *p == ' ')
 		p++;
-	while (ntok < 8) {
+	while (ntok < ARRAY_SIZE(tok)) {
 		const char *sp = memchr(p, ' ', (size_t)(end - p));
 
 		tok[ntok] = p;

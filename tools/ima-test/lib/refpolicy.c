@@ -311,7 +311,7 @@ static int add_exclude(void *arg, char *s)
 	return r;
 }
 
-static int digests(struct json *j, struct ref_policy *p)
+static int digests(struct json *j, struct ref_table *p)
 {
 	if (expect(j, '{'))
 		return -1;
@@ -349,12 +349,28 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct ref_entry *)a)->path, ((const struct ref_entry *)b)->path);
 }
 
-static int top(struct json *j, struct ref_policy *p)
+static int add_ignored(void *arg, char *s)
 {
-	bool have_digests = false;
+	struct ref_policy *p = arg;
+	char **v = realloc(p->ignored_keyrings, (p->nignored + 1) * sizeof(*v));
 
+	if (!v)
+		return -1;
+	p->ignored_keyrings = v;
+	p->ignored_keyrings[p->nignored++] = s;
+	return 0;
+}
+
+/* "ima": {"ignored_keyrings": [...], ...} */
+static int ima_section(struct json *j, struct ref_policy *p)
+{
 	if (expect(j, '{'))
 		return -1;
+	ws(j);
+	if (j->s < j->end && *j->s == '}') {
+		j->s++;
+		return 0;
+	}
 	for (;;) {
 		char *key;
 		int r;
@@ -365,14 +381,47 @@ static int top(struct json *j, struct ref_policy *p)
 			free(key);
 			return -1;
 		}
-		if (!strcmp(key, "digests")) {
-			have_digests = true;
-			r = digests(j, p);
-		} else if (!strcmp(key, "excludes")) {
-			r = string_array(j, add_exclude, p);
-		} else {
-			r = value(j, 1);
+		r = strcmp(key, "ignored_keyrings") ? value(j, 2) :
+		    string_array(j, add_ignored, p);
+		free(key);
+		if (r)
+			return -1;
+		ws(j);
+		if (j->s < j->end && *j->s == ',') {
+			j->s++;
+			continue;
 		}
+		return expect(j, '}');
+	}
+}
+
+static int top(struct json *j, struct ref_policy *p)
+{
+	static const char *const sections[REF_SECTIONS] = {
+		[REF_DIGESTS] = "digests", [REF_KEYRINGS] = "keyrings", [REF_IMA_BUF] = "ima-buf",
+	};
+	bool have_digests = false;
+
+	if (expect(j, '{'))
+		return -1;
+	for (;;) {
+		char *key;
+		int r = 1;
+
+		if (string(j, &key))
+			return -1;
+		if (expect(j, ':')) {
+			free(key);
+			return -1;
+		}
+		for (int s = 0; s < REF_SECTIONS && r == 1; s++)
+			if (!strcmp(key, sections[s])) {
+				have_digests |= s == REF_DIGESTS;
+				r = digests(j, &p->t[s]);
+			}
+		if (r == 1)
+			r = !strcmp(key, "excludes") ? string_array(j, add_exclude, p) :
+			    !strcmp(key, "ima") ? ima_section(j, p) : value(j, 1);
 		free(key);
 		if (r)
 			return -1;
@@ -402,8 +451,9 @@ int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
 		ref_policy_free(p);
 		return -1;
 	}
-	if (p->n)
-		qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
+	for (int s = 0; s < REF_SECTIONS; s++)
+		if (p->t[s].n)
+			qsort(p->t[s].v, p->t[s].n, sizeof(*p->t[s].v), cmp_entry);
 	return 0;
 }
 
@@ -429,38 +479,22 @@ int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t er
 
 void ref_policy_free(struct ref_policy *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		for (size_t k = 0; k < p->v[i].n; k++)
-			free(p->v[i].digests[k]);
-		free(p->v[i].digests);
-		free(p->v[i].path);
+	for (int s = 0; s < REF_SECTIONS; s++) {
+		struct ref_table *t = &p->t[s];
+
+		for (size_t i = 0; i < t->n; i++) {
+			for (size_t k = 0; k < t->v[i].n; k++)
+				free(t->v[i].digests[k]);
+			free(t->v[i].digests);
+			free(t->v[i].path);
+		}
+		free(t->v);
 	}
 	for (size_t i = 0; i < p->nexcl; i++)
 		regfree(&p->excludes[i]);
 	free(p->excludes);
-	free(p->v);
+	for (size_t i = 0; i < p->nignored; i++)
+		free(p->ignored_keyrings[i]);
+	free(p->ignored_keyrings);
 	memset(p, 0, sizeof(*p));
-}
-
-enum ref_verdict ref_policy_check(const struct ref_policy *p, const char *path,
-				  const char *hex)
-{
-	struct ref_entry key = { .path = (char *)path };
-	const struct ref_entry *e;
-	bool listed = false;
-
-	for (size_t i = 0; i < p->nexcl; i++)
-		if (!regexec(&p->excludes[i], path, 0, NULL, 0))
-			return REF_EXCLUDED;
-	e = p->n ? bsearch(&key, p->v, p->n, sizeof(*p->v), cmp_entry) : NULL;
-	/* a path may be listed more than once: look at its neighbours too */
-	while (e && e > p->v && !strcmp(e[-1].path, path))
-		e--;
-	for (; e && e < p->v + p->n && !strcmp(e->path, path); e++) {
-		listed = true;
-		for (size_t k = 0; k < e->n; k++)
-			if (!strcmp(e->digests[k], hex))
-				return REF_ALLOWED;
-	}
-	return listed ? REF_DIGEST_NOT_ALLOWED : REF_NOT_LISTED;
 }

@@ -19,17 +19,22 @@
 #define LIST_MAX ((size_t)1 << 31)
 #define SNAPSHOT_TRIES 10
 
-enum { OPT_LIST = 0x200, OPT_PCRS, OPT_REFERENCE, OPT_IGNORE_VIOLATIONS };
+enum {
+	OPT_LIST = 0x200, OPT_PCRS, OPT_REFERENCE, OPT_IGNORE_VIOLATIONS, OPT_IMA_PCR,
+	OPT_ALLOW_UNVERIFIED, OPT_PRINT_BOOT_AGGREGATE,
+};
 
 static const char help[] =
 	"Usage: ima-test log [--list FILE]... [--pcrs [ALG,]FILE]... [--cert FILE]...\n"
 	"                    [--quote FILE --quote-sig FILE --ak FILE --nonce HEX\n"
 	"                     --quote-pcrs FILE]\n"
 	"                    [--reference POLICY.json] [--ignore-violations]\n"
+	"                    [--ima-pcr N] [--allow-unverified] [--print-boot-aggregate]\n"
 	"                    [--format text|json]\n"
 	"Check the IMA measurement list: every entry's template digest, a replay of\n"
-	"each PCR it extends against the TPM, boot_aggregate against PCRs 0-7/0-9,\n"
-	"signatures, violations, and every measured file against a reference.\n\n"
+	"each PCR it extends against the TPM, boot_aggregate (entry 1, in the IMA\n"
+	"PCR) against PCRs 0-7/0-9, signatures, violations, and every measured file\n"
+	"against a reference.  A check that cannot evaluate an entry is a finding.\n\n"
 	"      --list FILE     a binary or ascii list, any bank (repeatable; default\n"
 	"                      every " SECURITYFS_LISTS ")\n"
 	"      --pcrs [ALG,]FILE  PCR values as 'PCR-00: hex' lines, evmctl's format\n"
@@ -40,6 +45,12 @@ static const char help[] =
 	"      --reference POLICY.json  a Keylime runtime policy (audit --format\n"
 	"                      keylime): each measured file needs an allowed digest\n"
 	"      --ignore-violations  ToMToU/open-writers entries are not findings\n"
+	"      --ima-pcr N     the PCR IMA measures into, 8-14 (default 10)\n"
+	"      --allow-unverified  accept entries of PCRs other than the IMA PCR that\n"
+	"                      have no TPM value, and a boot_aggregate whose PCRs\n"
+	"                      0-7/0-9 are not known (reported, not findings)\n"
+	"      --print-boot-aggregate  print entry 1's boot_aggregate digest (hex, for\n"
+	"                      a reference's digests) if the list checks out\n"
 	"      --format FMT    text (default) or json (JSON lines, then a summary)\n"
 	"  -h, --help          show this help\n"
 	"Exit status: 0 consistent with the TPM and no findings, 1 findings, 2 errors.\n";
@@ -85,6 +96,8 @@ static void free_lists(struct log_ctx *c)
 	for (size_t k = 0; k < c->nlists; k++) {
 		imalog_free(&c->lists[k].log);
 		free(c->lists[k].path);
+		free(c->lists[k].dc);
+		c->lists[k].dc = NULL;
 	}
 	c->nlists = 0;
 }
@@ -188,6 +201,7 @@ struct log_args {
 	size_t nlists, npcrs;
 	struct certset certs;
 	struct log_quote_args quote;
+	bool print_boot_aggregate;
 };
 
 /* Parse the options into @a and @c: -1 to go on, or the exit status (an
@@ -200,12 +214,15 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "reference", required_argument, NULL, OPT_REFERENCE },
 		{ "ignore-violations", no_argument, NULL, OPT_IGNORE_VIOLATIONS },
+		{ "ima-pcr", required_argument, NULL, OPT_IMA_PCR },
+		{ "allow-unverified", no_argument, NULL, OPT_ALLOW_UNVERIFIED },
+		{ "print-boot-aggregate", no_argument, NULL, OPT_PRINT_BOOT_AGGREGATE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		LOG_QUOTE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	char err[512];
+	char err[512], *end;
 	int opt;
 
 	optind = 1;
@@ -235,6 +252,20 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 			break;
 		case OPT_IGNORE_VIOLATIONS:
 			c->ignore_violations = true;
+			break;
+		case OPT_IMA_PCR:
+			/* CONFIG_IMA_MEASURE_PCR_IDX is 8-14 */
+			if (strlen(optarg) != 1 && strlen(optarg) != 2)
+				return usage_error("log", "--ima-pcr wants 8-14, not '%s'", optarg);
+			c->ima_pcr = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || c->ima_pcr < 8 || c->ima_pcr > 14)
+				return usage_error("log", "--ima-pcr wants 8-14, not '%s'", optarg);
+			break;
+		case OPT_ALLOW_UNVERIFIED:
+			c->allow_unverified = true;
+			break;
+		case OPT_PRINT_BOOT_AGGREGATE:
+			a->print_boot_aggregate = true;
 			break;
 		case OPT_FORMAT:
 			if (scan_parse_format("log", optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
@@ -283,6 +314,34 @@ static int log_load_inputs(struct log_ctx *c, const struct log_args *a)
 	return 0;
 }
 
+/*
+ * The value a reference needs for entry 1: only from a list that checks
+ * out against the TPM, so that a forged boot_aggregate is never approved.
+ */
+static int print_boot_aggregate(struct log_ctx *c)
+{
+	FILE *null = fopen("/dev/null", "w");
+	int r;
+
+	if (!null) {
+		fprintf(stderr, "ima-test log: /dev/null: %s\n", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	c->fp = null;
+	c->ref = NULL;
+	c->certs = NULL;
+	c->allow_unverified = false;	/* a value not checked is not printed */
+	r = log_check_all(c);
+	fclose(null);
+	c->fp = stdout;
+	if (r == EXIT_OK)
+		return log_print_boot_aggregate(c);
+	fprintf(stderr, "ima-test log: the list does not check out against the TPM "
+		"(run ima-test log without --print-boot-aggregate to see why); "
+		"no boot_aggregate printed\n");
+	return r;
+}
+
 int cmd_log(int argc, char **argv)
 {
 	static struct log_ctx zero;
@@ -302,6 +361,7 @@ int cmd_log(int argc, char **argv)
 	*c = zero;
 	c->fmt = OUT_TEXT;
 	c->fp = stdout;
+	c->ima_pcr = LOG_IMA_PCR_DEFAULT;
 	r = log_parse_args(argc, argv, a, c);
 	if (r >= 0)
 		goto out;
@@ -318,9 +378,10 @@ int cmd_log(int argc, char **argv)
 		c->certs = &a->certs;
 	r = log_load_inputs(c, a);
 	if (!r)
-		r = log_check_all(c);
+		r = a->print_boot_aggregate ? print_boot_aggregate(c) : log_check_all(c);
 out:
 	free_lists(c);
+	free(c->cell);
 	if (have_ref)
 		ref_policy_free(&ref);
 	certset_free(&a->certs);

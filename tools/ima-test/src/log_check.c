@@ -1,36 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ima-test log: template digests, violations, signatures and the reference
- * policy per entry; replay per bank and PCR; boot_aggregate.
+ * ima-test log: the verdict matrix (see log_check.h), the report, and the
+ * checks of whole lists: template digests, violations, lists that differ.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
-#include "digest.h"
-#include "imaxattr.h"
 #include "log_check.h"
-#include "modsig.h"
-#include "sig.h"
 #include "util.h"
 
-#define NAME_MAX_OUT (IMALOG_EVENT_NAME_MAX * 4 + 1)
+static const char *const check_names[CK_N] = {
+	[CK_DIGEST] = "template-digest", [CK_VIOLATION] = "violation",
+	[CK_LISTS] = "lists-agree", [CK_TPM] = "tpm", [CK_BOOT] = "boot-aggregate",
+	[CK_SIG] = "signature", [CK_REF] = "reference",
+};
 
-/* One finding (or, with @finding false, an informational line). */
-static void say(struct log_ctx *c, const struct log_list *l,
-		const struct imalog_entry *e, bool finding, const char *status,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void say(struct log_ctx *c, const struct log_list *l,
-		const struct imalog_entry *e, bool finding, const char *status,
-		const char *fmt, ...)
+void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
+	     bool finding, const char *status, const char *fmt, ...)
 {
-	char detail[512], name[NAME_MAX_OUT] = "";
+	char detail[512 + 2 * LOG_NAME_BUF], name[LOG_NAME_BUF];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	name[0] = '\0';
 	if (finding)
 		c->findings++;
 	if (e)
@@ -66,298 +62,248 @@ static void say(struct log_ctx *c, const struct log_list *l,
 	fputs(")\n", c->fp);
 }
 
-/* ima-modsig: the appended signature over the d-modsig digest. */
-static void check_modsig(struct log_ctx *c, const struct log_list *l,
-			 const struct imalog_entry *e, const struct imalog_field *f)
+void log_set(struct log_ctx *c, size_t row, enum log_check_id ck, enum log_verdict v)
 {
-	const struct hash_algo *alg;
-	const uint8_t *md;
-	char why[160];
-	size_t len;
+	if (row < c->rows && v > c->cell[row * CK_N + ck])
+		c->cell[row * CK_N + ck] = (uint8_t)v;
+}
 
-	if (imalog_digest_field(&f[3], &alg, &md, &len)) {
-		say(c, l, e, true, "malformed", "d-modsig field cannot be read");
-		return;
-	}
-	switch (modsig_verify(f[4].p, f[4].len, alg, md, len, c->certs, why, sizeof(why))) {
-	case MODSIG_OK:
-		break;
-	case MODSIG_UNKNOWN_KEY:
-		say(c, l, e, true, "unknown-key", "appended signature: %s", why);
-		break;
-	case MODSIG_BAD:
-		say(c, l, e, true, "bad-signature", "appended signature: %s", why);
-		break;
-	case MODSIG_MALFORMED:
-		say(c, l, e, true, "malformed", "appended signature: %s", why);
-		break;
+enum log_verdict log_get(const struct log_ctx *c, size_t row, enum log_check_id ck)
+{
+	return row < c->rows ? (enum log_verdict)c->cell[row * CK_N + ck] : V_UNSET;
+}
+
+static bool requested(const struct log_ctx *c, enum log_check_id ck)
+{
+	switch (ck) {
+	case CK_LISTS:
+		return c->nlists > 1;
+	case CK_SIG:
+		return c->certs != NULL;
+	case CK_REF:
+		return c->ref != NULL;
+	default:
+		return true;
 	}
 }
 
-static void check_signature(struct log_ctx *c, const struct log_list *l,
-			    const struct imalog_entry *e)
+/* Template digests and violations of list @k: every list counts. */
+static void check_list(struct log_ctx *c, size_t k)
 {
-	struct imalog_field f[5];
-	const struct hash_algo *alg;
-	const uint8_t *md;
-	const struct cert *m[8];
-	size_t n;
-	struct ima_xattr x;
-	char why[128], hex[9];
-	size_t len, nf;
+	struct log_list *l = &c->lists[k];
 
-	if ((e->tmpl != IMALOG_T_IMA_SIG && e->tmpl != IMALOG_T_IMA_MODSIG) || e->violation)
-		return;
-	nf = imalog_fields(&l->log, e, f, 5);
-	if (e->tmpl == IMALOG_T_IMA_MODSIG && nf == 5 && f[4].len)
-		check_modsig(c, l, e, f);
-	if (nf < 3 || f[2].len == 0)
-		return;
-	why[0] = '\0';
-	if (ima_xattr_decode(f[2].p, f[2].len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
-	    x.type != EVM_IMA_XATTR_DIGSIG) {
-		say(c, l, e, true, "bad-signature", "signature field: %s",
-		    why[0] ? why : "not a v2 signature");
-		return;
-	}
-	if (imalog_file_digest(&l->log, e, &alg, &md, &len)) {
-		say(c, l, e, true, "malformed", "no file digest to check the signature against");
-		return;
-	}
-	hex_encode(x.keyid, 4, hex);
-	n = certset_match(c->certs, x.keyid, m, 8);
-	if (!n) {
-		say(c, l, e, true, "unknown-key", "no certificate for keyid %s", hex);
-		return;
-	}
-	if (n > 8) {
-		say(c, l, e, true, "unknown-key", "%zu certificates match keyid %s", n, hex);
-		return;
-	}
-	if (x.algo != alg) {
-		say(c, l, e, true, "bad-signature", "signature is over %s, the list holds %s",
-		    x.algo->name, alg->name);
-		return;
-	}
-	/* The kernel may pick any certificate that matches: all must verify. */
-	for (size_t i = 0; i < n; i++) {
-		if (m[i]->unusable[0]) {
-			say(c, l, e, true, "unsupported-algorithm", "%s: %s", m[i]->path, m[i]->unusable);
-			return;
-		}
-		if (!sig_v2_verify(m[i]->pub, alg, md, len, x.sig, x.sig_len)) {
-			say(c, l, e, true, "bad-signature",
-			    "%s signature does not verify with %s (keyid %s)", alg->name, m[i]->path, hex);
-			return;
-		}
-	}
-}
-
-static void check_reference(struct log_ctx *c, const struct log_list *l,
-			    const struct imalog_entry *e)
-{
-	char name[NAME_MAX_OUT], hex[2 * HASH_MAX_DIGEST + 1];
-	const struct hash_algo *alg;
-	const uint8_t *md;
-	size_t len;
-
-	if (e->violation || e->tmpl == IMALOG_T_IMA_BUF || e->tmpl == IMALOG_T_OTHER)
-		return;
-	imalog_name(&l->log, e, name, sizeof(name));
-	if (!strcmp(name, "boot_aggregate"))
-		return;		/* checked against PCRs 0-9 instead */
-	if (imalog_file_digest(&l->log, e, &alg, &md, &len)) {
-		say(c, l, e, true, "malformed", "file digest field cannot be read");
-		return;
-	}
-	hex_encode(md, len, hex);
-	switch (ref_policy_check(c->ref, name, hex)) {
-	case REF_ALLOWED:
-	case REF_EXCLUDED:
-		break;
-	case REF_NOT_LISTED:
-		say(c, l, e, true, "not-in-reference", "%s:%s; the reference has no such path",
-		    alg->name, hex);
-		break;
-	case REF_DIGEST_NOT_ALLOWED:
-		say(c, l, e, true, "digest-not-allowed",
-		    "%s:%s is not among the reference's digests for this path", alg->name, hex);
-		break;
-	}
-}
-
-/* Every list must describe the same events as the first one. */
-static void compare_lists(struct log_ctx *c)
-{
-	const struct imalog *a = &c->lists[0].log;
-
-	for (size_t k = 1; k < c->nlists; k++) {
-		const struct imalog *b = &c->lists[k].log;
-		size_t n = a->n < b->n ? a->n : b->n, i;
-
-		for (i = 0; i < n; i++)
-			if (a->v[i].pcr != b->v[i].pcr || a->v[i].tdata_len != b->v[i].tdata_len ||
-			    strcmp(a->v[i].tname, b->v[i].tname) ||
-			    memcmp(imalog_tdata(a, &a->v[i]), imalog_tdata(b, &b->v[i]),
-				   a->v[i].tdata_len))
-				break;
-		if (i < n) {
-			char other[NAME_MAX_OUT];
-
-			imalog_name(b, &b->v[i], other, sizeof(other));
-			say(c, &c->lists[0], &a->v[i], true, "lists-differ",
-			    "entry %zu of %s is %s", i + 1, c->lists[k].path,
-			    other[0] ? other : "(no name)");
-		}
-		else if (a->n != b->n)
-			say(c, &c->lists[k], NULL, true, "lists-differ",
-			    "%zu entries, %s has %zu", b->n, c->lists[0].path, a->n);
-	}
-}
-
-static void check_entries(struct log_ctx *c, size_t k)
-{
-	const struct log_list *l = &c->lists[k];
-	enum imalog_digest_check *dc = malloc(l->log.n * sizeof(*dc));
-
-	if (!dc || imalog_check_digests(&l->log, dc)) {
-		say(c, l, NULL, false, "error", "cannot compute %s template digests",
-		    l->log.bank->name);
+	l->dc = malloc((l->log.n ? l->log.n : 1) * sizeof(*l->dc));
+	if (!l->dc || imalog_check_digests(&l->log, l->dc)) {
+		log_say(c, l, NULL, false, "error", "cannot compute %s template digests",
+			l->log.bank->name);
 		c->trouble = true;
-		free(dc);
+		free(l->dc);
+		l->dc = NULL;
 		return;
 	}
 	for (size_t i = 0; i < l->log.n; i++) {
 		const struct imalog_entry *e = &l->log.v[i];
 
-		switch (dc[i]) {
+		if (l->dc[i] != IMALOG_DIGEST_VIOLATION)
+			log_set(c, i, CK_VIOLATION, V_OK);
+		switch (l->dc[i]) {
 		case IMALOG_DIGEST_OK:
+			log_set(c, i, CK_DIGEST, V_OK);
 			break;
 		case IMALOG_DIGEST_PADDED_SHA1:
 			c->padded++;
+			log_set(c, i, CK_DIGEST, V_OK);
 			break;
 		case IMALOG_DIGEST_VIOLATION:
-			if (k)
-				break;
+			/* all zero: nothing to hash; the replay extends 0xff */
+			log_set(c, i, CK_DIGEST, V_NA);
+			if (log_get(c, i, CK_VIOLATION) >= V_ACCEPTED)
+				break;	/* another list said it already */
 			c->violations++;
-			if (!c->ignore_violations)
-				say(c, l, e, true, "violation",
-				    "measured while open for write elsewhere (open-writers) or "
-				    "opened for write while measured (ToMToU)");
+			if (c->ignore_violations) {
+				log_set(c, i, CK_VIOLATION, V_ACCEPTED);
+				break;
+			}
+			log_set(c, i, CK_VIOLATION, V_FINDING);
+			log_say(c, l, e, true, "violation",
+				"measured while open for write elsewhere (open-writers) or "
+				"opened for write while measured (ToMToU)");
 			break;
 		case IMALOG_DIGEST_MISMATCH:
-			say(c, l, e, true, "template-digest",
-			    "logged %s template digest does not match the entry's data",
-			    l->log.bank->name);
+			log_set(c, i, CK_DIGEST, V_FINDING);
+			log_say(c, l, e, true, "template-digest",
+				"logged %s template digest does not match the entry's data",
+				l->log.bank->name);
 			break;
 		}
-		if (k)
-			continue;	/* the other lists hold the same events */
-		if (c->certs)
-			check_signature(c, l, e);
-		if (c->ref)
-			check_reference(c, l, e);
 	}
-	free(dc);
 }
 
-static void check_boot_aggregate(struct log_ctx *c)
+/* The logged digests of entry @i of @a and @b agree, as far as two banks can. */
+static bool digests_agree(const struct log_list *a, const struct log_list *b, size_t i)
 {
-	const struct log_list *l = &c->lists[0];
-	const struct imalog_entry *e = NULL;
-	char name[NAME_MAX_OUT];
-	const struct hash_algo *alg;
-	const uint8_t *md;
-	uint8_t want[HASH_MAX_DIGEST];
-	size_t len, wlen;
+	const struct imalog_entry *x = &a->log.v[i], *y = &b->log.v[i];
 
-	for (size_t i = 0; i < l->log.n && !e; i++) {
-		imalog_name(&l->log, &l->log.v[i], name, sizeof(name));
-		if (!strcmp(name, "boot_aggregate"))
-			e = &l->log.v[i];
-	}
-	if (!e || imalog_file_digest(&l->log, e, &alg, &md, &len))
-		return;
-	for (size_t b = 0; b < c->nbanks; b++) {
-		if (c->banks[b].alg != alg)
-			continue;
-		if (pcr_boot_aggregate(&c->banks[b], want, &wlen)) {
-			say(c, l, e, false, "not-checked", "PCRs 0-%d of bank %s are not all known",
-			    alg->id == HASH_ALGO_SHA1 ? 7 : 9, alg->name);
-			return;
-		}
-		if (wlen == len && !memcmp(want, md, len))
-			say(c, l, e, false, "boot-aggregate-ok", "matches %s PCRs 0-%d",
-			    alg->name, alg->id == HASH_ALGO_SHA1 ? 7 : 9);
-		else
-			say(c, l, e, true, "boot-aggregate",
-			    "does not match %s PCRs 0-%d", alg->name,
-			    alg->id == HASH_ALGO_SHA1 ? 7 : 9);
-		return;
-	}
-	say(c, l, e, false, "not-checked", "no %s PCR values for boot_aggregate", alg->name);
+	if (x->violation != y->violation)
+		return false;
+	if (a->log.bank == b->log.bank)
+		return !memcmp(x->digest, y->digest, a->log.bank->len);
+	/* a bank the kernel could not hash holds the sha1 digest, padded */
+	if (a->log.bank->id == HASH_ALGO_SHA1 && b->dc && b->dc[i] == IMALOG_DIGEST_PADDED_SHA1)
+		return !memcmp(x->digest, y->digest, 20);
+	if (b->log.bank->id == HASH_ALGO_SHA1 && a->dc && a->dc[i] == IMALOG_DIGEST_PADDED_SHA1)
+		return !memcmp(x->digest, y->digest, 20);
+	return true;	/* each list's digest is checked against the same data */
 }
 
-/* The list to replay into bank @b: one of the bank's own, else the first. */
-static size_t list_for_bank(const struct log_ctx *c, const struct pcr_bank *b)
+static bool same_event(const struct log_list *a, const struct log_list *b, size_t i)
+{
+	const struct imalog_entry *x = &a->log.v[i], *y = &b->log.v[i];
+
+	return x->pcr == y->pcr && x->tdata_len == y->tdata_len && !strcmp(x->tname, y->tname) &&
+	       !memcmp(imalog_tdata(&a->log, x), imalog_tdata(&b->log, y), x->tdata_len) &&
+	       digests_agree(a, b, i);
+}
+
+/* Every list must describe the same events, with the same violations, as the first one. */
+static void compare_lists(struct log_ctx *c)
+{
+	const struct log_list *a = &c->lists[0];
+
+	for (size_t k = 1; k < c->nlists; k++) {
+		const struct log_list *b = &c->lists[k];
+		size_t n = a->log.n < b->log.n ? a->log.n : b->log.n;
+		bool said = false;
+
+		for (size_t i = 0; i < n; i++) {
+			char *other;
+
+			if (same_event(a, b, i)) {
+				log_set(c, i, CK_LISTS, V_OK);
+				continue;
+			}
+			log_set(c, i, CK_LISTS, V_FINDING);
+			if (said)
+				continue;
+			said = true;
+			other = malloc(LOG_NAME_BUF);
+			if (other)
+				imalog_name(&b->log, &b->log.v[i], other, LOG_NAME_BUF);
+			log_say(c, a, &a->log.v[i], true, "lists-differ",
+				"entry %zu of %s is %s%s", i + 1, b->path,
+				other && other[0] ? other : "(no name)",
+				a->log.v[i].violation != b->log.v[i].violation ?
+				", and only one of them is a violation" :
+				digests_agree(a, b, i) ? "" : ", with another logged digest");
+			free(other);
+		}
+		for (size_t i = n; i < c->rows; i++)
+			log_set(c, i, CK_LISTS, V_FINDING);
+		if (a->log.n != b->log.n)
+			log_say(c, b, NULL, true, "lists-differ",
+				"%zu entries, %s has %zu", b->log.n, a->path, a->log.n);
+	}
+}
+
+/* The list that holds entry @row: the first long enough. */
+static const struct log_list *list_of_row(const struct log_ctx *c, size_t row)
 {
 	for (size_t k = 0; k < c->nlists; k++)
-		if (c->lists[k].log.bank == b->alg)
-			return k;
-	return 0;
+		if (c->lists[k].log.n > row)
+			return &c->lists[k];
+	return NULL;
 }
 
-static void replay_bank(struct log_ctx *c, const struct pcr_bank *b)
+struct totals {
+	unsigned long v[V_N];
+};
+
+/* A requested check that left a cell unset could not evaluate it. */
+static void close_matrix(struct log_ctx *c, struct totals *t)
 {
-	struct replay_result res[IMALOG_PCRS];
-	const struct log_list *l = &c->lists[list_for_bank(c, b)];
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < c->rows; i++) {
+		for (int ck = 0; ck < CK_N; ck++) {
+			if (!requested(c, (enum log_check_id)ck))
+				continue;
+			if (log_get(c, i, (enum log_check_id)ck) == V_UNSET) {
+				const struct log_list *l = list_of_row(c, i);
 
-	if (imalog_replay(&l->log, b, res)) {
-		say(c, l, NULL, false, "error", "cannot replay into %s", b->alg->name);
-		c->trouble = true;
-		return;
-	}
-	for (unsigned p = 0; p < IMALOG_PCRS; p++) {
-		const struct replay_result *r = &res[p];
-		char hex[2 * HASH_MAX_DIGEST + 1];
-
-		if (!r->used)
-			continue;
-		hex_encode(r->value, b->alg->len, hex);
-		if (!r->known) {
-			say(c, l, NULL, false, "not-checked", "%s PCR %u: no TPM value", b->alg->name, p);
-			continue;
-		}
-		c->replayed++;
-		if (r->match == r->last) {
-			c->consistent++;
-			say(c, l, NULL, false, "consistent",
-			    "%s PCR %u matches the TPM at entry %zu, the last of its %zu entries",
-			    b->alg->name, p, r->match, r->entries);
-		} else if (r->match) {
-			say(c, l, &l->log.v[r->match - 1], true, "list-continues",
-			    "%s PCR %u matches the TPM at this entry; the list goes on to entry %zu",
-			    b->alg->name, p, r->last);
-		} else {
-			say(c, l, NULL, true, "replay-mismatch",
-			    "%s PCR %u: no entry brings the replay to the TPM value; "
-			    "after all %zu entries it is %s", b->alg->name, p, r->entries, hex);
+				log_set(c, i, (enum log_check_id)ck, V_CANNOT);
+				if (!c->trouble)	/* else the error said why */
+					log_say(c, l, l ? &l->log.v[i] : NULL, true, "not-evaluated",
+						"the %s check did not evaluate this entry",
+						check_names[ck]);
+			}
+			t->v[log_get(c, i, (enum log_check_id)ck)]++;
 		}
 	}
+}
+
+static void summary(struct log_ctx *c, const struct totals *t)
+{
+	size_t entries = c->nlists ? c->lists[0].log.n : 0;
+
+	if (c->fmt == OUT_JSON)
+		fprintf(c->fp, "{\"summary\":{\"lists\":%zu,\"entries\":%zu,\"findings\":%lu,"
+			"\"violations\":%lu,\"padded_sha1\":%lu,\"replayed\":%lu,"
+			"\"consistent\":%lu,\"errors\":%d,\"verdicts\":{\"ok\":%lu,"
+			"\"finding\":%lu,\"cannot_check\":%lu,\"accepted\":%lu,"
+			"\"not_applicable\":%lu}}}\n",
+			c->nlists, entries, c->findings, c->violations, c->padded, c->replayed,
+			c->consistent, c->trouble, t->v[V_OK], t->v[V_FINDING], t->v[V_CANNOT],
+			t->v[V_ACCEPTED], t->v[V_NA]);
+	else
+		fprintf(c->fp, "summary: %zu entries, %lu findings, %lu violations; "
+			"%lu of %lu PCR replays consistent with the TPM; verdicts: %lu ok, "
+			"%lu finding, %lu cannot-check, %lu accepted, %lu n/a\n",
+			entries, c->findings, c->violations, c->consistent, c->replayed,
+			t->v[V_OK], t->v[V_FINDING], t->v[V_CANNOT], t->v[V_ACCEPTED], t->v[V_NA]);
+	fflush(c->fp);
+}
+
+static void check_rows(struct log_ctx *c)
+{
+	for (size_t k = 0; k < c->nlists; k++)
+		if (c->lists[k].log.n)
+			check_list(c, k);
+	if (c->nlists > 1)
+		compare_lists(c);
+	for (size_t i = 0; i < c->rows; i++) {
+		const struct log_list *l = list_of_row(c, i);
+
+		if (c->certs)
+			log_check_signature(c, l, &l->log.v[i]);
+		if (c->ref)
+			log_check_reference(c, l, &l->log.v[i]);
+	}
+	log_check_boot_aggregate(c);
+	log_check_tpm(c);
 }
 
 int log_check_all(struct log_ctx *c)
 {
-	size_t replay_before;
+	struct totals t;
+	bool bad = false;
 
+	c->rows = 0;
 	for (size_t k = 0; k < c->nlists; k++) {
 		struct log_list *l = &c->lists[k];
 
-		if (l->parse)
-			say(c, l, NULL, true, "malformed", "%s", l->log.err);
+		if (l->parse) {
+			c->list_findings++;
+			log_say(c, l, NULL, true, "malformed", "%s", l->log.err);
+		}
 		if (l->log.bank)
-			say(c, l, NULL, false, "list", "%zu entries, %s %s template digests",
-			    l->log.n, l->log.ascii ? "ascii" : "binary", l->log.bank->name);
+			log_say(c, l, NULL, false, "list", "%zu entries, %s %s template digests",
+				l->log.n, l->log.ascii ? "ascii" : "binary", l->log.bank->name);
+		if (l->log.n > c->rows)
+			c->rows = l->log.n;
+	}
+	c->cell = calloc(c->rows ? c->rows : 1, CK_N);
+	if (!c->cell) {
+		fprintf(stderr, "ima-test log: out of memory\n");
+		return EXIT_TROUBLE;
 	}
 	if (!c->nlists || !c->lists[0].log.n) {
 		if (!c->findings) {
@@ -365,33 +311,12 @@ int log_check_all(struct log_ctx *c)
 			c->trouble = true;
 		}
 	} else {
-		for (size_t k = 0; k < c->nlists; k++)
-			if (c->lists[k].log.n)
-				check_entries(c, k);
-		compare_lists(c);
-		check_boot_aggregate(c);
-		replay_before = c->replayed;
-		for (size_t b = 0; b < c->nbanks; b++)
-			replay_bank(c, &c->banks[b]);
-		if (c->replayed == replay_before) {
-			fprintf(stderr, "ima-test log: no TPM values to replay the list against "
-				"(give --pcrs, or run where /sys/class/tpm/tpm0/pcr-* exists)\n");
-			c->trouble = true;
-		}
+		check_rows(c);
 	}
-	if (c->fmt == OUT_JSON)
-		fprintf(c->fp, "{\"summary\":{\"lists\":%zu,\"entries\":%zu,\"findings\":%lu,"
-			"\"violations\":%lu,\"padded_sha1\":%lu,\"replayed\":%lu,"
-			"\"consistent\":%lu,\"errors\":%d}}\n", c->nlists,
-			c->nlists ? c->lists[0].log.n : 0, c->findings, c->violations,
-			c->padded, c->replayed, c->consistent, c->trouble);
-	else
-		fprintf(c->fp, "summary: %zu entries, %lu findings, %lu violations; "
-			"%lu of %lu PCR replays consistent with the TPM\n",
-			c->nlists ? c->lists[0].log.n : 0, c->findings, c->violations,
-			c->consistent, c->replayed);
-	fflush(c->fp);
+	close_matrix(c, &t);
+	summary(c, &t);
 	if (c->trouble)
 		return EXIT_TROUBLE;
-	return c->findings ? EXIT_FINDINGS : EXIT_OK;
+	bad = c->findings || c->list_findings || t.v[V_FINDING] || t.v[V_CANNOT];
+	return bad ? EXIT_FINDINGS : EXIT_OK;
 }
