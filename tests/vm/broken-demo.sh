@@ -7,6 +7,8 @@
 #               __fput runs in a kernel thread (unix GC, io_uring teardown)
 #   writecount  0002: every writer's close counts as the last writer's, so
 #               the label moves under a live writer
+#   ioworker    0004: the update is skipped when the final __fput runs in
+#               an io_uring worker (SQPOLL thread, io-wq)
 #
 # For each, the series file is composed in build/broken/VARIANT/, the
 # kernel built with SERIES= (cached like the others), and the closecheck
@@ -18,17 +20,19 @@ top=$(cd "$here/../.." && pwd)
 declare -A patch=(
 	[kthread]=0001-BROKEN-ima-skip-the-update-in-a-kernel-thread.patch
 	[writecount]=0002-BROKEN-ima-treat-every-writer-s-close-as-the-last.patch
+	[ioworker]=0004-BROKEN-ima-skip-the-update-in-an-io_uring-worker.patch
 )
 declare -A expect=(
-	[kthread]="io_uring-fixed scm-gc"
+	[kthread]="aio io_uring-fixed scm-gc"
 	[writecount]="two-writers"
+	[ioworker]="io_uring-async io_uring-sqpoll"
 )
-variants=${*:-kthread writecount}
+variants=${*:-kthread writecount ioworker}
 make -s -C "$top/tools/ima-test" ima-test static >&2
 nscen=$("$top/tools/ima-test/ima-test" close-check --list | wc -l)
 . "$top/tests/lib/tap.sh"
 for v in $variants; do
-	[ -n "${patch[$v]:-}" ] || { echo "broken-demo: no variant '$v' (kthread, writecount)" >&2; exit 2; }
+	[ -n "${patch[$v]:-}" ] || { echo "broken-demo: no variant '$v' (kthread, writecount, ioworker)" >&2; exit 2; }
 	dir=$top/build/broken/$v
 	rm -rf "$dir"
 	mkdir -p "$dir"
