@@ -9,7 +9,7 @@ pkgs=(
 	openssl libkeyutils-dev keyutils attr liburing-dev ima-evm-utils
 	clang libclang-rt-14-dev
 	python3-docutils python3-sphinx python3-yaml gnuplot-nox hyperfine
-	swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 mmdebstrap
+	swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 libtss2-tcti-device0 mmdebstrap
 	softhsm2 libengine-pkcs11-openssl libp11-dev p11-kit p11-kit-modules opensc gnutls-bin
 	debhelper devscripts lintian fakeroot dpkg-dev man-db bash-completion
 	shellcheck sparse python3-jsonschema strace xxd

@@ -37,6 +37,21 @@ done
 if [ -x "$top/tools/ima-test/ima-test.static" ]; then
 	cp "$top/tools/ima-test/ima-test.static" "$root/bin/ima-test"
 fi
+# tpm2-tools for the quote suite.  It is dynamically linked: the multi-call
+# binary (named by a link per command), every library ldd names, the
+# loader, and the device TCTI, which libtss2-tctildr opens by name
+# (TPM2TOOLS_TCTI=device:/dev/tpmrm0), with its own libraries.
+if tpm2=$(command -v tpm2); then
+	tcti=$(/sbin/ldconfig -p | sed -n 's/^[[:space:]]*libtss2-tcti-device.so.0 (libc6,x86-64) => //p' | head -n 1)
+	[ -n "$tcti" ] || die "libtss2-tcti-device.so.0 is missing (Debian package libtss2-tcti-device0)"
+	cp "$tpm2" "$root/bin/tpm2"
+	for c in createek createak readpublic quote pcrread; do ln -s tpm2 "$root/bin/tpm2_$c"; done
+	for f in "$tcti" $(ldd "$tpm2" "$tcti" |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+fi
 [ -d "$top/build/vm/keys" ] && cp -r "$top/build/vm/keys" "$root/lib/ima-fput/keys"
 
 # the negative-control module, built against this kernel
