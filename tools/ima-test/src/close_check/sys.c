@@ -236,8 +236,12 @@ int cc_aio_wait(unsigned long ctx, unsigned timeout_ms)
 {
 	struct io_event ev;
 	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
-	long n = syscall(__NR_io_getevents, (aio_context_t)ctx, 1, 1, &ev, &ts);
+	long n;
 
+	/* a signal (SIGCHLD of an earlier scenario's child) restarts the wait */
+	do
+		n = syscall(__NR_io_getevents, (aio_context_t)ctx, 1, 1, &ev, &ts);
+	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
 	return n == 1 ? (int)ev.res : -ETIMEDOUT;
