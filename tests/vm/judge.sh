@@ -9,11 +9,12 @@ region=
 [ "${1:-}" = -e ] && { region=$2; shift 2; }
 log=$1
 awk -v want="$region" '
+{ sub(/\r$/, "") }	# the serial console ends lines with CR LF
 /IMA-FPUT: expect-begin / { inside = $NF; next }
 /IMA-FPUT: expect-end /   { inside = ""; next }
 /WARNING:|BUG:|Oops|Kernel panic|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lock held when returning|hung_task|blocked for more than|UBSAN:|general protection fault|held lock freed|DEBUG_LOCKS_WARN_ON/ {
 	if ((want == "" && inside == "") || (want != "" && inside == want)) {
-		sub(/\r$/, ""); printf "%d: %s\n", NR, $0; found = 1
+		printf "%d: %s\n", NR, $0; found = 1
 	}
 }
 END { exit found ? 1 : 0 }
