@@ -123,13 +123,15 @@ static int uring_one(struct cc_uring *u, const struct io_uring_sqe *tmpl)
 
 	u->sqes[idx] = *tmpl;
 	sq_array[idx] = idx;
-	atomic_store_explicit(sq_tail, tail + 1, memory_order_release);
+	/*
+	 * seq_cst: with SQPOLL, the tail store must be visible before the
+	 * thread's NEED_WAKEUP flag is read, or a sleeping thread is missed
+	 */
+	atomic_store_explicit(sq_tail, tail + 1, memory_order_seq_cst);
 	if (u->p.flags & IORING_SETUP_SQPOLL) {
 		_Atomic __u32 *sq_flags = ring_at(u->sq_ring, u->p.sq_off.flags);
 
-		/* the tail store must be visible before the thread's flag is read */
-		atomic_thread_fence(memory_order_seq_cst);
-		if (atomic_load_explicit(sq_flags, memory_order_relaxed) & IORING_SQ_NEED_WAKEUP)
+		if (atomic_load_explicit(sq_flags, memory_order_seq_cst) & IORING_SQ_NEED_WAKEUP)
 			flags |= IORING_ENTER_SQ_WAKEUP;
 	}
 	if (uring_enter(u->fd, 1, 1, flags) < 0)
