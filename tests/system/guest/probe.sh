@@ -76,7 +76,9 @@ fi
 
 case $stage in
 1)
-	out=$(ima-test ready --cert "$cert" / 2>&1); rc=$?
+	# The system never opens its signed files for write, which enforce
+	# refuses: --access leaves write opens out of the model.
+	out=$(ima-test ready --access read,exec,mmap --cert "$cert" / 2>&1); rc=$?
 	diag "$(grep -v 'symlink not followed' <<<"$out" | tail -n 12)"
 	# Object code (ELF, whatever its mode, and files with an execute bit) is
 	# judged for executable mappings: the 0644 libraries are signed, so
@@ -220,7 +222,7 @@ case $stage in
 	# a finding for it, since the MMAP_CHECK rule wants a signature
 	# (of /etc/ima-fput only the tampered file: the certificate and key id
 	# are data files, findings for ready under MMAP_CHECK, see stage 1)
-	out=$(ima-test ready --cert "$cert" /usr/local "$tampered_conf" 2>&1); rc=$?
+	out=$(ima-test ready --access read,exec,mmap --cert "$cert" /usr/local "$tampered_conf" 2>&1); rc=$?
 	diag "$(grep -v '^note:' <<<"$out" | tail -n 6)"
 	found=$(sed -n 's/^\(\/[^:]*\): .*/\1/p' <<<"$out" | sort -u)
 	want=$(printf '%s\n' "$planted_lib" "$tampered_prog" "$tampered_conf" | sort)
