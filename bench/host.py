@@ -260,10 +260,11 @@ def pkcs11_rows(samples, scratch, key, tree, xu_tool, xu_evm):
     subprocess.run(["softhsm2-util", "--import", p8, "--token", "bench", "--label", "ima",
                     "--id", "01", "--pin", "1234"], check=True, capture_output=True)
     # ima-test refuses a pin-value on its command line (other users read it
-    # in /proc/PID/cmdline): both tools take the PIN from a file.
+    # in /proc/PID/cmdline): both tools take the PIN from a file, without a
+    # newline, which evmctl's libp11 would take as part of the PIN.
     pin = os.path.join(hsm, "pin")
     with open(pin, "w") as f:
-        f.write("1234\n")
+        f.write("1234")
     uri = "pkcs11:token=bench;object=ima?pin-source=file:" + pin
     # evmctl needs the keyid; ima-test reads it from the token's public key.
     bits = subprocess.run([OPENSSL, "rsa", "-in", key, "-RSAPublicKey_out", "-outform", "der"],

@@ -36,7 +36,7 @@ pkcs11-tool --module "$SOFTHSM_MODULE" --token-label release --login --pin "$SOF
 	--keypairgen --key-type rsa:2048 --label ima --id 01 >/dev/null 2>&1
 # the PIN from a file: ima-test refuses a pin-value on its command line,
 # where any user can read it
-printf '%s\n' "$SOFTHSM_PIN" >"$work/pin"
+printf '%s' "$SOFTHSM_PIN" >"$work/pin"
 uri="pkcs11:token=release;object=ima?pin-source=$work/pin"
 openssl req -new -x509 -engine pkcs11 -keyform engine -key "pkcs11:token=release;object=ima;type=private?pin-source=$work/pin" \
 	-sha256 -days 7 -subj "/CN=ima-fput release key (SoftHSM)" -addext subjectKeyIdentifier=hash \
