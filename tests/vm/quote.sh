@@ -63,6 +63,26 @@ else
 	finish
 fi
 
+# The verifier adds this machine's boot_aggregate to the reference, taken
+# from the first round once that round's list checks out against its quote
+# (Keylime wants it in digests["boot_aggregate"]; ima-fput.rst).
+ba=$("$tool" log --list "$out/r1/bin_sha256" --quote "$out/r1/quote.msg" --quote-sig "$out/r1/quote.sig" \
+	--ak "$out/ak.pub" --nonce "$N1" --quote-pcrs "$out/r1/quote.pcrs" --print-boot-aggregate 2>"$work/ba.err")
+if python3 - "$work/ref.json" "$ba" <<'PY'
+import json, re, sys
+path, value = sys.argv[1], sys.argv[2]
+assert re.fullmatch(r"[0-9a-f]{64}", value), value
+ref = json.load(open(path))
+ref["digests"]["boot_aggregate"] = [value]
+json.dump(ref, open(path, "w"))
+PY
+then
+	ok "$k: verifier: boot_aggregate of the quoted first round added to the reference"
+else
+	not_ok "$k: verifier: boot_aggregate of the quoted first round added to the reference"
+	sed 's/^/# /' "$work/ba.err"
+fi
+
 # v DESC STATUS REGEX... -- ROUND NONCE [log options]: the verifier's
 # ima-test log of ROUND's quote and lists (options after the nonce may
 # replace them: a later --list, --quote... wins), exit STATUS and every
