@@ -63,7 +63,7 @@ done
 ln -s "$out" "$tree/l"
 "$SWAP" "$tree/d" "$tree/l" >"$T_TMP/swaps" &
 pid=$!
-for r in $(seq 1 "$ROUNDS"); do
+for _ in $(seq 1 "$ROUNDS"); do
 	sign "${files[@]}" >>"$T_TMP/race.out" 2>&1
 done
 kill -TERM "$pid"

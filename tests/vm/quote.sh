@@ -67,8 +67,7 @@ fi
 # from the first round once that round's list checks out against its quote
 # (Keylime wants it in digests["boot_aggregate"]; ima-fput.rst).
 ba=$("$tool" log --list "$out/r1/bin_sha256" --quote "$out/r1/quote.msg" --quote-sig "$out/r1/quote.sig" \
-	--ak "$out/ak.pub" --nonce "$N1" --quote-pcrs "$out/r1/quote.pcrs" --print-boot-aggregate 2>"$work/ba.err" |
-	tail -n 1)	# the value follows the pcr-values-quoted line
+	--ak "$out/ak.pub" --nonce "$N1" --quote-pcrs "$out/r1/quote.pcrs" --print-boot-aggregate 2>"$work/ba.err")
 if python3 - "$work/ref.json" "$ba" <<'PY'
 import json, re, sys
 path, value = sys.argv[1], sys.argv[2]

@@ -376,7 +376,11 @@ int cmd_log(int argc, char **argv)
 	}
 	if (a->certs.n)
 		c->certs = &a->certs;
+	/* with --print-boot-aggregate, stdout carries the value alone */
+	if (a->print_boot_aggregate)
+		c->fp = stderr;
 	r = log_load_inputs(c, a);
+	c->fp = stdout;
 	if (!r)
 		r = a->print_boot_aggregate ? print_boot_aggregate(c) : log_check_all(c);
 out:
