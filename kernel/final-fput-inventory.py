@@ -40,7 +40,10 @@ RUNNERS = ["__fput_sync", "flush_delayed_fput", "task_work_run", "exit_task_work
 DEFERRERS = ["fput", "filp_close"]
 # x86 is the architecture the kernel is built and tested for.
 EXCLUDE = re.compile(r"^(Documentation|tools|samples|scripts)/|^arch/(?!x86/)")
-FUNC = re.compile(r"^[A-Za-z_][^;=()]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
+# A function definition's line at column 0: "static int foo(" or, in the
+# kernel's style with the type on the line before, "foo(".
+FUNC = re.compile(r"^(?:[A-Za-z_][^;=()]*?\b)?([A-Za-z_]\w*)\s*\(([^;]*)$")
+SYSCALL = re.compile(r"^SYSCALL_DEFINE\d$")
 
 
 def source_files(src, names):
@@ -74,6 +77,8 @@ def calls(src, names):
             m = FUNC.match(line)
             if m and not line.startswith(("#", "}", "{")):
                 func = m.group(1)
+                if SYSCALL.match(func):         # SYSCALL_DEFINE1(close, ...)
+                    func = "sys_" + m.group(2).split(",")[0].strip(" )")
             for c in pat.finditer(line):
                 before = line[:c.start()].rstrip()
                 # a definition or declaration, not a call
