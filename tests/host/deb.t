@@ -46,6 +46,11 @@ case $depends in
 *libssl3*libkeyutils1*|*libkeyutils1*libssl3*) ok "Depends, from dh_shlibdeps, names libssl3 and libkeyutils1: $depends" ;;
 *) not_ok "Depends names libssl3 and libkeyutils1"; diag "Depends: $depends" ;;
 esac
+contents=$(dpkg-deb -c "$deb")
+for f in usr/share/initramfs-tools/hooks/ima-test usr/share/initramfs-tools/scripts/init-top/ima-keys; do
+	check "the package ships the initramfs-tools key loader /$f, executable" \
+		grep -qE "^-rwxr-xr-x root/root .* \./$f\$" <<<"$contents"
+done
 is "$(dpkg-deb -f "$deb" Recommends)" keyutils "Recommends keyutils (keyctl, for the keys command's keyrings)"
 
 # A throw-away Debian 12 root, made once and cached outside the clone.

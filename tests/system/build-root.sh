@@ -1,9 +1,13 @@
 #!/bin/bash
-# build-root.sh: the Debian 12 root file system as a tarball, made with
-# mmdebstrap from the machine's apt sources and cached outside the clone,
-# keyed by the package list and this script.  Prints the tarball's path.
+# build-root.sh [PACKAGE...]: the Debian 12 root file system as a tarball,
+# made with mmdebstrap from the machine's apt sources and cached outside the
+# clone, keyed by the package list and this script.  The packages named are
+# added to the base set (a Debian kernel, initramfs-tools, ...).  Prints the
+# tarball's path.
 set -euo pipefail
 packages=systemd-sysv,udev,keyutils,attr
+# (sorted, so that the same set is one cache entry)
+for p in $(printf '%s\n' "$@" | sort -u); do packages+=,$p; done
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput
 key=$( { echo "$packages"; cat "$0"; } | sha256sum | cut -c1-16)
 tar=$cache/rootfs-$key.tar

@@ -16,6 +16,8 @@ work=$top/build/system
 results=$top/build/test-results/system
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/swtpm.sh"
+# shellcheck source=tests/lib/guest.sh
+. "$top/tests/lib/guest.sh"
 mkdir -p "$work" "$results"
 
 make -s -C "$top/tools/ima-test" ima-test ima-test.static >&2 ||
@@ -33,7 +35,7 @@ fi
 # boot KERNEL STAGE APPEND [tpm]: boot the image (with a software TPM when
 # asked), relay the probe's TAP, judge
 boot() {
-	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc line gplan='' gcount=0
+	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc gplan gcount
 	local tpmargs=() tpmpid=
 	console=$results/$name.console tap=$results/$name.tap
 	rm -f "$console" "$tap"
@@ -51,15 +53,8 @@ boot() {
 	qrc=$?
 	swtpm_stop
 	echo "# $name: boot, probe and shutdown took $(( $(date +%s) - start ))s (qemu exit $qrc)"
-	tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
-	while IFS= read -r line; do
-		case $line in
-		'ok '*) gcount=$((gcount + 1)); ok "$k: $(sed -E 's/^ok [0-9]+ - //' <<<"$line")" ;;
-		'not ok '*) gcount=$((gcount + 1)); not_ok "$k: $(sed -E 's/^not ok [0-9]+ - //' <<<"$line")" ;;
-		1..*) gplan=${line#1..} ;;
-		*) printf '# %s\n' "$line" ;;
-		esac
-	done < "$tap.clean"
+	guest_relay "$tap" "$k: "
+	gplan=$guest_plan gcount=$guest_count
 	if [ $qrc = 124 ] || [ $qrc = 137 ]; then
 		not_ok "$k: boot $stage ended within ${SYSTEM_BOOT_TIMEOUT:-600}s (last console lines below)"
 		tail -n 15 "$console" | sed 's/^/#   /'
@@ -71,12 +66,7 @@ boot() {
 	else
 		ok "$k: boot $stage ran the probe to its end ($gcount tests) and shut down"
 	fi
-	if reports=$("$top/tests/vm/judge.sh" "$console"); then
-		ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
-	else
-		not_ok "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
-		printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
-	fi
+	guest_judge "$console" "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
 }
 
 # plant IMG: the faults boot 2 must refuse, written offline

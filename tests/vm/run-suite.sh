@@ -47,6 +47,8 @@ fi
 # Numbered from TAP_START; the count is left for a caller that boots again.
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/swtpm.sh"
+# shellcheck source=tests/lib/guest.sh
+. "$top/tests/lib/guest.sh"
 [ "$plan" = 1 ] || TAP_NO_PLAN=1
 end_run() { tap_count > "$out/count"; finish; }
 
@@ -99,21 +101,8 @@ echo "# $name: boot took $(( $(date +%s) - start ))s (qemu exit $qrc)"
 
 # the guest's tests, renumbered into ours
 tr -d '\r' < "$tap" > "$out/guest.tap" 2>/dev/null || : > "$out/guest.tap"
-gplan='' gcount=0 bail=''
-while IFS= read -r line; do
-	case $line in
-	'ok '*|'not ok '*)
-		gcount=$((gcount + 1))
-		desc=$(printf '%s\n' "$line" | sed -E 's/^(not )?ok [0-9]+ ?-? ?//')
-		case $line in
-		'ok '*) ok "$name: $desc" ;;
-		*) not_ok "$name: $desc" ;;
-		esac ;;
-	1..*) gplan=${line#1..} ;;
-	'Bail out!'*) bail=$line ;;
-	*) printf '# %s\n' "$line" ;;
-	esac
-done < "$out/guest.tap"
+guest_relay "$out/guest.tap" "$name: "
+gplan=$guest_plan gcount=$guest_count bail=$guest_bail
 
 if [ -n "$bail" ]; then
 	not_ok "$name: guest suite bailed out: ${bail#Bail out! }"
@@ -129,12 +118,7 @@ else
 	ok "$name: guest ran its whole plan ($gcount tests)"
 fi
 
-if reports=$("$top/tests/vm/judge.sh" "$console"); then
-	ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
-else
-	not_ok "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
-	printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
-fi
+guest_judge "$console" "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
 if [ -n "$expect" ]; then
 	if grep -q "IMA-FPUT: expect-begin $expect" "$console"; then
 		ok "$name: the declared control region '$expect' ran"

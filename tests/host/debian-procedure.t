@@ -1,0 +1,70 @@
+#!/bin/bash
+# The procedure "Enabling appraisal on Debian 12" in ima-fput.rst is the one
+# the Debian-kernel system test runs: for each boot N, the literal block
+# between ".. debian-procedure-begin N" and ".. debian-procedure-end N"
+# (and README.md's copy) holds, line for line, the commands between "# procedure-begin N" and
+# "# procedure-end N" in tests/system/guest/debian-probe.sh.  A negative
+# control changes one command of a copy of the probe and must be caught.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+rst=$top/Documentation/security/ima-fput.rst
+probe=$top/tests/system/guest/debian-probe.sh
+
+# doc N: the commands of boot N in the document (a continued line, ending
+# in "|" or "\", is joined with the next)
+doc() {
+	awk -v n="$1" '
+		$0 == ".. debian-procedure-begin " n { on = 1; next }
+		$0 == ".. debian-procedure-end " n { on = 0 }
+		on && /^   / { sub(/^   /, ""); print }' "$rst" | join_lines
+}
+# readme N: the same in README.md, in a fenced block between HTML comments
+readme() {
+	awk -v n="$1" '
+		$0 == "<!-- debian-procedure-begin " n " -->" { on = 1; next }
+		$0 == "<!-- debian-procedure-end " n " -->" { on = 0 }
+		on && !/^```/ { print }' "$top/README.md" | join_lines
+}
+# script N FILE: the commands of boot N in the probe
+script() {
+	awk -v n="$1" '
+		$0 ~ "^\t*# procedure-begin " n "$" { on = 1; next }
+		$0 ~ "^\t*# procedure-end " n "$" { on = 0 }
+		on { sub(/^\t+/, ""); print }' "$2" | join_lines
+}
+join_lines() { sed -e ':a' -e '/[|\\]$/{N;s/\n[ \t]*/ /;ba' -e '}'; }
+
+for n in 0 1; do
+	d=$(doc $n) s=$(script $n "$probe")
+	check "boot $n: the document gives the procedure ($(grep -c . <<<"$d") commands)" test -n "$d"
+	if [ -n "$d" ] && [ "$d" = "$s" ]; then
+		ok "boot $n: the probe runs exactly the document's commands"
+	else
+		not_ok "boot $n: the probe runs exactly the document's commands"
+		diff <(echo "$d") <(echo "$s") | sed 's/^/# /'
+	fi
+	r=$(readme $n)
+	if [ -n "$r" ] && [ "$r" = "$d" ]; then
+		ok "boot $n: README.md gives the same commands"
+	else
+		not_ok "boot $n: README.md gives the same commands"
+		diff <(echo "$d") <(echo "$r") | sed 's/^/# /'
+	fi
+done
+# negative control: a probe whose dpkg -i names another file
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+sed 's/^\tdpkg -i ima-test_\*\.deb$/\tdpkg -i ima-test.deb/' "$probe" > "$tmp"
+check "negative control: a changed command in the probe is caught" \
+	test "$(doc 0)" != "$(script 0 "$tmp")"
+# the procedure's commands exist where the test runs them: each names a
+# command of Debian 12 or of the package
+for cmd in $( { doc 0; doc 1; } | tr '|' '\n' | awk '{ print $1 }' | sort -u); do
+	case $cmd in
+	dpkg|install|sed|update-grub|mount|umount|find|xargs|ima-test)
+		ok "the procedure uses '$cmd', which the Debian system provides" ;;
+	*) not_ok "the procedure uses '$cmd', which the Debian system provides" ;;
+	esac
+done
+finish

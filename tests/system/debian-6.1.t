@@ -1,0 +1,3 @@
+#!/bin/bash
+# Debian 12 with Debian's own 6.1 kernel: see debian.sh
+exec "$(dirname "$0")/debian.sh" 6.1

@@ -1,0 +1,219 @@
+#!/bin/bash
+# The in-guest probe of the Debian-kernel system test (debian.sh): an
+# administrator enables IMA appraisal on Debian 12 running Debian's own
+# kernel and initramfs-tools, by the procedure of "Enabling appraisal on
+# Debian 12" in Documentation/security/ima-fput.rst.  The lines between
+# "procedure-begin N" and "procedure-end N" are that procedure's commands
+# for boot N, verbatim (tests/host/debian-procedure.t compares them); the
+# rest checks what they did.  Stage N comes from imafput.stage=N:
+#   0  as installed, no IMA option: certificate, install (its trigger
+#      rebuilds the initramfs), policy file, ima_appraise=fix
+#   1  ima_appraise=fix, the policy loaded by systemd: label the running
+#      system, pre-flight, ima_appraise=enforce
+#   2  ima_appraise=enforce under a software TPM: the system works, the
+#      planted faults are refused, the measurement list replays to the TPM
+#   3  ima_appraise=enforce: what boot 2 wrote still opens
+# TAP goes to the second serial port; the system then powers off, which
+# ends QEMU.
+exec > /dev/ttyS1 2>&1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+stage=$(sed -n 's/.*imafput\.stage=\([0-9]*\).*/\1/p' /proc/cmdline)
+. /usr/local/lib/ima-fput/tap.sh
+kmsg() { echo "IMA-FPUT: $*" > /dev/kmsg; }
+denials() { dmesg | grep 'type=1800' | grep 'res=0' || true; }
+denied_names() { denials | sed -n 's/.* name="\([^"]*\)".*/\1/p' | sort -u; }
+state=/var/lib/ima-fput
+unsigned_prog=/usr/local/bin/ima-fput-unsigned
+planted_lib=/usr/local/lib/ima-fput/libplanted.so
+tampered_conf=/etc/ima-fput-tampered.conf
+mkdir -p "$state"
+
+kmsg "probe-begin stage=$stage"
+diag "stage $stage, kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
+diag "up $(cut -d' ' -f1 /proc/uptime)s; multi-user reached: $(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)us"
+check "stage $stage: multi-user.target is active" systemctl -q is-active multi-user.target
+failed_units=$(systemctl list-units --failed --plain --no-legend | awk '{print $1}')
+if [ -z "$failed_units" ]; then
+	ok "stage $stage: no failed unit"
+else
+	not_ok "stage $stage: no failed unit (failed: ${failed_units//$'\n'/ })"
+	for u in $failed_units; do diag "$(journalctl -b -q -n 8 -u "$u" --no-pager)"; done
+fi
+check "stage $stage: Debian's kernel, with AppArmor among its LSMs" \
+	sh -c "uname -r | grep -q -- '-amd64\$' && grep -q apparmor /sys/kernel/security/lsm"
+
+# While journald writes a journal file on the root, its security.ima is the
+# hash of its content at its last close, and an appraised read of it (a
+# journalctl run by root) is refused under enforce: have journald close
+# its files on the root (the final close labels them) and go on in /run.
+journalctl --relinquish-var
+if [ "$stage" != 0 ]; then
+	# (systemd loads it before journald runs: its message is in the kernel's log)
+	check "stage $stage: systemd loaded /etc/ima/ima-policy" \
+		sh -c "dmesg | grep -q 'systemd\[1\]: Successfully loaded the IMA custom policy /etc/ima/ima-policy'"
+	check "stage $stage: the policy file was written once and is gone (write-once, unreadable)" \
+		test ! -e /sys/kernel/security/ima/policy
+	k=$(dmesg)
+	check "stage $stage: the initramfs loaded the certificate into _ima (ima-keys)" \
+		grep -q 'ima-keys: /etc/keys/ima/ima.der -> _ima' <<<"$k"
+	check "stage $stage: a bad file in /etc/keys/ima is reported on the console, and the boot went on" \
+		grep -q 'ima-keys: FAILED to load /etc/keys/ima/not-a-certificate.der into _ima' <<<"$k"
+	diag "$(grep 'ima-keys:' <<<"$k")"
+	keys=$(ima-test keys list 2>&1)
+	diag "$keys"
+	check "stage $stage: ima-test keys list shows the certificate's keyid in _ima" \
+		grep -qi "$(cat /root/keyid)" <<<"$keys"
+fi
+
+case $stage in
+0)
+	# a file in /etc/keys/ima that is no certificate: every boot reports it
+	# and goes on (a test fixture, not part of the procedure)
+	mkdir -p /etc/keys/ima
+	echo "not a certificate" > /etc/keys/ima/not-a-certificate.der
+	cd /root || exit 1
+	# procedure-begin 0
+	install -D -m 0644 ima.der /etc/keys/ima/ima.der
+	dpkg -i ima-test_*.deb
+	install -D -m 0644 ima-policy /etc/ima/ima-policy
+	sed -i 's/^GRUB_CMDLINE_LINUX="/&ima_appraise=fix /' /etc/default/grub
+	update-grub
+	# procedure-end 0
+	check "stage 0: dpkg -i installed ima-test" sh -c "dpkg-query -W -f '\${db:Status-Abbrev}' ima-test | grep -q '^ii'"
+	ird=/boot/initrd.img-$(uname -r)
+	inside=$(lsinitramfs "$ird" 2>&1)
+	missing=
+	for f in etc/keys/ima/ima.der usr/bin/ima-test scripts/init-top/ima-keys; do
+		grep -qx "$f" <<<"$inside" || missing+="$f "
+	done
+	check "stage 0: dpkg's trigger ran update-initramfs -u, which put the hook's files in $ird (certificate, ima-test, ima-keys)${missing:+; missing: $missing}" \
+		[ -z "$missing" ]
+	check "stage 0: /etc/ima/ima-policy written" test -s /etc/ima/ima-policy
+	check "stage 0: /etc/default/grub boots with ima_appraise=fix, update-grub ran" \
+		sh -c "grep -q '^GRUB_CMDLINE_LINUX=\"ima_appraise=fix ' /etc/default/grub && test -e /run/update-grub-ran"
+	;;
+1)
+	check "stage 1: booted with ima_appraise=fix" grep -qw 'ima_appraise=fix' /proc/cmdline
+	out=$(ima-test ready 2>&1); rc=$?
+	diag "$(head -n 3 <<<"$out")"
+	check "stage 1: ima-test ready without --policy uses /etc/ima/ima-policy where the live policy is unreadable (exit $rc)" \
+		grep -q '/etc/ima/ima-policy' <<<"$out"
+	mkdir -p /media/ima-key
+	start=$(date +%s)
+	# procedure-begin 1
+	mount -o ro /dev/vdb /media/ima-key
+	ima-test hash -r -x /
+	find / -xdev -type f -uid 0 \( -perm /111 -o -name '*.so' -o -name '*.so.*' \) -print0 |
+		xargs -0 -r ima-test sign --key /media/ima-key/ima.key --cert /etc/keys/ima/ima.der
+	umount /media/ima-key
+	journalctl --relinquish-var
+	ima-test ready --access read,exec,mmap --policy /etc/ima/ima-policy --cert /etc/keys/ima/ima.der -x /
+	sed -i 's/ima_appraise=fix/ima_appraise=enforce/' /etc/default/grub
+	update-grub
+	# procedure-end 1
+	diag "labelling and the pre-flight took $(( $(date +%s) - start ))s"
+	out=$(ima-test ready --access read,exec,mmap --policy /etc/ima/ima-policy --cert /etc/keys/ima/ima.der -x / 2>&1); rc=$?
+	diag "$(tail -n 4 <<<"$out")"
+	deny=$(sed -n 's/^summary: .*enforce would deny \([0-9]*\) .*/\1/p' <<<"$out")
+	check "stage 1: ima-test ready --policy /etc/ima/ima-policy: enforce would deny nothing (exit $rc, deny ${deny:-?})" \
+		[ "$rc" = 0 -a "$deny" = 0 ]
+	check "stage 1: the signing key's medium is unmounted" sh -c "! grep -q ' /media/ima-key ' /proc/mounts"
+	check "stage 1: /etc/default/grub boots with ima_appraise=enforce" \
+		grep -q '^GRUB_CMDLINE_LINUX="ima_appraise=enforce ' /etc/default/grub
+
+	# the attestation reference, exported after labelling and before
+	# the faults are planted (sha256 is the
+	# kernel's ima_hash); boot 2 checks its measurement list against it
+	ima-test audit -r -x --cert /etc/keys/ima/ima.der --format keylime --hash-algo sha256 / \
+		> /root/reference.json 2> /root/reference.log
+	check "stage 1: a Keylime reference of the labelled root exported" \
+		grep -q '"/usr/bin/ima-test":\[' /root/reference.json
+
+	# The faults boot 2 must refuse (test fixtures): a program with a hash
+	# but no signature, a library likewise, both labelled by the kernel on
+	# their final close; the host tampers with the config file offline.
+	mkdir -p "${planted_lib%/*}"
+	cp /usr/bin/true "$unsigned_prog"
+	cp "$(ldconfig -p | sed -n 's/.*libkeyutils.so.1 .*=> //p' | head -n 1)" "$planted_lib"
+	printf '# tampered with offline after boot 1\nsetting = 1\n' > "$tampered_conf"
+	check "stage 1: the planted program and library carry a hash, no signature" \
+		sh -c "ima-test verify $unsigned_prog $planted_lib $tampered_conf && ! getfattr -e hex -n security.ima $unsigned_prog | grep -q '=0x03'"
+	;;
+2)
+	check "stage 2: booted with ima_appraise=enforce" grep -qw 'ima_appraise=enforce' /proc/cmdline
+	d=$(denials)
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 2: no integrity denial while the system booted" [ -z "$others" ]
+	diag "$d"
+
+	# dpkg under enforce: the final close labels what it writes
+	deb=/root/ima-fput-data_1.0_all.deb
+	out=$(dpkg -i "$deb" 2>&1); rc=$?
+	check "stage 2: dpkg -i installs a package under enforce (exit $rc)" [ $rc = 0 ]
+	[ $rc = 0 ] || diag "$out"
+	mapfile -t files < <(dpkg -L ima-fput-data | while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done)
+	out=$(ima-test verify "${files[@]}" 2>&1); rc=$?
+	diag "$out"
+	check "stage 2: the files dpkg wrote carry their hash (${#files[@]} files)" [ $rc = 0 -a "${#files[@]}" -ge 2 ]
+
+	out=$("$unsigned_prog" 2>&1); rc=$?
+	check "stage 2: the planted program with a hash and no signature is refused ($out)" \
+		sh -c "[ $rc = 126 ] && dmesg | grep 'type=1800' | grep 'res=0' | grep -q 'name=\"$unsigned_prog\"'"
+	out=$(LD_PRELOAD=$planted_lib /usr/bin/true 2>&1)
+	diag "$out"
+	check "stage 2: the planted library is refused when mapped executable" \
+		sh -c "dmesg | grep 'type=1800' | grep 'res=0' | grep -q 'name=\"$planted_lib\"'"
+	out=$(cat "$tampered_conf" 2>&1); rc=$?
+	check "stage 2: the config file tampered with offline is refused on open ($out)" \
+		sh -c "[ $rc != 0 ] && dmesg | grep 'cause=invalid-hash' | grep -q 'name=\"$tampered_conf\"'"
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 2: no integrity denial other than the planted files" [ -z "$others" ]
+	diag "$others"
+
+	# the measurement list (ima-sig, Debian's default template) replays to
+	# the TPM in both banks; the planted files are findings
+	tpm=/sys/class/tpm/tpm0
+	check "stage 2: a TPM with sha1 and sha256 PCR banks" test -r $tpm/pcr-sha1/10 -a -r $tpm/pcr-sha256/10
+	check "stage 2: the measurement list uses the ima-sig template" \
+		sh -c "awk 'NR > 1 { print \$3 }' /sys/kernel/security/ima/ascii_runtime_measurements | sort -u | grep -qx ima-sig"
+	log=$state/log.txt
+	ima-test log --reference /root/reference.json --cert /etc/keys/ima/ima.der --ignore-violations > "$log" 2>&1; rc=$?
+	diag "$(grep -E '^summary|consistent' "$log")"
+	check "stage 2: ima-test log: the list replays to the TPM in both banks (exit $rc)" \
+		sh -c "[ $rc = 0 -o $rc = 1 ] && [ \$(grep -cE 'consistent \\(sha(1|256) PCR 10 matches the TPM' $log) = 2 ]"
+	missing=
+	for f in "$unsigned_prog" "$planted_lib" "$tampered_conf"; do
+		grep -qF " $f: " "$log" || missing+="$f "
+	done
+	check "stage 2: ima-test log names the three planted files, which the reference does not allow ${missing:+(missing: $missing)}" [ -z "$missing" ]
+	bad=$(grep -E ': (bad-signature|unknown-key|template-digest|malformed|unchecked-template) \(' "$log" | head -n 5)
+	check "stage 2: ima-test log finds every ima-sig signature good and every template understood" [ -z "$bad" ]
+	diag "$bad"
+
+	since=$(( $(date +%s) - $(cut -d. -f1 /proc/uptime) - 5 ))
+	find / -xdev -type f -newerct "@$since" ! -path "$state/written-in-boot2" > "$state/written-in-boot2" 2>/dev/null
+	diag "boot 2 wrote $(wc -l < "$state/written-in-boot2") files on the root"
+	;;
+3)
+	check "stage 3: booted with ima_appraise=enforce" grep -qw 'ima_appraise=enforce' /proc/cmdline
+	n=0 refused=
+	while IFS= read -r f; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		cat "$f" > /dev/null 2>&1 || refused+="$f "
+	done < "$state/written-in-boot2"
+	check "stage 3: the $n files boot 2 wrote on the root open under enforce" [ "$n" -gt 0 -a -z "$refused" ]
+	diag "${refused:+refused: $refused}"
+	check "stage 3: the package dpkg installed in boot 2 is intact" sh -c "dpkg --verify ima-fput-data"
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 3: no integrity denial other than the planted files" [ -z "$others" ]
+	diag "$others"
+	;;
+*)
+	not_ok "imafput.stage= names a stage (0 to 3), not '$stage'"
+	;;
+esac
+echo "1..$(tap_count)"
+kmsg "probe-end stage=$stage failed=$(tap_failed && echo 1 || echo 0)"
+sync
+systemctl --no-block poweroff
