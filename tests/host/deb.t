@@ -51,6 +51,10 @@ for f in usr/share/initramfs-tools/hooks/ima-test usr/share/initramfs-tools/scri
 	check "the package ships the initramfs-tools key loader /$f, executable" \
 		grep -qE "^-rwxr-xr-x root/root .* \./$f\$" <<<"$contents"
 done
+conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles 2>/dev/null)
+settings=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./etc/default/ima-test 2>/dev/null | grep -v '^#' | grep -c .)
+check "the package ships /etc/default/ima-test as a conffile, every setting commented out ($settings set)" \
+	[ "$(grep -cx /etc/default/ima-test <<<"$conffiles")" = 1 -a "$settings" = 0 ]
 is "$(dpkg-deb -f "$deb" Recommends)" keyutils "Recommends keyutils (keyctl, for the keys command's keyrings)"
 
 # A throw-away Debian 12 root, made once and cached outside the clone.

@@ -12,7 +12,9 @@
 #      system, pre-flight, ima_appraise=enforce
 #   2  ima_appraise=enforce under a software TPM: the system works, the
 #      planted faults are refused, the measurement list replays to the TPM
-#   3  ima_appraise=enforce: what boot 2 wrote still opens
+#   3  ima_appraise=enforce: what boot 2 wrote still opens; then an EVM
+#      HMAC key for the initramfs, and ima_appraise=fix evm=fix
+#   4  EVM on: the kernel's HMACs are the ones ima-test computes
 # TAP goes to the second serial port; the system then powers off, which
 # ends QEMU.
 exec > /dev/ttyS1 2>&1
@@ -208,9 +210,67 @@ case $stage in
 	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
 	check "stage 3: no integrity denial other than the planted files" [ -z "$others" ]
 	diag "$others"
+
+	# EVM with an HMAC key, configured in /etc/default/ima-test and turned
+	# on by the initramfs in boot 4, which runs in fix mode (evm=fix) so
+	# that the files get their security.evm; update-initramfs runs under
+	# enforce here
+	start=$(date +%s)
+	# procedure-begin 3
+	(umask 0077 && head -c 32 /dev/urandom > /etc/keys/kmk-user.blob)
+	keyctl padd user kmk @u < /etc/keys/kmk-user.blob
+	(umask 0077 && keyctl pipe "$(keyctl add encrypted evm-key 'new default user:kmk 64' @u)" > /etc/keys/evm-trusted.blob)
+	sed -i 's/^#EVM_/EVM_/' /etc/default/ima-test
+	echo UMASK=0077 >> /etc/initramfs-tools/initramfs.conf
+	update-initramfs -u
+	sed -i 's/ima_appraise=enforce/ima_appraise=fix evm=fix/' /etc/default/grub
+	update-grub
+	# procedure-end 3
+	diag "EVM set up, update-initramfs under enforce, in $(( $(date +%s) - start ))s"
+	check "stage 3: the EVM master key and the encrypted EVM key saved, root-only" \
+		sh -c "[ \$(stat -c %a /etc/keys/kmk-user.blob) = 600 ] && [ \$(stat -c %s /etc/keys/kmk-user.blob) = 32 ] &&
+			grep -q '^default user:kmk 64 ' /etc/keys/evm-trusted.blob && [ \$(stat -c %a /etc/keys/evm-trusted.blob) = 600 ]"
+	ird=/boot/initrd.img-$(uname -r)
+	inside=$(lsinitramfs "$ird" 2>&1)
+	missing=
+	for f in etc/keys/kmk-user.blob etc/keys/evm-trusted.blob etc/default/ima-test usr/bin/keyctl etc/keys/ima/ima.der; do
+		grep -qx "$f" <<<"$inside" || missing+="$f "
+	done
+	check "stage 3: update-initramfs -u under enforce put the EVM key files and keyctl in $ird, readable by root only (mode $(stat -c %a "$ird"))${missing:+; missing: $missing}" \
+		[ -z "$missing" -a "$(stat -c %a "$ird")" = 600 ]
+	check "stage 3: /etc/default/grub boots with ima_appraise=fix evm=fix" \
+		grep -q '^GRUB_CMDLINE_LINUX="ima_appraise=fix evm=fix ' /etc/default/grub
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 3: update-initramfs under enforce was denied nothing" [ -z "$others" ]
+	diag "$others"
+	;;
+4)
+	evm=/sys/kernel/security/evm
+	check "stage 4: booted with ima_appraise=fix evm=fix" \
+		sh -c "grep -qw 'ima_appraise=fix' /proc/cmdline && grep -qw 'evm=fix' /proc/cmdline"
+	check "stage 4: the initramfs loaded the EVM key and turned EVM on ($evm reads $(cat $evm))" \
+		sh -c "dmesg | grep -q 'ima-keys: EVM key /etc/keys/evm-trusted.blob loaded with kmk (user); $evm reads 1' && [ \$(cat $evm) = 1 ]"
+	d=$state/evm
+	mkdir -p "$d"
+	echo "written with EVM on" > "$d/f"
+	x=$(getfattr --absolute-names -e hex -n security.evm "$d/f" 2>/dev/null | sed -n 's/^security.evm=0x//p')
+	check "stage 4: a file written now gets an HMAC in security.evm from Debian's kernel (${x:0:10}...)" \
+		sh -c "echo '$x' | grep -Eq '^02[0-9a-f]{40}\$'"
+	out=$(ima-test verify --evm --evm-key /etc/keys/evm-trusted.blob --kmk /etc/keys/kmk-user.blob "$d/f" 2>&1); rc=$?
+	diag "$out"
+	check "stage 4: ima-test verify --evm with the key's blob and kmk agrees with the kernel's HMAC (exit $rc)" [ $rc = 0 ]
+	head -c 32 /dev/urandom > "$state/wrong-kmk"
+	out=$(ima-test verify --evm --evm-key /etc/keys/evm-trusted.blob --kmk "$state/wrong-kmk" "$d/f" 2>&1); rc=$?
+	diag "$out"
+	check "stage 4: control: with another master key the blob is refused (exit $rc)" [ $rc = 2 ]
+	ima-test close-check --iterations 1 --evm-key /etc/keys/evm-trusted.blob --kmk /etc/keys/kmk-user.blob "$d/cc" \
+		> "$state/cc.tap" 2> "$state/cc.err"; rc=$?
+	diag "$(tail -n 3 "$state/cc.tap") $(tail -n 3 "$state/cc.err")"
+	check "stage 4: close-check --evm-key: every final close rewrites security.ima and security.evm as ima-test computes them, with AppArmor on (exit $rc)" \
+		sh -c "[ $rc = 0 ] && grep -q 'and EVM HMACs' $state/cc.tap"
 	;;
 *)
-	not_ok "imafput.stage= names a stage (0 to 3), not '$stage'"
+	not_ok "imafput.stage= names a stage (0 to 4), not '$stage'"
 	;;
 esac
 echo "1..$(tap_count)"
