@@ -105,7 +105,7 @@ case $stage in
 	# procedure-begin 1
 	mount -o ro /dev/vdb /media/ima-key
 	ima-test hash -r -x /
-	find / -xdev -type f -uid 0 \( -perm /111 -o -name '*.so' -o -name '*.so.*' \) -print0 |
+	find / -xdev -type f -uid 0 \( -perm /111 -o -name '*.so' -o -name '*.so.*' -o -name '*.ko' \) -print0 |
 		xargs -0 -r ima-test sign --key /media/ima-key/ima.key --cert /etc/keys/ima/ima.der
 	umount /media/ima-key
 	journalctl --relinquish-var
