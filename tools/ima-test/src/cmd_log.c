@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
@@ -15,6 +16,7 @@
 #include "util.h"
 
 #define SECURITYFS_LISTS "/sys/kernel/security/ima/binary_runtime_measurements_*"
+#define SECURITYFS_LIST_SHA1 "/sys/kernel/security/ima/binary_runtime_measurements"
 #define TPM_SYSFS "/sys/class/tpm/tpm0"
 #define LIST_MAX ((size_t)1 << 31)
 #define SNAPSHOT_TRIES 10
@@ -36,7 +38,8 @@ static const char help[] =
 	"PCR) against PCRs 0-7/0-9, signatures, violations, and every measured file\n"
 	"against a reference.  A check that cannot evaluate an entry is a finding.\n\n"
 	"      --list FILE     a binary or ascii list, any bank (repeatable; default\n"
-	"                      every " SECURITYFS_LISTS ")\n"
+	"                      every " SECURITYFS_LISTS ";\n"
+	"                      on older kernels, as 6.1, the one SHA-1 list)\n"
 	"      --pcrs [ALG,]FILE  PCR values as 'PCR-00: hex' lines, evmctl's format\n"
 	"                      (ALG defaults to sha1; repeatable; default\n"
 	"                      " TPM_SYSFS "/pcr-ALG/N)\n"
@@ -134,9 +137,13 @@ static int load_securityfs_lists(struct log_ctx *c)
 	glob_t g;
 	int r = glob(SECURITYFS_LISTS, 0, NULL, &g);
 
+	/* older kernels (Debian 12's 6.1) have one list, its template digests SHA-1; the other
+	 * banks are replayed from its template data */
+	if (r == GLOB_NOMATCH && access(SECURITYFS_LIST_SHA1, R_OK) == 0)
+		return load_list(c, SECURITYFS_LIST_SHA1);
 	if (r) {
-		fprintf(stderr, "ima-test log: no %s (is securityfs mounted and IMA on?)\n",
-			SECURITYFS_LISTS);
+		fprintf(stderr, "ima-test log: no %s nor %s (is securityfs mounted and IMA on?)\n",
+			SECURITYFS_LISTS, SECURITYFS_LIST_SHA1);
 		return -1;
 	}
 	for (size_t i = 0; i < g.gl_pathc && !r; i++)
