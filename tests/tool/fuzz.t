@@ -2,13 +2,14 @@
 # Bounded libFuzzer runs (tools/ima-test/fuzz): the security.ima decoder,
 # the escaping of file names for JSON and text output, the measurement list
 # parser, the Keylime policy reader, the IMA policy parser and decision, and
-# the security.evm decoder and check, and the TPM quote structures.
+# the security.evm decoder and check, the TPM quote structures, and the
+# kernel's encrypted key blobs (--evm-key with --kmk).
 . "$(dirname "$0")/lib.sh"
 
 dir=$TOOL_ROOT/tools/ima-test
 secs=${IMA_TEST_FUZZ_SECONDS:-20}
 command -v "${CLANG:-clang}" >/dev/null || skip_all "clang not installed"
-plan 15
+plan 17
 out=$(make -s -C "$dir" fuzz 2>&1)
 check_rc $? "fuzzers build (make -C tools/ima-test fuzz)" || diag "$out"
 
@@ -37,4 +38,5 @@ fuzz fuzz-refpolicy corpus-refpolicy $(( (secs + 1) / 2 ))
 fuzz fuzz-policy corpus-policy $(( (secs + 1) / 2 ))
 fuzz fuzz-evm corpus-evm $(( (secs + 1) / 2 ))
 fuzz fuzz-tpmquote corpus-tpmquote $(( (secs + 1) / 2 ))
+fuzz fuzz-enckey corpus-enckey $(( (secs + 1) / 2 ))
 finish

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Secrets stay out of core dumps: before a private key, a passphrase or
-# PIN file, or an EVM HMAC key is read, the process has made itself
-# non-dumpable (PR_SET_DUMPABLE 0, which also bars ptrace and
+# PIN file, an EVM HMAC key or its master key is read, the process has
+# made itself non-dumpable (PR_SET_DUMPABLE 0, which also bars ptrace and
 # /proc/PID/mem to other processes of the user) and set RLIMIT_CORE to 0.
 . "$(dirname "$0")/lib.sh"
 
@@ -11,7 +11,7 @@ strace -o /dev/null true 2>/dev/null || skip_all "strace cannot trace here"
 setup_work
 make_keys
 T=$IMA_TEST
-plan 8
+plan 9
 
 f=$WORK/f
 echo data >"$f"
@@ -46,6 +46,10 @@ guarded_before "$WORK/pass" sh -c "echo '$sum' | \"\$0\" sign-hash --key \"\$1\"
 check_rc $? "sign-hash: guarded before the passphrase file is read"
 guarded_before "$WORK/evm.key" "$T" verify $XU --evm --evm-key "$WORK/evm.key" "$f"
 check_rc $? "verify --evm-key: guarded before the HMAC key is read"
+head -c 32 /dev/urandom >"$WORK/kmk"
+printf 'default user:kmk 64 %0226d' 0 >"$WORK/evm.blob"
+guarded_before "$WORK/kmk" "$T" verify $XU --evm --evm-key "$WORK/evm.blob" --kmk "$WORK/kmk" "$f"
+check_rc $? "verify --evm-key BLOB --kmk: guarded before the master key is read"
 ! guarded_before "$f" "$T" hash $XU "$f"
 check_rc $? "hash, which holds no secret, stays dumpable (the check can tell)"
 

@@ -2,9 +2,11 @@
 # EVM initialised with a known HMAC key (imafput.evmmode= says whether the
 # boot is fix or enforce): every final close that rewrites security.ima
 # also rewrites security.evm, and ima-test computes the same HMAC in
-# userspace.  Then close-check --evm-key runs every final-close scenario
-# and checks both xattrs after each final close; the files it leaves are
-# opened again, which under enforce is appraisal with EVM.
+# userspace, from the key's bytes and from the blob keyctl pipe gives for
+# the encrypted evm-key with its user master key.  Then close-check
+# --evm-key runs every final-close scenario and checks both xattrs after
+# each final close; the files it leaves are opened again, which under
+# enforce is appraisal with EVM.
 . /suites/lib.sh
 mode=$(cmdline_arg evmmode)
 iterations=$(cmdline_arg cciter)
@@ -19,7 +21,11 @@ require_appraisal "no security.ima rewrite to follow"
 check "EVM starts uninitialised (evm reads $(cat /sys/kernel/security/evm))" \
 	[ "$(cat /sys/kernel/security/evm)" = 0 ]
 check "EVM HMAC key loaded (user kmk, encrypted evm-key with user data) and EVM on" \
-	evm-key-load $key
+	evm-key-load $key /tmp/evm.blob /tmp/kmk
+check "keyctl pipe of the evm-key: its blob 'default user:kmk 64 HEX'" \
+	grep -Eq '^default user:kmk 64 [0-9a-f]{226}$' /tmp/evm.blob
+check "keyctl pipe of the kmk: its 32 bytes" [ "$(wc -c < /tmp/kmk)" -eq 32 ]
+printf 0123456789abcdef0123456789abcdef > /tmp/wrong.kmk
 check "securityfs evm reads 1 (HMAC initialised)" [ "$(cat /sys/kernel/security/evm)" = 1 ]
 check "console: evm: key initialized" sh -c "dmesg | grep -q 'evm: key initialized'"
 
@@ -31,6 +37,12 @@ check "new file: security.evm is an HMAC (type 02, 21 bytes: ${evm%${evm#???????
 	sh -c "echo $evm | grep -Eq '^02[0-9a-f]{40}$'"
 check "ima-test verify --evm --evm-key: the kernel's HMAC is the one ima-test computes" \
 	ima-test verify --evm --evm-key /tmp/evm.key $d/f
+check "ima-test verify --evm --evm-key BLOB --kmk KMK: the key decrypted from the kernel's blob gives its HMAC" \
+	ima-test verify --evm --evm-key /tmp/evm.blob --kmk /tmp/kmk $d/f
+out=$(ima-test verify --evm --evm-key /tmp/evm.blob --kmk /tmp/wrong.kmk $d/f 2>&1)
+rc=$?
+check "control: the blob with another master key is refused (exit $rc)" [ "$rc" = 2 ]
+check "control: and the error names the blob's HMAC" has "$out" "HMAC does not match: wrong master key"
 out=$(ima-test verify --evm --evm-key /tmp/wrong.key $d/f 2>&1)
 check "control: with another key ima-test says evm-invalid-hmac" has "$out" "f: evm-invalid-hmac"
 out=$(ima-test verify --evm --no-fsuuid --evm-key /tmp/evm.key $d/f 2>&1)
@@ -57,6 +69,10 @@ rc=$?
 check "control: close-check --evm-key with another key fails (exit $rc)" [ "$rc" = 1 ]
 check "control: and says security.evm is invalid-hmac" \
 	grep -q 'security.ima is right but security.evm is invalid-hmac' /tmp/cc.tap
+ima-test close-check --scenario close,munmap --evm-key /tmp/evm.blob --kmk /tmp/kmk $d/cc \
+	> /tmp/cc.tap 2>&1
+rc=$?
+check "close-check --evm-key BLOB --kmk KMK agrees with the kernel (exit $rc)" [ "$rc" = 0 ]
 
 # close-check itself re-opens every file after its final close (to read
 # security.evm and the content); under enforce that open is appraisal of

@@ -12,6 +12,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 
+#include "enckey.h"
 #include "evm.h"
 #include "sig.h"
 #include "util.h"
@@ -79,6 +80,18 @@ static int unhex(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* The start of what keyctl pipe prints for an encrypted key. */
+static bool looks_like_blob(const uint8_t *buf, size_t len)
+{
+	static const char *const starts[] = { "default ", "user:", "trusted:",
+					      "ecryptfs ", "enc32 " };
+
+	for (size_t i = 0; i < ARRAY_SIZE(starts); i++)
+		if (len > strlen(starts[i]) && !memcmp(buf, starts[i], strlen(starts[i])))
+			return true;
+	return false;
+}
+
 int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 		 char *err, size_t errlen)
 {
@@ -106,6 +119,9 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 	} else if (!hex && len >= 1 && len <= EVM_KEY_LEN) {
 		memcpy(key, buf, len);
 		rc = 0;
+	} else if (len > EVM_KEY_LEN && looks_like_blob(buf, len)) {
+		say(err, errlen, "%s: an encrypted key blob: give its master key with --kmk",
+		    path);
 	} else {
 		say(err, errlen, "%s: an EVM key is 1 to %d bytes, or twice as many hex digits",
 		    path, EVM_KEY_LEN);
@@ -113,6 +129,69 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return rc;
+}
+
+int evm_key_load_encrypted(const char *blob_path, const char *kmk_path,
+			   uint8_t key[EVM_KEY_LEN], char *err, size_t errlen)
+{
+	struct enckey_blob *b = malloc(sizeof(*b));
+	uint8_t *text = NULL, *mk = NULL;
+	size_t tlen = 0, mklen = 0, n;
+	char why[384];
+	int rc;
+
+	memset(key, 0, EVM_KEY_LEN);
+	if (!b) {
+		say(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	rc = read_file(blob_path, &text, &tlen, ENCKEY_BLOB_MAX + 2);
+	if (rc) {
+		say(err, errlen, "%s: cannot read the encrypted EVM key: %s", blob_path,
+		    strerror(-rc));
+		goto out;
+	}
+	rc = enckey_parse((const char *)text, tlen, b, why, sizeof(why));
+	if (rc) {
+		say(err, errlen, "%s: %s", blob_path, why);
+		goto out;
+	}
+	if (b->dlen > EVM_KEY_LEN) {
+		say(err, errlen, "%s: a %zu-byte key: EVM takes at most %d", blob_path,
+		    b->dlen, EVM_KEY_LEN);
+		rc = -EINVAL;
+		goto out;
+	}
+	if (enckey_master_is_user(b)) {
+		rc = read_file(kmk_path, &mk, &mklen, ENCKEY_BLOB_MAX + 1);
+		if (rc) {
+			say(err, errlen, "%s: cannot read the master key: %s", kmk_path,
+			    strerror(-rc));
+			goto out;
+		}
+	}
+	rc = enckey_decrypt(b, mk, mklen, key, EVM_KEY_LEN, why, sizeof(why));
+	/*
+	 * `keyctl add user kmk "$(cat FILE)"` loads FILE without its final
+	 * newlines: if the bytes as they are do not match, try those.
+	 */
+	for (n = mklen; rc == -EBADMSG && n && mk[n - 1] == '\n';) {
+		while (n && mk[n - 1] == '\n')
+			n--;
+		if (n)
+			rc = enckey_decrypt(b, mk, n, key, EVM_KEY_LEN, why, sizeof(why));
+	}
+	if (rc)
+		say(err, errlen, "%s: %s", blob_path, why);
+out:
+	if (mk) {
+		OPENSSL_cleanse(mk, mklen);
+		free(mk);
+	}
+	free(text);
+	OPENSSL_cleanse(b, sizeof(*b));
+	free(b);
+	return rc ? -1 : 0;
 }
 
 int evm_uuid_parse(const char *s, uint8_t uuid[EVM_UUID_LEN])

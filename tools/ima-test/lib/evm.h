@@ -75,6 +75,18 @@ void evm_ctx_init(struct evm_ctx *ctx);
 int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 		 char *err, size_t errlen);
 
+/*
+ * Load the HMAC key from an encrypted key: @blob_path holds the blob
+ * `keyctl pipe` prints for the evm-key ("default user:NAME LEN HEX", see
+ * enckey.h), @kmk_path the bytes of the user key NAME (what `keyctl pipe`
+ * prints for it; if they end in newlines and do not match, the bytes
+ * without them, as `keyctl add user NAME "$(cat FILE)"` loads).  The
+ * blob's HMAC is checked before anything is decrypted.  0, or -1 with @err
+ * naming the file (never a key).
+ */
+int evm_key_load_encrypted(const char *blob_path, const char *kmk_path,
+			   uint8_t key[EVM_KEY_LEN], char *err, size_t errlen);
+
 /* Parse a UUID (hex digits, dashes allowed).  0 or -1. */
 int evm_uuid_parse(const char *s, uint8_t uuid[EVM_UUID_LEN]);
 

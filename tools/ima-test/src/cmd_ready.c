@@ -51,7 +51,10 @@ static const char help[] =
 	"                      /boot/config-$(uname -r), then /proc/config.gz)\n"
 	"      --evm-xattrs LIST  else these (security.selinux,security.ima,...)\n"
 	"      --evm-key FILE  the EVM HMAC key: raw bytes or hex digits; without\n"
-	"                      it an HMAC cannot be verified and counts as a denial\n"
+	"                      it an HMAC cannot be verified and counts as a denial;\n"
+	"                      with --kmk, the encrypted key blob keyctl pipe prints\n"
+	"      --kmk FILE      the user key that is the blob's master key (its\n"
+	"                      bytes, as keyctl pipe prints them)\n"
 	"      --uuid UUID     file system UUID for the HMAC (default: asked of\n"
 	"                      the file system)\n"
 	"      --no-fsuuid     the kernel lacks CONFIG_EVM_ATTR_FSUUID\n"
@@ -331,6 +334,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct evm_key_files keys = { NULL, NULL };
 	char err[512];
 	int opt;
 
@@ -339,7 +343,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		int t = tree_option("ready", opt, optarg, tree);
 
 		if (!t)
-			t = evm_option("ready", opt, optarg, &r->evm.ctx, &a->evm_on);
+			t = evm_option("ready", opt, optarg, &r->evm.ctx, &a->evm_on, &keys);
 		if (t < 0)
 			return EXIT_TROUBLE;
 		if (t)
@@ -394,6 +398,8 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 	}
 	if (optind >= argc)
 		return usage_error("ready", "no ROOT given");
+	if (evm_key_files_load("ready", &keys, &r->evm.ctx, &a->evm_on))
+		return EXIT_TROUBLE;
 	return -1;
 }
 

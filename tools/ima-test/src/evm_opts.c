@@ -6,26 +6,17 @@
 #include "util.h"
 
 int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
-	       bool *on)
+	       bool *on, struct evm_key_files *files)
 {
-	char err[512];
-
 	switch (opt) {
 	case OPT_EVM:
 		*on = true;
 		return 1;
 	case OPT_EVM_KEY:
-		/* the HMAC key is kept until exit: no core dump may hold it */
-		if (secrets_guard()) {
-			fprintf(stderr, "ima-test %s: cannot keep the EVM key out of core dumps\n", cmd);
-			return -1;
-		}
-		if (evm_key_load(arg, ctx->key, err, sizeof(err))) {
-			fprintf(stderr, "ima-test %s: %s\n", cmd, err);
-			return -1;
-		}
-		ctx->have_key = true;
-		*on = true;
+		files->key = arg;
+		return 1;
+	case OPT_KMK:
+		files->kmk = arg;
 		return 1;
 	case OPT_UUID:
 		if (evm_uuid_parse(arg, ctx->uuid)) {
@@ -38,5 +29,36 @@ int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
 		ctx->fsuuid = false;
 		return 1;
 	}
+	return 0;
+}
+
+int evm_key_files_load(const char *cmd, const struct evm_key_files *files,
+		       struct evm_ctx *ctx, bool *on)
+{
+	char err[512];
+	int rc;
+
+	if (files->kmk && !files->key) {
+		usage_error(cmd, "--kmk is the master key of an encrypted --evm-key: "
+			    "give --evm-key too");
+		return -1;
+	}
+	if (!files->key)
+		return 0;
+	/* the HMAC key is kept until exit: no core dump may hold it */
+	if (secrets_guard()) {
+		fprintf(stderr, "ima-test %s: cannot keep the EVM key out of core dumps\n", cmd);
+		return -1;
+	}
+	if (files->kmk)
+		rc = evm_key_load_encrypted(files->key, files->kmk, ctx->key, err, sizeof(err));
+	else
+		rc = evm_key_load(files->key, ctx->key, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "ima-test %s: %s\n", cmd, err);
+		return -1;
+	}
+	ctx->have_key = true;
+	*on = true;
 	return 0;
 }

@@ -269,6 +269,7 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct evm_key_files keys = { NULL, NULL };
 	const char *keylime_only = NULL;
 	char err[512];
 	int opt, r = EXIT_TROUBLE;
@@ -279,7 +280,7 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		r = tree_option(cmd, opt, optarg, &so->tree);
 		if (!r)
-			r = evm_option(cmd, opt, optarg, &so->evm_ctx, &so->evm);
+			r = evm_option(cmd, opt, optarg, &so->evm_ctx, &so->evm, &keys);
 		if (r < 0) {
 			r = EXIT_TROUBLE;
 			goto out;
@@ -329,6 +330,8 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 		usage_error(cmd, "%s is for --format keylime", keylime_only);
 		goto out;
 	}
+	if (evm_key_files_load(cmd, &keys, &so->evm_ctx, &so->evm))
+		goto out;
 	if (!so->keylime_md)
 		so->keylime_md = hash_algo_by_id(HASH_ALGO_SHA256);
 	so->evm_ctx.user_xattr = so->tree.user_xattr;

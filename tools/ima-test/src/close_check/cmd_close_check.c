@@ -42,7 +42,9 @@ static const char help[] =
 	"      --json            JSON lines instead of TAP\n"
 	"      --evm-key FILE    also check that security.evm is the kernel's HMAC\n"
 	"                        after every final close (EVM initialised with the\n"
-	"                        key in FILE: raw bytes or hex digits)\n"
+	"                        key in FILE: raw bytes or hex digits, or with\n"
+	"                        --kmk the encrypted key blob keyctl pipe prints)\n"
+	"      --kmk FILE        the user key that is the blob's master key\n"
 	"      --uuid UUID       file system UUID for the HMAC (default: asked of\n"
 	"                        the file system)\n"
 	"      --no-fsuuid       the kernel lacks CONFIG_EVM_ATTR_FSUUID\n"
@@ -257,17 +259,19 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "evm-key", required_argument, NULL, OPT_EVM_KEY },
+		{ "kmk", required_argument, NULL, OPT_KMK },
 		{ "uuid", required_argument, NULL, OPT_UUID },
 		{ "no-fsuuid", no_argument, NULL, OPT_EVM_NO_FSUUID },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct evm_key_files keys = { NULL, NULL };
 	unsigned long long v;
 	char *end;
 	int opt;
 
 	evm_ctx_init(&o->evm);
 	while ((opt = getopt_long(argc, argv, "n:s:lh", longopts, NULL)) != -1) {
-		int r = evm_option("close-check", opt, optarg, &o->evm, &o->evm_on);
+		int r = evm_option("close-check", opt, optarg, &o->evm, &o->evm_on, &keys);
 
 		if (r < 0)
 			return -EINVAL;
@@ -310,6 +314,8 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		usage_error("close-check", "exactly one DIR expected");
 		return -EINVAL;
 	}
+	if (evm_key_files_load("close-check", &keys, &o->evm, &o->evm_on))
+		return -EINVAL;
 	return 0;
 
 bad_number:
