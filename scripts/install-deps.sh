@@ -5,7 +5,7 @@
 # --check-tool installs nothing: it exits 1, naming them, if a package that
 # building tools/ima-test needs is missing (plain `make`).
 set -euo pipefail
-tool_pkgs=(build-essential libssl-dev libkeyutils-dev zlib1g-dev)
+tool_pkgs=(build-essential libssl-dev libkeyutils-dev zlib1g-dev libjansson-dev)
 pkgs=(
 	"${tool_pkgs[@]}" bc bison flex libelf-dev ccache cpio
 	xz-utils kmod rsync file perl python3 groff-base linux-source-6.12
