@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "check.h"
+#include "ima_check.h"
 #include "ima_policy.h"
 #include "ima_policy_eval.h"
 #include "out.h"
