@@ -1,6 +1,7 @@
-# ima-fput: one entry point.  `make demo` and `make check` install their own
-# dependencies (Debian packages) and build what they need; the kernel build
-# is cached outside the clone.
+# ima-fput: one entry point.  Plain `make` builds the tool and installs
+# nothing.  `make deps`, and the targets that need more than a compiler
+# (`make demo`, `make check`, ...), install the Debian packages they use and
+# build what they need; the kernel build is cached outside the clone.
 SHELL := /bin/bash
 PATCHES ?= series
 PROVE ?= prove
@@ -17,12 +18,18 @@ TESTS := $(TESTS_FIRST) $(filter-out $(TESTS_FIRST),$(wildcard tests/host/*.t \
 .PHONY: all deps tool tool-check kernel kernels vm check check-host check-vm \
 	demo bench stress system clean install uninstall deb
 
+# Steps run in the order written, so that `deps` comes before what needs it
+# even under -j; the parallelism is inside each step.
+.NOTPARALLEL:
+
 all: tool
 
 deps:
 	@scripts/install-deps.sh
 
-tool: deps
+# Installs nothing: says which packages are missing, if any.
+tool:
+	@scripts/install-deps.sh --check-tool
 	$(MAKE) -C tools/ima-test
 
 # PREFIX (default /usr/local) and DESTDIR are passed on.

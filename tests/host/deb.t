@@ -42,10 +42,16 @@ fi
 ok "make deb builds a lintian-clean package ($(basename "$deb"))"
 is "$(dpkg-deb -f "$deb" Package)" ima-test "the binary package is ima-test"
 depends=$(dpkg-deb -f "$deb" Depends)
-case $depends in
-*libssl3*libkeyutils1*|*libkeyutils1*libssl3*) ok "Depends, from dh_shlibdeps, names libssl3 and libkeyutils1: $depends" ;;
-*) not_ok "Depends names libssl3 and libkeyutils1"; diag "Depends: $depends" ;;
-esac
+missing=
+for lib in libssl3 libkeyutils1 libjansson4; do
+	case ", $depends," in *", $lib "*|*", $lib,"*) ;; *) missing+=" $lib" ;; esac
+done
+if [ -z "$missing" ]; then
+	ok "Depends, from dh_shlibdeps, names libssl3, libkeyutils1 and libjansson4: $depends"
+else
+	not_ok "Depends names libssl3, libkeyutils1 and libjansson4 (missing:$missing)"
+	diag "Depends: $depends"
+fi
 contents=$(dpkg-deb -c "$deb")
 for f in usr/share/initramfs-tools/hooks/ima-test usr/share/initramfs-tools/scripts/init-top/ima-keys; do
 	check "the package ships the initramfs-tools key loader /$f, executable" \
@@ -60,9 +66,9 @@ is "$(dpkg-deb -f "$deb" Recommends)" keyutils "Recommends keyutils (keyctl, for
 # A throw-away Debian 12 root, made once and cached outside the clone.
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput
 mkdir -p "$cache"
-roottar=$cache/deb-test-root-bookworm-man-db-libssl3-libkeyutils1.tar
+roottar=$cache/deb-test-root-bookworm-man-db-libssl3-libkeyutils1-libjansson4.tar
 if [ ! -s "$roottar" ]; then
-	if ! mmdebstrap --quiet --format=tar --variant=minbase --include=man-db,libssl3,libkeyutils1 bookworm "$roottar.tmp" >"$tmp/mmdebstrap.log" 2>&1; then
+	if ! mmdebstrap --quiet --format=tar --variant=minbase --include=man-db,libssl3,libkeyutils1,libjansson4 bookworm "$roottar.tmp" >"$tmp/mmdebstrap.log" 2>&1; then
 		not_ok "mmdebstrap makes a Debian 12 root"
 		diag "$(tail -n 20 "$tmp/mmdebstrap.log")"
 		finish

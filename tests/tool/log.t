@@ -8,7 +8,7 @@
 command -v python3 >/dev/null || skip_all "python3 not installed"
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 48
+plan 50
 
 K=$T_TMP/k
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$K.key" 2>/dev/null
@@ -211,6 +211,11 @@ expect 2 'not a Keylime runtime policy' "a truncated reference policy" -- \
 echo '{"digests": {}, "excludes": ["/x(a+++)"]}' >"$T_TMP/bad.json"
 expect 2 'not a Keylime runtime policy: unusable item \(an excludes expression' "stacked quantifiers in excludes are refused" -- \
 	"$IMA_TEST" log --list "$D/bin_sha1" "${PCRS[@]}" --reference "$T_TMP/bad.json"
+printf '{"digests": {}, "a": \033[2Jtrue}' >"$T_TMP/bad.json"
+out=$("$IMA_TEST" log --list "$D/bin_sha1" "${PCRS[@]}" --reference "$T_TMP/bad.json" 2>&1)
+check_rc "$([ $? -eq 2 ] && echo 0 || echo 1)" "a reference with a raw escape byte: exit 2"
+grep -q "not a Keylime runtime policy: invalid token near '?' at byte 22" <<<"$out" && ! grep -q $'\033' <<<"$out"
+check_rc $? "... and the message names the byte without writing the escape" || diag "$(cat -v <<<"$out")"
 if [ ! -d /sys/class/tpm/tpm0 ]; then
 	expect 2 'no TPM values' "no --pcrs and no TPM: cannot judge" -- "$IMA_TEST" log --list "$D/bin_sha1"
 else

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for name escaping: whatever bytes a file name holds,
- * the JSON string is well formed (valid UTF-8, no raw control bytes, every
- * escape known) and decodes back to the name when the name is valid UTF-8;
- * the text form is one line of printable UTF-8; neither form holds a C1 control, line or paragraph separator or bidi
- * control, and a name's text form holds no ": " (which ends the name in
- * "PATH: STATUS").
+ * the JSON string (written by jansson) is well formed (printable ASCII
+ * only, every escape known) and decodes back to the name when the name is
+ * valid UTF-8; the text form is one line of printable UTF-8; neither form
+ * holds a C1 control, line or paragraph separator or bidi control, and a
+ * name's text form holds no ": " (which ends the name in "PATH: STATUS").
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,7 +55,43 @@ static unsigned hexval(int c)
 		return (unsigned)(c - '0');
 	if (c >= 'a' && c <= 'f')
 		return (unsigned)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (unsigned)(c - 'A' + 10);
 	abort();
+}
+
+static unsigned hex4(const char **s)
+{
+	unsigned cp = 0;
+
+	for (int i = 0; i < 4; i++)
+		cp = cp << 4 | hexval(*(*s)++);
+	return cp;
+}
+
+/* Append code point @cp as UTF-8. */
+static size_t put_utf8(char *out, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 /* Decode the JSON string at @s into @out; aborts on anything malformed. */
@@ -79,24 +115,28 @@ static size_t json_decode(const char *s, char *out)
 		case 'n': out[n++] = '\n'; break;
 		case 't': out[n++] = '\t'; break;
 		case 'r': out[n++] = '\r'; break;
+		case 'b': out[n++] = '\b'; break;
+		case 'f': out[n++] = '\f'; break;
+		case '/': out[n++] = '/'; break;
 		case 'u': {
-			unsigned cp = 0;
+			unsigned cp = hex4(&s);
 
-			for (int i = 0; i < 4; i++)
-				cp = cp << 4 | hexval(*s++);
-			if (cp < 0x80) {
-				out[n++] = (char)cp;
-			} else if (cp == 0xfffd || text_hidden_code_point(cp)) {
-				if (cp < 0x800) {
-					out[n++] = (char)(0xc0 | cp >> 6);
-				} else {
-					out[n++] = (char)(0xe0 | cp >> 12);
-					out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-				}
-				out[n++] = (char)(0x80 | (cp & 0x3f));
-			} else {
-				abort();
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				abort();	/* a lone low surrogate */
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				unsigned lo;
+
+				if (s[0] != '\\' || s[1] != 'u')
+					abort();
+				s += 2;
+				lo = hex4(&s);
+				if (lo < 0xdc00 || lo > 0xdfff)
+					abort();
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			}
+			if (cp == 0)
+				abort();
+			n += put_utf8(out + n, cp);
 			break;
 		}
 		default:
@@ -120,11 +160,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name[size] = '\0';		/* a name ends at its first NUL */
 	json = render(true, name, &valid);
 	text = render(false, name, &valid);
-	check_utf8_printable((const unsigned char *)json, true);
+	for (const unsigned char *c = (const unsigned char *)json; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f)
+			abort();	/* ASCII only, no raw control */
 	check_utf8_printable((const unsigned char *)text, true);
 	if (strstr(text, ": "))
 		abort();
-	back = malloc(3 * strlen(name) + 1);
+	back = malloc(4 * strlen(name) + 1);
 	if (!back)
 		abort();
 	json_decode(json, back);

@@ -30,7 +30,8 @@ static const char *const func_names[] = {
 	[IMA_FUNC_SETXATTR] = "SETXATTR_CHECK",
 };
 
-const char *ima_func_name(enum ima_func f)
+/* The policy name of @f ("FILE_CHECK", ...). */
+static const char *ima_func_name(enum ima_func f)
 {
 	return f < ARRAY_SIZE(func_names) ? func_names[f] : "?";
 }

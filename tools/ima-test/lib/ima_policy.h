@@ -104,9 +104,6 @@ int ima_policy_load(struct ima_policy *p, const char *spec,
 
 void ima_policy_free(struct ima_policy *p);
 
-/* The policy name of @f ("FILE_CHECK", ...). */
-const char *ima_func_name(enum ima_func f);
-
 /* Whether @r has a condition on the accessing process (uid, euid, gid, egid). */
 bool ima_rule_has_subject(const struct ima_rule *r);
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certs.h"
 #include "ima_policy.h"
 #include "util.h"
 

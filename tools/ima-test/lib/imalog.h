@@ -123,13 +123,6 @@ static inline size_t imalog_index(const struct imalog *log, const struct imalog_
 	return (size_t)(e - log->v) + 1;
 }
 
-/*
- * The template digest of @e in bank @alg computed from its data, into
- * @md.  0 or -1 (algorithm not available).
- */
-int imalog_template_digest(const struct imalog *log, const struct imalog_entry *e,
-			   const struct hash_algo *alg, uint8_t *md);
-
 enum imalog_digest_check {
 	IMALOG_DIGEST_OK,
 	IMALOG_DIGEST_PADDED_SHA1,	/* bank the kernel could not hash */

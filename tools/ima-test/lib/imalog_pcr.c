@@ -5,7 +5,6 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "certs.h"
 #include "imalog_int.h"
 #include "util.h"
 
@@ -39,19 +38,6 @@ static int template_digest(EVP_MD_CTX *ctx, const EVP_MD *md,
 		       EVP_DigestFinal_ex(ctx, out, NULL) > 0 ? 0 : -1;
 	}
 	return hash2(ctx, md, t, e->tdata_len, NULL, 0, out);
-}
-
-int imalog_template_digest(const struct imalog *log, const struct imalog_entry *e,
-			   const struct hash_algo *alg, uint8_t *md)
-{
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	const EVP_MD *m = hash_algo_md(alg);
-	int r = -1;
-
-	if (ctx && m)
-		r = template_digest(ctx, m, log, e, md);
-	EVP_MD_CTX_free(ctx);
-	return r;
 }
 
 /* An explicitly fetched digest: no method lookup per entry.  Free with EVP_MD_free(). */

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -120,20 +121,6 @@ int keylime_boot_aggregate_from_list(struct keylime_policy *p, const char *list,
 	return keylime_set_boot_aggregate(p, hex, err, errlen) ? -EINVAL : 0;
 }
 
-/* Append @s to the growing string *@buf (*@len used); false when out of memory. */
-static bool append(char **buf, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-	char *more = realloc(*buf, *len + n + 1);
-
-	if (!more)
-		return false;
-	memcpy(more + *len, s, n + 1);
-	*buf = more;
-	*len += n;
-	return true;
-}
-
 /* Base64 of the SubjectPublicKeyInfo DER of @pub, or NULL. */
 static char *spki_base64(EVP_PKEY *pub)
 {
@@ -153,32 +140,33 @@ static char *spki_base64(EVP_PKEY *pub)
 int keylime_set_keys(struct keylime_policy *p, const struct certset *certs,
 		     char *err, size_t errlen)
 {
-	char *json = NULL, num[16];
-	size_t len = 0;
-	bool ok = true;
+	json_t *keyids, *pubkeys, *ring;
+	char *json = NULL;
 
 	if (!certs->n)
 		return 0;
-	ok = append(&json, &len, "{\"meta\":{\"version\":1},\"keyids\":[");
-	for (size_t i = 0; ok && i < certs->n; i++) {
+	keyids = json_array();
+	pubkeys = json_array();
+	for (size_t i = 0; keyids && pubkeys && i < certs->n; i++) {
 		const uint8_t *k = certs->v[i].keyid;
-
-		snprintf(num, sizeof(num), "%s%lu", i ? "," : "",
-			 (unsigned long)k[0] << 24 | (unsigned long)k[1] << 16 |
-			 (unsigned long)k[2] << 8 | k[3]);
-		ok = append(&json, &len, num);
-	}
-	ok = ok && append(&json, &len, "],\"pubkeys\":[");
-	for (size_t i = 0; ok && i < certs->n; i++) {
 		char *b64 = spki_base64(certs->v[i].pub);
 
-		ok = b64 && append(&json, &len, i ? ",\"" : "\"") &&
-		     append(&json, &len, b64) && append(&json, &len, "\"");
+		if (json_array_append_new(keyids, json_integer((json_int_t)k[0] << 24 |
+								 (json_int_t)k[1] << 16 |
+								 (json_int_t)k[2] << 8 | k[3])) ||
+		    json_array_append_new(pubkeys, b64 ? json_string(b64) : NULL)) {
+			json_decref(keyids);
+			keyids = NULL;
+		}
 		free(b64);
 	}
-	ok = ok && append(&json, &len, "]}");
-	if (!ok) {
-		free(json);
+	/* "o" takes both references, also when it fails */
+	ring = json_pack("{s:{s:i}, s:o, s:o}", "meta", "version", 1, "keyids", keyids,
+			 "pubkeys", pubkeys);
+	if (ring)
+		json = json_dumps(ring, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(ring);
+	if (!json) {
 		snprintf(err, errlen, "cannot encode the verification keys");
 		return -1;
 	}
@@ -195,51 +183,69 @@ static int cmp_entry(const void *a, const void *b)
 	return c ? c : strcmp(x->hex, y->hex);
 }
 
-size_t keylime_write(struct keylime_policy *p, FILE *fp)
+/* Add @hex to the digests of @path in @digests; false if out of memory. */
+static bool add_digest(json_t *digests, const char *path, const char *hex, size_t *invalid)
 {
-	size_t invalid = 0;
+	bool valid = true;
+	json_t *name = json_text(path, &valid), *list, *d;
+	const char *key = name ? json_string_value(name) : NULL;
+	size_t i;
+	bool ok = false;
+
+	if (!key)
+		return false;
+	if (!valid)
+		(*invalid)++;
+	list = json_object_get(digests, key);
+	if (!list) {
+		list = json_array();
+		if (json_object_set_new(digests, key, list))
+			goto out;
+	}
+	/* two names not valid UTF-8 may be written alike */
+	json_array_foreach(list, i, d)
+		if (!strcmp(json_string_value(d), hex)) {
+			ok = true;
+			goto out;
+		}
+	ok = !json_array_append_new(list, json_string(hex));
+out:
+	json_decref(name);
+	return ok;
+}
+
+int keylime_write(struct keylime_policy *p, FILE *fp, size_t *invalid)
+{
 	char stamp[64] = "";
 	time_t now = time(NULL);
-	bool first = true;
+	json_t *digests = json_object(), *policy;
 	struct tm tm;
+	bool ok = digests != NULL;
 
+	*invalid = 0;
 	if (gmtime_r(&now, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pthread_mutex_lock(&p->lock);
 	if (p->n)
 		qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
-	fprintf(fp, "{\"meta\":{\"version\":1,\"generator\":%d,\"timestamp\":\"%s\"},"
-		"\"release\":0,\"digests\":{", KEYLIME_GENERATOR, stamp);
-	if (p->boot_aggregate[0]) {
-		fprintf(fp, "\"boot_aggregate\":[\"%s\"]", p->boot_aggregate);
-		first = false;
-	}
-	for (size_t i = 0; i < p->n; i++) {
-		bool same = i && !strcmp(p->v[i].path, p->v[i - 1].path);
-
-		if (same) {
-			if (strcmp(p->v[i].hex, p->v[i - 1].hex))
-				fprintf(fp, ",\"%s\"", p->v[i].hex);
-			continue;
-		}
-		if (i)
-			fputc(']', fp);
-		if (!first)
-			fputc(',', fp);
-		first = false;
-		if (!json_write_string(fp, p->v[i].path))
-			invalid++;
-		fprintf(fp, ":[\"%s\"", p->v[i].hex);
-	}
-	if (p->n)
-		fputc(']', fp);
-	fputs("},\"excludes\":[],\"keyrings\":{},\"ima\":{\"ignored_keyrings\":[],"
-	      "\"log_hash_alg\":\"sha1\",\"dm_policy\":null},\"ima-buf\":{},"
-	      "\"verification-keys\":", fp);
-	json_write_string(fp, p->keys ? p->keys : "");
-	fputs("}\n", fp);
+	if (ok && p->boot_aggregate[0])
+		ok = !json_object_set_new(digests, "boot_aggregate",
+					  json_pack("[s]", p->boot_aggregate));
+	for (size_t i = 0; ok && i < p->n; i++)
+		ok = add_digest(digests, p->v[i].path, p->v[i].hex, invalid);
 	pthread_mutex_unlock(&p->lock);
-	return invalid;
+	if (!ok) {
+		json_decref(digests);
+		return -ENOMEM;
+	}
+	/* "o" takes the reference to digests, also when it fails */
+	policy = json_pack("{s:{s:i, s:i, s:s}, s:i, s:o, s:[], s:{}, "
+			   "s:{s:[], s:s, s:n}, s:{}, s:s}",
+			   "meta", "version", 1, "generator", KEYLIME_GENERATOR, "timestamp", stamp,
+			   "release", 0, "digests", digests, "excludes", "keyrings",
+			   "ima", "ignored_keyrings", "log_hash_alg", "sha1", "dm_policy",
+			   "ima-buf", "verification-keys", p->keys ? p->keys : "");
+	return json_emit(fp, policy);
 }
 
 void keylime_free(struct keylime_policy *p)

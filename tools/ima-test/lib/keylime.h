@@ -77,10 +77,11 @@ int keylime_set_keys(struct keylime_policy *p, const struct certset *certs,
 		     char *err, size_t errlen);
 
 /*
- * Write the policy.  Returns how many paths were not valid UTF-8 (JSON
- * cannot carry them; they are written with U+FFFD and will not match).
+ * Write the policy as one line of JSON.  0 or -errno; *@invalid is how
+ * many paths were not valid UTF-8 (JSON cannot carry them; they are
+ * written with U+FFFD and will not match).
  */
-size_t keylime_write(struct keylime_policy *p, FILE *fp);
+int keylime_write(struct keylime_policy *p, FILE *fp, size_t *invalid);
 
 void keylime_free(struct keylime_policy *p);
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "out.h"
+#include "util.h"
 
 #define PROGRESS_MS_DEFAULT 250
 
@@ -57,47 +61,98 @@ bool text_hidden_code_point(unsigned cp)
 	       (cp >= 0x2066 && cp <= 0x2069);		/* bidi isolates */
 }
 
-bool json_write_string(FILE *fp, const char *str)
+json_t *json_text(const char *str, bool *valid)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	bool valid = true;
+	size_t len = strlen(str), i, n;
+	char *buf, *b;
+	json_t *j;
 
-	fputc('"', fp);
-	while (*s) {
-		size_t n = utf8_seq_len(s);
-
-		if (n == 0) {
-			fputs("\\ufffd", fp);
-			valid = false;
-			s++;
-			continue;
-		}
-		if (n > 1) {
-			unsigned cp = utf8_code_point(s, n);
-
-			if (text_hidden_code_point(cp))
-				fprintf(fp, "\\u%04x", cp);
-			else
-				fwrite(s, 1, n, fp);
+	for (i = 0; i < len; i += n)
+		if (!(n = utf8_seq_len(s + i)))
+			break;
+	if (i == len)
+		return json_stringn(str, len);
+	if (valid)
+		*valid = false;
+	buf = malloc(3 * len + 1);	/* U+FFFD is 3 bytes */
+	if (!buf)
+		return NULL;
+	for (b = buf; *s; ) {
+		n = utf8_seq_len(s);
+		if (n) {
+			memcpy(b, s, n);
+			b += n;
 			s += n;
-			continue;
+		} else {
+			memcpy(b, "\xef\xbf\xbd", 3);
+			b += 3;
+			s++;
 		}
-		switch (*s) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		default:
-			if (*s < 0x20 || *s == 0x7f)
-				fprintf(fp, "\\u%04x", *s);
-			else
-				fputc(*s, fp);
-		}
-		s++;
 	}
-	fputc('"', fp);
-	return valid;
+	j = json_stringn(buf, (size_t)(b - buf));
+	free(buf);
+	return j;
+}
+
+/* jansson's output, with 0x7f (which it writes raw) escaped. */
+static int put_chunk(const char *buf, size_t size, void *data)
+{
+	FILE *fp = data;
+	const char *del;
+
+	while (size && (del = memchr(buf, 0x7f, size))) {
+		size_t n = (size_t)(del - buf);
+
+		if (fwrite(buf, 1, n, fp) != n || fputs("\\u007F", fp) == EOF)
+			return -1;
+		buf += n + 1;
+		size -= n + 1;
+	}
+	return size && fwrite(buf, 1, size, fp) != size ? -1 : 0;
+}
+
+/* Reals are written with at most 15 significant digits (close-check rounds them). */
+#define JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER | \
+		    JSON_REAL_PRECISION(15))
+
+int json_emit(FILE *fp, json_t *rec)
+{
+	int r;
+
+	if (!rec)
+		return -ENOMEM;
+	r = json_dump_callback(rec, put_chunk, fp, JSON_FLAGS) || fputc('\n', fp) == EOF ?
+	    -EIO : 0;
+	json_decref(rec);
+	return r;
+}
+
+void json_put(json_t **obj, const char *key, json_t *v)
+{
+	if (*obj && v) {
+		if (!json_object_set_new(*obj, key, v))
+			return;
+	} else {
+		json_decref(v);
+	}
+	json_decref(*obj);
+	*obj = NULL;
+}
+
+json_t *json_count(unsigned long n)
+{
+	return json_integer(n > (unsigned long)LLONG_MAX ? LLONG_MAX : (json_int_t)n);
+}
+
+bool json_write_string(FILE *fp, const char *s)
+{
+	bool valid = true;
+	json_t *j = json_text(s, &valid);
+	int r = j ? json_dump_callback(j, put_chunk, fp, JSON_FLAGS | JSON_ENCODE_ANY) : -1;
+
+	json_decref(j);
+	return valid && !r;
 }
 
 static void text_write(FILE *fp, const char *str, bool name)
@@ -187,33 +242,44 @@ void out_finish(struct out *o)
 	pthread_mutex_destroy(&o->lock);
 }
 
-static void write_hex_name(FILE *fp, const char *s)
+/* {"path":…[,"path_hex":…],"status":…[,"detail":…][,EXTRA…]}; takes @extra. */
+static int json_result(FILE *fp, const char *path, const char *status,
+		       const char *detail, json_t *extra)
 {
-	for (; *s; s++)
-		fprintf(fp, "%02x", (unsigned char)*s);
+	bool valid = true;
+	json_t *rec = json_pack("{s:o}", "path", json_text(path, &valid));
+
+	if (!valid) {
+		size_t n = strlen(path);
+		char *hex = malloc(2 * n + 1);
+
+		if (hex)
+			hex_encode((const uint8_t *)path, n, hex);
+		json_put(&rec, "path_hex", hex ? json_string(hex) : NULL);
+		free(hex);
+	}
+	json_put(&rec, "status", json_text(status, NULL));
+	if (detail)
+		json_put(&rec, "detail", json_text(detail, NULL));
+	if (rec && extra && json_object_update(rec, extra)) {
+		json_decref(rec);
+		rec = NULL;
+	}
+	json_decref(extra);
+	return json_emit(fp, rec);
 }
 
 void out_result(struct out *o, const char *path, const char *status,
-		const char *detail, const char *extra)
+		const char *detail, json_t *extra)
 {
 	pthread_mutex_lock(&o->lock);
 	clear_progress(o);
 	if (o->fmt == OUT_JSON) {
-		fputs("{\"path\":", o->fp);
-		if (!json_write_string(o->fp, path)) {
-			fputs(",\"path_hex\":\"", o->fp);
-			write_hex_name(o->fp, path);
-			fputc('"', o->fp);
-		}
-		fputs(",\"status\":", o->fp);
-		json_write_string(o->fp, status);
-		if (detail) {
-			fputs(",\"detail\":", o->fp);
-			json_write_string(o->fp, detail);
-		}
-		if (extra)
-			fprintf(o->fp, ",%s", extra);
-		fputs("}\n", o->fp);
+		int r = json_result(o->fp, path, status, detail, extra);
+
+		if (r)
+			fprintf(o->err, "ima-test: cannot write a JSON record: %s\n",
+				strerror(-r));
 	} else {
 		text_write_name(o->fp, path);
 		fprintf(o->fp, ": %s", status);

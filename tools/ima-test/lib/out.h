@@ -12,10 +12,12 @@
  *    U+2029, bidi controls U+202A-U+202E and U+2066-U+2069) as \uXXXX.
  *    In a name, a ':' followed by a space is written \x3a, so the first
  *    ": " of a "PATH: STATUS" line always ends the path.
- *  - JSON: '"', '\' and control characters are escaped (\n, \t, \u00NN),
- *    and so are the code points text escapes as \uXXXX;
- *    each byte that is not part of valid UTF-8 becomes U+FFFD, and the
- *    record then also carries "path_hex", the exact name bytes in hex.
+ *  - JSON, written by jansson: one compact object per line, members in
+ *    the order they were added, ASCII only (every code point above 0x7e
+ *    as \uXXXX, so none a terminal would act on or hide is written raw,
+ *    and 0x7f as \u007F); each byte that is not part of valid UTF-8
+ *    becomes U+FFFD, and the record then also carries "path_hex", the
+ *    exact name bytes in hex.
  */
 #ifndef IMA_TEST_OUT_H
 #define IMA_TEST_OUT_H
@@ -24,6 +26,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
+#include <jansson.h>
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_KEYLIME };
 
@@ -45,11 +48,11 @@ void out_finish(struct out *o);
 
 /*
  * One result line for @path: text "PATH: STATUS[ (DETAIL)]", JSON
- * {"path":…,"status":…[,"detail":…][,EXTRA]}.  @extra is pre-formatted
- * JSON members (or NULL).
+ * {"path":…,"status":…[,"detail":…][,EXTRA…]}.  @extra is a JSON object
+ * whose members follow (or NULL); the call takes its reference.
  */
 void out_result(struct out *o, const char *path, const char *status,
-		const char *detail, const char *extra);
+		const char *detail, json_t *extra);
 
 /* "ima-test: PATH: MESSAGE" on stderr (PATH may be NULL). */
 void out_error(struct out *o, const char *path, const char *fmt, ...)
@@ -58,7 +61,28 @@ void out_error(struct out *o, const char *path, const char *fmt, ...)
 /* Count one processed file; refreshes the progress line now and then. */
 void out_tick(struct out *o);
 
-/* Write @s as a quoted JSON string; returns false if @s was not valid UTF-8. */
+/*
+ * A JSON string holding untrusted text @s: each byte that is not part of
+ * valid UTF-8 becomes U+FFFD, and then *@valid (if given) is set false.
+ * NULL if out of memory.
+ */
+json_t *json_text(const char *s, bool *valid);
+/*
+ * Write @rec as one line of compact JSON (see above) and take its
+ * reference.  0, -ENOMEM if @rec is NULL (a failed json_pack() or
+ * allocation), or -EIO.
+ */
+int json_emit(FILE *fp, json_t *rec);
+/*
+ * Set member @key of the object *@obj being built, taking @v.  If *@obj is
+ * NULL, @v is NULL (a failed allocation) or the set fails, *@obj is
+ * released and becomes NULL, so that json_emit() then reports -ENOMEM.
+ */
+void json_put(json_t **obj, const char *key, json_t *v);
+/* A count as a JSON integer (NULL if out of memory). */
+json_t *json_count(unsigned long n);
+/* Write @s as one JSON string value, as records hold it; false if @s was
+ * not valid UTF-8 (or on error). */
 bool json_write_string(FILE *fp, const char *s);
 /* Write the file name @s for a human, escaped as described above. */
 void text_write_name(FILE *fp, const char *s);

@@ -4,8 +4,8 @@
  * writes, see keylime.h): its "digests", "keyrings" and "ima-buf" maps of
  * name to allowed hex digests, its "excludes" regular expressions and
  * "ima"."ignored_keyrings".  Other members are checked to be well-formed
- * JSON and otherwise ignored.  The file is untrusted input: nesting, sizes
- * and escapes are bounded.
+ * JSON and otherwise ignored.  The file is untrusted input, read with
+ * jansson; its size and the excludes expressions are bounded here.
  */
 #ifndef IMA_TEST_REFPOLICY_H
 #define IMA_TEST_REFPOLICY_H
@@ -41,7 +41,7 @@ struct ref_policy {
 	size_t nignored;
 };
 
-/* Parse @len bytes of JSON.  0, or -1 with the reason and byte in @err. */
+/* Parse @len bytes of JSON.  0, or -1 with the reason (and byte) in @err. */
 int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
 		     char *err, size_t errlen);
 /* 0, or -1 with a message naming the file (and byte) in @err. */

@@ -9,7 +9,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#include "certs.h"
 #include "sigfile.h"
 #include "util.h"
 

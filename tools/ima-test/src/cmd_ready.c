@@ -74,10 +74,13 @@ enum {
 };
 
 
+/* @json: the record's "line", "access" and "signature_required" (see struct record). */
 static void add_record(struct ready *r, const char *path, int v,
-		       const char *detail, const char *extra)
+		       const char *detail, const struct record *json)
 {
-	struct record rec = { .verdict = v };
+	struct record rec = *json;
+
+	rec.verdict = v;
 
 	pthread_mutex_lock(&r->lock);
 	r->counts[v]++;
@@ -92,7 +95,6 @@ static void add_record(struct ready *r, const char *path, int v,
 		free(rec.detail);
 		goto oom;
 	}
-	snprintf(rec.extra, sizeof(rec.extra), "%s", extra);
 	r->rec[r->nrec++] = rec;
 out:
 	pthread_mutex_unlock(&r->lock);
@@ -163,7 +165,7 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 	const struct ima_rule *rule;
 	const struct ima_subject *subj;
 	enum ima_access acc;
-	char why[512], detail[1024], extra[192], by[96] = "";
+	char why[512], detail[1024], by[96] = "";
 	size_t n;
 	int v, e;
 
@@ -172,7 +174,7 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 	if (e) {
 		snprintf(why, sizeof(why), "cannot %s: %s", fd < 0 ? "open" : "inspect",
 			 strerror(-e));
-		add_record(r, path, CHECK_UNREADABLE, why, "");
+		add_record(r, path, CHECK_UNREADABLE, why, &(struct record){ 0 });
 		return EXIT_FINDINGS;
 	}
 	facts.map_any = r->map_any;
@@ -191,9 +193,8 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 			n = (size_t)snprintf(detail, sizeof(detail), "no appraise rule matches");
 		if (d.assumed && n < sizeof(detail))
 			add_assumption(detail + n, sizeof(detail) - n, &d);
-		snprintf(extra, sizeof(extra), "\"line\":%u",
-			 d.dont_rule ? d.dont_rule->line : 0);
-		add_record(r, path, V_NOT_APPRAISED, detail, extra);
+		add_record(r, path, V_NOT_APPRAISED, detail, &(struct record){
+			.has_line = true, .line = d.dont_rule ? d.dont_rule->line : 0 });
 		return EXIT_OK;
 	}
 	check_fd(&r->check, fd, &cr);
@@ -265,9 +266,9 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 			     why, ima_access_name(acc), by, rule->line, rule->text);
 	if (d.assumed && n < sizeof(detail))
 		add_assumption(detail + n, sizeof(detail) - n, &d);
-	snprintf(extra, sizeof(extra), "\"line\":%u,\"access\":\"%s\",\"signature_required\":%s",
-		 rule->line, ima_access_name(acc), d.sig_required ? "true" : "false");
-	add_record(r, path, v, detail, extra);
+	add_record(r, path, v, detail, &(struct record){
+		.has_line = true, .line = rule->line, .access = ima_access_name(acc),
+		.sig_required = d.sig_required });
 	return v == V_PASS ? EXIT_OK : EXIT_FINDINGS;
 }
 
@@ -445,9 +446,9 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 /* Walk @paths, then print the records sorted and the summary. */
 static int ready_run(struct ready *r, const struct tree_opts *tree, char **paths, size_t n)
 {
-	int status;
+	int status, hdr;
 
-	ready_print_header(r);
+	hdr = ready_print_header(r);
 	fflush(stdout);
 	out_init(&r->out, r->fmt, true);
 	status = walk_paths(&tree->walk, paths, n, ready_file, ready_skip, r);
@@ -455,11 +456,27 @@ static int ready_run(struct ready *r, const struct tree_opts *tree, char **paths
 	if (r->nrec)
 		qsort(r->rec, r->nrec, sizeof(*r->rec), cmp_record);
 	out_init(&r->out, r->fmt, false);
-	for (size_t i = 0; i < r->nrec; i++)
-		out_result(&r->out, r->rec[i].path, ready_verdict_name(r->rec[i].verdict),
-			   r->rec[i].detail, r->rec[i].extra[0] ? r->rec[i].extra : NULL);
+	for (size_t i = 0; i < r->nrec; i++) {
+		const struct record *c = &r->rec[i];
+		json_t *x = NULL;
+
+		if (r->fmt == OUT_JSON && c->has_line && c->access)
+			x = json_pack("{s:i, s:s, s:b}", "line", (int)c->line, "access", c->access,
+				      "signature_required", c->sig_required);
+		else if (r->fmt == OUT_JSON && c->has_line)
+			x = json_pack("{s:i}", "line", (int)c->line);
+		if (r->fmt == OUT_JSON && c->has_line && !x) {
+			out_error(&r->out, c->path, "out of memory");
+			status = EXIT_TROUBLE;
+			continue;
+		}
+		out_result(&r->out, c->path, ready_verdict_name(c->verdict), c->detail, x);
+	}
 	out_finish(&r->out);
-	ready_print_summary(r);
+	if (ready_print_summary(r) || hdr) {
+		fprintf(stderr, "ima-test ready: cannot write the report\n");
+		status = EXIT_TROUBLE;
+	}
 	fflush(stdout);
 	return status;
 }

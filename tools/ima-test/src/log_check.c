@@ -17,39 +17,36 @@ static const char *const check_names[CK_N] = {
 	[CK_SIG] = "signature", [CK_REF] = "reference",
 };
 
-void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
-	     bool finding, const char *status, const char *fmt, ...)
+void log_line(struct log_ctx *c, const char *key, const char *subject,
+	      const struct log_list *l, const struct imalog_entry *e,
+	      const char *status, const char *detail)
 {
-	char detail[512 + 2 * LOG_NAME_BUF], name[LOG_NAME_BUF];
-	va_list ap;
+	char name[LOG_NAME_BUF] = "";
+	json_t *rec;
+	int r;
 
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	name[0] = '\0';
-	if (finding)
-		c->findings++;
 	if (e)
 		imalog_name(&l->log, e, name, sizeof(name));
 	if (c->fmt == OUT_JSON) {
-		fputs("{\"list\":", c->fp);
-		json_write_string(c->fp, l ? l->path : "");
+		rec = json_pack("{s:o}", key, json_text(subject, NULL));
 		if (e) {
-			fprintf(c->fp, ",\"entry\":%zu,\"pcr\":%u,\"template\":",
-				imalog_index(&l->log, e), e->pcr);
-			json_write_string(c->fp, e->tname);
-			fputs(",\"path\":", c->fp);
-			json_write_string(c->fp, name);
+			json_put(&rec, "entry", json_count(imalog_index(&l->log, e)));
+			json_put(&rec, "pcr", json_count(e->pcr));
+			json_put(&rec, "template", json_text(e->tname, NULL));
+			json_put(&rec, "path", json_text(name, NULL));
 		}
-		fputs(",\"status\":", c->fp);
-		json_write_string(c->fp, status);
-		fputs(",\"detail\":", c->fp);
-		json_write_string(c->fp, detail);
-		fputs("}\n", c->fp);
+		json_put(&rec, "status", json_text(status, NULL));
+		json_put(&rec, "detail", json_text(detail, NULL));
+		r = json_emit(c->fp, rec);
+		if (r) {
+			fprintf(stderr, "ima-test log: cannot write a JSON record: %s\n",
+				strerror(-r));
+			c->trouble = true;
+		}
 		return;
 	}
-	if (l) {
-		text_write_name(c->fp, l->path);
+	if (subject[0]) {
+		text_write_name(c->fp, subject);
 		fputs(": ", c->fp);
 	}
 	if (e) {
@@ -60,6 +57,20 @@ void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_en
 	fprintf(c->fp, "%s (", status);
 	text_write_escaped(c->fp, detail);
 	fputs(")\n", c->fp);
+}
+
+void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
+	     bool finding, const char *status, const char *fmt, ...)
+{
+	char detail[512 + 2 * LOG_NAME_BUF];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (finding)
+		c->findings++;
+	log_line(c, "list", l ? l->path : "", l, e, status, detail);
 }
 
 void log_set(struct log_ctx *c, size_t row, enum log_check_id ck, enum log_verdict v)
@@ -244,21 +255,36 @@ static void summary(struct log_ctx *c, const struct totals *t)
 {
 	size_t entries = c->nlists ? c->lists[0].log.n : 0;
 
-	if (c->fmt == OUT_JSON)
-		fprintf(c->fp, "{\"summary\":{\"lists\":%zu,\"entries\":%zu,\"findings\":%lu,"
-			"\"violations\":%lu,\"padded_sha1\":%lu,\"replayed\":%lu,"
-			"\"consistent\":%lu,\"errors\":%d,\"verdicts\":{\"ok\":%lu,"
-			"\"finding\":%lu,\"cannot_check\":%lu,\"accepted\":%lu,"
-			"\"not_applicable\":%lu}}}\n",
-			c->nlists, entries, c->findings, c->violations, c->padded, c->replayed,
-			c->consistent, c->trouble, t->v[V_OK], t->v[V_FINDING], t->v[V_CANNOT],
-			t->v[V_ACCEPTED], t->v[V_NA]);
-	else
+	if (c->fmt == OUT_JSON) {
+		json_t *sum = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, "
+					"s:{s:o, s:o, s:o, s:o, s:o}}",
+					"lists", json_count(c->nlists),
+					"entries", json_count(entries),
+					"findings", json_count(c->findings),
+					"violations", json_count(c->violations),
+					"padded_sha1", json_count(c->padded),
+					"replayed", json_count(c->replayed),
+					"consistent", json_count(c->consistent),
+					"errors", (int)c->trouble,
+					"verdicts", "ok", json_count(t->v[V_OK]),
+					"finding", json_count(t->v[V_FINDING]),
+					"cannot_check", json_count(t->v[V_CANNOT]),
+					"accepted", json_count(t->v[V_ACCEPTED]),
+					"not_applicable", json_count(t->v[V_NA]));
+		int r = json_emit(c->fp, sum ? json_pack("{s:o}", "summary", sum) : NULL);
+
+		if (r) {
+			fprintf(stderr, "ima-test log: cannot write the summary: %s\n",
+				strerror(-r));
+			c->trouble = true;
+		}
+	} else {
 		fprintf(c->fp, "summary: %zu entries, %lu findings, %lu violations; "
 			"%lu of %lu PCR replays consistent with the TPM; verdicts: %lu ok, "
 			"%lu finding, %lu cannot-check, %lu accepted, %lu n/a\n",
 			entries, c->findings, c->violations, c->consistent, c->replayed,
 			t->v[V_OK], t->v[V_FINDING], t->v[V_CANNOT], t->v[V_ACCEPTED], t->v[V_NA]);
+	}
 	fflush(c->fp);
 }
 

@@ -94,6 +94,16 @@ int log_check_all(struct log_ctx *ctx);
 int log_print_boot_aggregate(struct log_ctx *ctx);
 
 /* Shared by the log_*.c files. */
+/*
+ * One report line about @subject (a list, a quote, ...): JSON
+ * {KEY:SUBJECT[,"entry","pcr","template","path"],"status","detail"}, text
+ * "[SUBJECT: ][entry N NAME: ]STATUS (DETAIL)", SUBJECT left out when "".
+ * @e (an entry of @l) may be NULL.
+ */
+void log_line(struct log_ctx *c, const char *key, const char *subject,
+	      const struct log_list *l, const struct imalog_entry *e,
+	      const char *status, const char *detail);
+/* A line about list @l (may be NULL) and entry @e (may be NULL); @finding counts it. */
 void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
 	     bool finding, const char *status, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

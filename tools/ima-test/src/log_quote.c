@@ -62,20 +62,7 @@ static void line(struct log_ctx *c, const char *key, const char *name, const cha
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	if (c->fmt == OUT_JSON) {
-		fprintf(c->fp, "{\"%s\":", key);
-		json_write_string(c->fp, name);
-		fputs(",\"status\":", c->fp);
-		json_write_string(c->fp, status);
-		fputs(",\"detail\":", c->fp);
-		json_write_string(c->fp, detail);
-		fputs("}\n", c->fp);
-	} else {
-		text_write_name(c->fp, name);
-		fprintf(c->fp, ": %s (", status);
-		text_write_escaped(c->fp, detail);
-		fputs(")\n", c->fp);
-	}
+	log_line(c, key, name, NULL, NULL, status, detail);
 }
 
 void log_pcrs_read(struct log_ctx *c, const char *source)
@@ -90,11 +77,20 @@ static int failed(struct log_ctx *c, const struct log_quote_args *q, const char 
 		  const char *detail)
 {
 	line(c, "quote", q->quote, check, "%s", detail);
-	if (c->fmt == OUT_JSON)
-		fputs("{\"summary\":{\"quote\":\"failed\",\"findings\":1}}\n", c->fp);
-	else
+	if (c->fmt == OUT_JSON) {
+		int r = json_emit(c->fp, json_pack("{s:{s:s, s:i}}", "summary",
+						   "quote", "failed", "findings", 1));
+
+		if (r) {
+			fprintf(stderr, "ima-test log: cannot write the summary: %s\n",
+				strerror(-r));
+			fflush(c->fp);
+			return EXIT_TROUBLE;
+		}
+	} else {
 		fputs("summary: the quote does not vouch for any PCR value; the list was not "
 		      "replayed\n", c->fp);
+	}
 	fflush(c->fp);
 	return EXIT_FINDINGS;
 }

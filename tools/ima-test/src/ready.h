@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "check.h"
+#include "ima_check.h"
 #include "ima_policy.h"
 #include "ima_policy_eval.h"
 #include "out.h"
@@ -29,7 +29,12 @@ struct record {
 	char *path;
 	int verdict;		/* enum check_class or enum verdict */
 	char *detail;
-	char extra[192];
+	/* JSON "line" (when @has_line) and, for an appraised file, "access"
+	 * and "signature_required" */
+	bool has_line;
+	unsigned line;
+	const char *access;	/* static; NULL when not appraised */
+	bool sig_required;
 };
 
 struct ready {
@@ -54,10 +59,10 @@ struct ready {
 /* "signature-required", "evm-missing", ..., or a check class's name. */
 const char *ready_verdict_name(int v);
 
-/* The policy, the processes and EVM's state, before the findings. */
-void ready_print_header(struct ready *r);
+/* The policy, the processes and EVM's state, before the findings.  0 or -errno. */
+int ready_print_header(struct ready *r);
 
-/* The counts, after the findings. */
-void ready_print_summary(struct ready *r);
+/* The counts, after the findings.  0 or -errno. */
+int ready_print_summary(struct ready *r);
 
 #endif

@@ -21,38 +21,59 @@ const char *ready_verdict_name(int v)
 	}
 }
 
+/* The uid (@gid false) or gid of process @i, if no earlier process has it. */
+static bool new_id(const struct ima_subjects *s, bool gid, size_t i, unsigned long *id)
+{
+	*id = gid ? s->v[i].gid : s->v[i].uid;
+	for (size_t k = 0; k < i; k++)
+		if (*id == (gid ? s->v[k].gid : s->v[k].uid))
+			return false;
+	return true;
+}
+
 /* The distinct uids (@gid false) or gids of the modelled processes: "0,1000". */
 static void print_ids(FILE *fp, const struct ima_subjects *s, bool gid)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		unsigned long id = gid ? s->v[i].gid : s->v[i].uid;
-		bool seen = false;
+	unsigned long id;
 
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = id == (gid ? s->v[k].gid : s->v[k].uid);
-		if (!seen)
+	for (size_t i = 0; i < s->n; i++)
+		if (new_id(s, gid, i, &id))
 			fprintf(fp, "%s%lu", i ? "," : "", id);
-	}
 }
 
-void ready_print_header(struct ready *r)
+/* The same as a JSON array; NULL if out of memory. */
+static json_t *ids_json(const struct ima_subjects *s, bool gid)
+{
+	json_t *a = json_array();
+	unsigned long id;
+
+	for (size_t i = 0; a && i < s->n; i++)
+		if (new_id(s, gid, i, &id) && json_array_append_new(a, json_count(id))) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
+int ready_print_header(struct ready *r)
 {
 	const struct ima_policy *p = &r->policy;
 	size_t nappr = 0;
 	FILE *fp = stdout;
 	bool json = r->fmt == OUT_JSON;
+	int ret = 0;
 
 	for (size_t i = 0; i < p->n; i++)
 		nappr += p->rules[i].action == IMA_ACT_APPRAISE ||
 			 p->rules[i].action == IMA_ACT_DONT_APPRAISE;
 	if (json) {
-		fputs("{\"policy\":", fp);
-		json_write_string(fp, p->source);
-		fprintf(fp, ",\"rules\":%zu,\"appraisal_rules\":%zu,\"uids\":[", p->n, nappr);
-		print_ids(fp, &r->subjects, false);
-		fputs("],\"gids\":[", fp);
-		print_ids(fp, &r->subjects, true);
-		fprintf(fp, "],\"evm\":%s}\n", r->evm.active ? "true" : "false");
+		ret = json_emit(fp, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}",
+					      "policy", json_text(p->source, NULL),
+					      "rules", json_count(p->n),
+					      "appraisal_rules", json_count(nappr),
+					      "uids", ids_json(&r->subjects, false),
+					      "gids", ids_json(&r->subjects, true),
+					      "evm", r->evm.active));
 	} else {
 		fputs("policy: ", fp);
 		text_write_name(fp, p->source);
@@ -106,13 +127,12 @@ void ready_print_header(struct ready *r)
 				 rule->action == IMA_ACT_APPRAISE ? "match" : "not match");
 		else
 			continue;
-		if (json) {
-			fprintf(fp, "{\"note\":");
-			json_write_string(fp, note);
-			fprintf(fp, ",\"line\":%u,\"rule\":", rule->line);
-			json_write_string(fp, rule->text);
-			fputs("}\n", fp);
-		} else {
+		if (json && !ret) {
+			ret = json_emit(fp, json_pack("{s:o, s:i, s:o}",
+						      "note", json_text(note, NULL),
+						      "line", (int)rule->line,
+						      "rule", json_text(rule->text, NULL)));
+		} else if (!json) {
 			fprintf(fp, "note: line %u: ", rule->line);
 			text_write_escaped(fp, rule->text);
 			fputs(": ", fp);
@@ -120,9 +140,10 @@ void ready_print_header(struct ready *r)
 			fputc('\n', fp);
 		}
 	}
+	return ret;
 }
 
-void ready_print_summary(struct ready *r)
+int ready_print_summary(struct ready *r)
 {
 	static const int deny[] = {
 		CHECK_MISSING, CHECK_STALE, CHECK_BAD_SIGNATURE, CHECK_UNKNOWN_KEY, V_DENY_SIG,
@@ -133,15 +154,19 @@ void ready_print_summary(struct ready *r)
 		files += r->counts[v];
 	denied = files - r->counts[V_PASS] - r->counts[V_NOT_APPRAISED];
 	if (r->fmt == OUT_JSON) {
-		printf("{\"summary\":{\"files\":%lu,\"appraised\":%lu,\"not_appraised\":%lu,"
-		       "\"denied\":%lu", files, files - r->counts[V_NOT_APPRAISED],
-		       r->counts[V_NOT_APPRAISED], denied);
+		json_t *sum = json_object();
+
+		json_put(&sum, "files", json_count(files));
+		json_put(&sum, "appraised", json_count(files - r->counts[V_NOT_APPRAISED]));
+		json_put(&sum, "not_appraised", json_count(r->counts[V_NOT_APPRAISED]));
+		json_put(&sum, "denied", json_count(denied));
 		for (int v = 0; v < V_PASS; v++)
 			if (v != CHECK_OK)
-				printf(",\"%s\":%lu", ready_verdict_name(v), r->counts[v]);
-		printf(",\"assumed\":%lu,\"skipped\":%lu,\"errors\":%lu}}\n",
-		       r->assumed, r->skipped, r->errors);
-		return;
+				json_put(&sum, ready_verdict_name(v), json_count(r->counts[v]));
+		json_put(&sum, "assumed", json_count(r->assumed));
+		json_put(&sum, "skipped", json_count(r->skipped));
+		json_put(&sum, "errors", json_count(r->errors));
+		return json_emit(stdout, sum ? json_pack("{s:o}", "summary", sum) : NULL);
 	}
 	other = denied;
 	printf("summary: %lu files: %lu appraised, %lu not appraised; enforce would deny %lu (",
@@ -168,4 +193,5 @@ void ready_print_summary(struct ready *r)
 	if (r->skipped || r->errors)
 		printf("; %lu skipped, %lu errors", r->skipped, r->errors);
 	putchar('\n');
+	return 0;
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "ima_check.h"
 #include "digest.h"
 #include "evm_opts.h"
 #include "keylime.h"
@@ -28,28 +28,43 @@ static void scan_evm(struct scan *s, int fd, struct evm_result *e)
 	evm_check(fd, &s->opts->evm_ctx, e);
 }
 
-/* ,"evm":CLASS[,"evm_type":N][,"evm_keyid":HEX][,"evm_detail":...] */
-static void evm_json(const struct evm_result *e, char *buf, size_t cap)
+/*
+ * The JSON members of a result after its status: kind, algo, keyid, and
+ * with --evm "evm", "evm_type", "evm_immutable", "evm_keyid".  NULL if out
+ * of memory.
+ */
+static json_t *result_json(const struct check_result *r, const struct evm_result *e,
+			   bool evm)
 {
-	size_t len = (size_t)snprintf(buf, cap, ",\"evm\":\"%s\"", evm_class_name(e->cls));
-	char hex[9];
+	char hex[9], ehex[9];
+	json_t *x;
 
-	if (e->type && len < cap)
-		len += (size_t)snprintf(buf + len, cap - len, ",\"evm_type\":%u", e->type);
-	if (e->immutable && len < cap)
-		len += (size_t)snprintf(buf + len, cap - len, ",\"evm_immutable\":true");
-	if (e->have_keyid && len < cap) {
-		hex_encode(e->keyid, 4, hex);
-		snprintf(buf + len, cap - len, ",\"evm_keyid\":\"%s\"", hex);
+	if (r->have_keyid)
+		hex_encode(r->keyid, 4, hex);
+	x = json_pack("{s:s*, s:s*, s:s*}", "kind", r->kind,
+		      "algo", r->algo ? r->algo->name : NULL,
+		      "keyid", r->have_keyid ? hex : NULL);
+	if (!x || !evm)
+		return x;
+	if (e->have_keyid)
+		hex_encode(e->keyid, 4, ehex);
+	if (json_object_update_new(x, json_pack("{s:s, s:o*, s:o*, s:s*}",
+						"evm", evm_class_name(e->cls),
+						"evm_type", e->type ? json_integer(e->type) : NULL,
+						"evm_immutable", e->immutable ? json_true() : NULL,
+						"evm_keyid", e->have_keyid ? ehex : NULL))) {
+		json_decref(x);
+		return NULL;
 	}
+	return x;
 }
 
 static int scan_one(void *arg, const char *path, int fd, const struct walk_entry *we)
 {
 	struct scan *s = arg;
 	struct check_result r;
-	char extra[768] = "", status[48];
-	size_t len = 0;
+	char status[48];
+	json_t *extra = NULL;
 	struct evm_result e = { .cls = EVM_OK };
 	bool bad;
 
@@ -76,25 +91,9 @@ static int scan_one(void *arg, const char *path, int fd, const struct walk_entry
 	if (!bad && s->opts->quiet_ok && s->opts->fmt == OUT_TEXT &&
 	    !s->opts->tree.verbose)
 		return EXIT_OK;
-	if (s->opts->fmt == OUT_JSON) {
-		if (r.kind)
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len,
-						"\"kind\":\"%s\"", r.kind);
-		if (r.algo)
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len,
-						",\"algo\":\"%s\"", r.algo->name);
-		if (r.have_keyid) {
-			char hex[9];
-
-			hex_encode(r.keyid, 4, hex);
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len,
-						",\"keyid\":\"%s\"", hex);
-		}
-		if (s->opts->evm) {
-			evm_json(&e, extra + len, sizeof(extra) - len);
-			if (extra[0] == ',')
-				memmove(extra, extra + 1, strlen(extra));
-		}
+	if (s->opts->fmt == OUT_JSON && !(extra = result_json(&r, &e, s->opts->evm))) {
+		out_error(&s->out, path, "out of memory");
+		return EXIT_TROUBLE;
 	}
 	if (s->opts->fmt == OUT_TEXT && r.cls == CHECK_OK && e.cls != EVM_OK) {
 		snprintf(status, sizeof(status), "evm-%s", evm_class_name(e.cls));
@@ -103,7 +102,7 @@ static int scan_one(void *arg, const char *path, int fd, const struct walk_entry
 	}
 	if (r.detail[0] || e.cls == EVM_OK || s->opts->fmt != OUT_JSON)
 		out_result(&s->out, path, check_class_name(r.cls),
-			   r.detail[0] ? r.detail : NULL, extra[0] ? extra : NULL);
+			   r.detail[0] ? r.detail : NULL, extra);
 	else
 		out_result(&s->out, path, check_class_name(r.cls), e.detail, extra);
 	if (s->opts->fmt == OUT_TEXT && e.cls != EVM_OK) {
@@ -130,37 +129,43 @@ static int scan_skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-static void print_summary(struct scan *s, FILE *fp)
+static int print_summary(struct scan *s, FILE *fp)
 {
 	unsigned long files = 0;
 
 	for (int i = 0; i < CHECK__COUNT; i++)
 		files += s->counts[i];
 	if (s->opts->fmt == OUT_JSON) {
-		fprintf(fp, "{\"summary\":{\"files\":%lu", files);
-		for (int i = 0; i < CHECK__COUNT; i++)
-			fprintf(fp, ",\"%s\":%lu", check_class_name(i), s->counts[i]);
-		fprintf(fp, ",\"skipped\":%lu,\"errors\":%lu", s->skipped, s->errors);
+		json_t *sum = json_object(), *evm = NULL;
+		int r;
+
+		json_put(&sum, "files", json_count(files));
+		for (int i = 0; sum && i < CHECK__COUNT; i++)
+			json_put(&sum, check_class_name(i), json_count(s->counts[i]));
+		json_put(&sum, "skipped", json_count(s->skipped));
+		json_put(&sum, "errors", json_count(s->errors));
 		if (s->opts->evm) {
-			fprintf(fp, ",\"evm\":{");
-			for (int i = 0; i < EVM__COUNT; i++)
-				fprintf(fp, "%s\"%s\":%lu", i ? "," : "", evm_class_name(i),
-					s->evm_counts[i]);
-			fputc('}', fp);
+			evm = json_object();
+			for (int i = 0; evm && i < EVM__COUNT; i++)
+				json_put(&evm, evm_class_name(i), json_count(s->evm_counts[i]));
+			json_put(&sum, "evm", evm);
 		}
-		fputs("}}\n", fp);
-		return;
+		r = json_emit(fp, sum ? json_pack("{s:o}", "summary", sum) : NULL);
+		if (r)
+			fprintf(stderr, "ima-test: cannot write the summary: %s\n", strerror(-r));
+		return r;
 	}
 	fprintf(fp, "summary: %lu files:", files);
 	for (int i = 0; i < CHECK__COUNT; i++)
 		fprintf(fp, "%s %lu %s", i ? "," : "", s->counts[i], check_class_name(i));
 	fprintf(fp, "; %lu skipped, %lu errors\n", s->skipped, s->errors);
 	if (!s->opts->evm)
-		return;
+		return 0;
 	fprintf(fp, "evm:");
 	for (int i = 0; i < EVM__COUNT; i++)
 		fprintf(fp, "%s %lu %s", i ? "," : "", s->evm_counts[i], evm_class_name(i));
 	fputc('\n', fp);
+	return 0;
 }
 
 /*
@@ -221,15 +226,20 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 	status = walk_paths(&opts->tree.walk, paths, n, scan_one, scan_skip, &s);
 	out_finish(&s.out);
 	if (opts->fmt == OUT_KEYLIME) {
-		size_t invalid = keylime_write(&s.policy, stdout);
+		size_t invalid;
+		int r = keylime_write(&s.policy, stdout, &invalid);
 
-		if (invalid)
+		if (r) {
+			fprintf(stderr, "ima-test: cannot write the Keylime policy: %s\n",
+				strerror(-r));
+			status = EXIT_TROUBLE;
+		} else if (invalid)
 			fprintf(stderr, "ima-test: warning: %zu path(s) are not valid UTF-8; "
 				"written with U+FFFD, they will not match the IMA log\n", invalid);
 		keylime_free(&s.policy);
 	}
-	if (opts->summary)
-		print_summary(&s, opts->fmt == OUT_KEYLIME ? stderr : stdout);
+	if (opts->summary && print_summary(&s, opts->fmt == OUT_KEYLIME ? stderr : stdout))
+		status = EXIT_TROUBLE;
 	fflush(stdout);
 	return status;
 }

@@ -37,17 +37,18 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 23);
+	tap_plan(&t, 24);
 	check(&t, true, "plain", "\"plain\"", true);
 	check(&t, true, "a\"b\\c", "\"a\\\"b\\\\c\"", true);
 	check(&t, true, "new\nline\ttab", "\"new\\nline\\ttab\"", true);
-	check(&t, true, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"", true);
-	check(&t, true, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", true);
-	check(&t, true, "bad\xff", "\"bad\\ufffd\"", false);
-	check(&t, true, "\xc2\x85\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa9\xc3\xa9", "\"\\u0085\\u2028\\u202e\\u2069\xc3\xa9\"", true);
-	check(&t, true, "\xc0\xaf", "\"\\ufffd\\ufffd\"", false);		/* overlong */
-	check(&t, true, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", false);	/* surrogate */
-	check(&t, true, "\xe2\x82", "\"\\ufffd\\ufffd\"", false);		/* truncated */
+	check(&t, true, "\x01\x1f\x7f\b\f", "\"\\u0001\\u001F\\u007F\\b\\f\"", true);
+	/* ASCII only: every other code point escaped, astral ones as surrogate pairs */
+	check(&t, true, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\\u00E9 \\u20AC \\uD83D\\uDE00\"", true);
+	check(&t, true, "bad\xff", "\"bad\\uFFFD\"", false);
+	check(&t, true, "\xc2\x85\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa9\xc3\xa9", "\"\\u0085\\u2028\\u202E\\u2069\\u00E9\"", true);
+	check(&t, true, "\xc0\xaf", "\"\\uFFFD\\uFFFD\"", false);		/* overlong */
+	check(&t, true, "\xed\xa0\x80", "\"\\uFFFD\\uFFFD\\uFFFD\"", false);	/* surrogate */
+	check(&t, true, "\xe2\x82", "\"\\uFFFD\\uFFFD\"", false);		/* truncated */
 	check(&t, false, "plain/name", "plain/name", true);
 	check(&t, false, "new\nline", "new\\nline", true);
 	check(&t, false, "back\\slash", "back\\\\slash", true);
@@ -65,5 +66,26 @@ int main(void)
 	check(&t, false, "x: ok (y)", "x\\x3a ok (y)", true);
 	check(&t, false, "a:b:", "a:b:", true);
 	check(&t, false, "lib: \xe2\x80\xae", "lib\\x3a \\u202e", true);
+	/* a record: compact, members in order, path_hex for a name that is not UTF-8 */
+	{
+		struct out o;
+		char *buf = NULL;
+		size_t len = 0;
+		const char *want = "{\"path\":\"a\\u007Fb\\uFFFD\",\"path_hex\":\"617f62ff\","
+				   "\"status\":\"missing\",\"detail\":\"d\",\"kind\":\"digest\","
+				   "\"n\":7}\n";
+
+		out_init(&o, OUT_JSON, false);
+		o.fp = open_memstream(&buf, &len);
+		out_result(&o, "a\x7f" "b\xff", "missing", "d",
+			   json_pack("{s:s, s:i}", "kind", "digest", "n", 7));
+		fclose(o.fp);
+		o.fp = stdout;
+		out_finish(&o);
+		if (!tap_ok(&t, buf && !strcmp(buf, want),
+			    "json record: one compact line, members in order, path_hex, 0x7f escaped"))
+			printf("# got  %s# want %s", buf ? buf : "(nothing)\n", want);
+		free(buf);
+	}
 	return tap_done(&t);
 }

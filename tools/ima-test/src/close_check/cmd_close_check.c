@@ -67,9 +67,8 @@ static void bail(const struct cc_opts *o, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (o->json) {
-		fputs("{\"bail\":", stdout);
-		json_write_string(stdout, msg);
-		fputs("}\n", stdout);
+		/* stderr below says it in any case */
+		(void)json_emit(stdout, json_pack("{s:o}", "bail", json_text(msg, NULL)));
 	} else {
 		printf("Bail out! %s\n", msg);
 	}
@@ -120,26 +119,37 @@ static void report_tap(const struct cc_state *s, size_t i, unsigned num)
 	fflush(stdout);
 }
 
+/* A number of seconds or milliseconds as JSON, to two decimals. */
+static json_t *json_2dp(double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.2f", v);
+	return json_real(strtod(buf, NULL));
+}
+
 static void report_json(const struct cc_state *s, size_t i)
 {
 	const struct cc_scenario *sc = &cc_scenarios[i];
 	const struct cc_stats *st = &s->stats[i];
 	const char *status = st->failed ? "fail" : st->skipped || !st->runs ? "skip" : "pass";
+	json_t *rec = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "scenario", sc->name,
+				"status", status, "runs", json_count(st->runs),
+				"passed", json_count(st->passed), "failed", json_count(st->failed),
+				"skipped", json_count(st->skipped), "async", sc->async);
 
-	printf("{\"scenario\":\"%s\",\"status\":\"%s\",\"runs\":%lu,\"passed\":%lu,"
-	       "\"failed\":%lu,\"skipped\":%lu,\"async\":%s", sc->name, status, st->runs,
-	       st->passed, st->failed, st->skipped, sc->async ? "true" : "false");
-	if (st->why[0]) {
-		fputs(",\"reason\":", stdout);
-		json_write_string(stdout, st->why);
+	if (st->why[0])
+		json_put(&rec, "reason", json_text(st->why, NULL));
+	if (st->async_runs) {
+		json_put(&rec, "latency_ms_avg", json_2dp(st->lat_sum / (double)st->async_runs));
+		json_put(&rec, "latency_ms_max", json_2dp(st->lat_max));
 	}
-	if (st->async_runs)
-		printf(",\"latency_ms_avg\":%.2f,\"latency_ms_max\":%.2f",
-		       st->lat_sum / (double)st->async_runs, st->lat_max);
-	if (st->ev.found)
-		printf(",\"context\":\"%s\",\"trace_rc\":%d",
-		       st->ev.kthread ? "kthread" : "task", st->ev.rc);
-	fputs("}\n", stdout);
+	if (st->ev.found) {
+		json_put(&rec, "context", json_string(st->ev.kthread ? "kthread" : "task"));
+		json_put(&rec, "trace_rc", json_integer(st->ev.rc));
+	}
+	if (json_emit(stdout, rec))
+		fprintf(stderr, "ima-test close-check: cannot write the %s record\n", sc->name);
 }
 
 /* Refuse to run where no scenario could fail.  0, or 2 after a bail. */
@@ -330,6 +340,7 @@ int cmd_close_check(int argc, char **argv)
 	double start;
 	int rc, n;
 	unsigned long passed = 0, failed = 0, skipped = 0, runs = 0;
+	bool trouble = false;
 	unsigned num = 0;
 
 	if (argc == 3 && !strcmp(argv[1], "--exec-child"))
@@ -390,17 +401,26 @@ int cmd_close_check(int argc, char **argv)
 		else
 			passed++;
 	}
-	if (s.opts.json)
-		printf("{\"summary\":{\"scenarios\":%d,\"passed\":%lu,\"failed\":%lu,\"skipped\":%lu,"
-		       "\"runs\":%lu,\"final_closes\":%lu,\"seconds\":%.2f,\"tracepoint\":%s}}\n",
-		       n, passed, failed, skipped, runs, s.closes,
-		       (cc_now_ms() - start) / 1e3, s.trace.available ? "true" : "false");
-	else
+	if (s.opts.json) {
+		if (json_emit(stdout, json_pack("{s:{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:b}}",
+						"summary", "scenarios", n,
+						"passed", json_count(passed),
+						"failed", json_count(failed),
+						"skipped", json_count(skipped),
+						"runs", json_count(runs),
+						"final_closes", json_count(s.closes),
+						"seconds", json_2dp((cc_now_ms() - start) / 1e3),
+						"tracepoint", s.trace.available))) {
+			fprintf(stderr, "ima-test close-check: cannot write the summary\n");
+			trouble = true;
+		}
+	} else {
 		printf("# close-check: %lu passed, %lu failed, %lu skipped of %d scenarios; "
 		       "%lu runs, %lu final closes checked in %.2f s\n", passed, failed, skipped,
 		       n, runs, s.closes, (cc_now_ms() - start) / 1e3);
+	}
 	free(s.stats);
 	free(s.selected);
-	return failed ? EXIT_FINDINGS : EXIT_OK;
+	return trouble ? EXIT_TROUBLE : failed ? EXIT_FINDINGS : EXIT_OK;
 }
 

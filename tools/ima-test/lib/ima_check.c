@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "ima_check.h"
 #include "digest.h"
 #include "sig.h"
 #include "xattr_io.h"

@@ -3,8 +3,8 @@
  * Checking a file's IMA xattr against its content: the classification
  * shared by `verify` and `audit`.
  */
-#ifndef IMA_TEST_CHECK_H
-#define IMA_TEST_CHECK_H
+#ifndef IMA_TEST_IMA_CHECK_H
+#define IMA_TEST_IMA_CHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
