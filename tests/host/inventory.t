@@ -31,7 +31,9 @@ fi
 
 # Patches are named NNNN-slug (the start of their file name), so that the
 # number and the patch are checked together; broken/NNNN are the controls.
-bad=$(grep -oE '(broken/)?\b00[0-9]{2}(-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*)?' "$rst" | grep -v '^broken/' |
+# (a file mode, as umask 0077 or UMASK=0077, is no patch)
+bad=$(sed -E 's/(umask |UMASK=)0[0-7]{3}//g' "$rst" |
+	grep -oE '(broken/)?\b00[0-9]{2}(-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*)?' | grep -v '^broken/' |
 	while read -r ref; do
 		case $ref in
 		*-*) grep -q "^$ref" "$top/kernel/series" || echo "$ref (no such patch in kernel/series)" ;;
