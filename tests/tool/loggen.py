@@ -3,7 +3,7 @@
 """Build IMA measurement lists and matching PCR files for the log tests.
 
   loggen.py make OUTDIR [--entries N] [--spec FILE] [--seed S] [--pcr N]
-                       [--no-boot-aggregate]
+                       [--no-boot-aggregate] [--template ima-ng|ima-sig]
       OUTDIR/bin_sha1, bin_sha256      binary lists (sha1 / sha256 digests)
       OUTDIR/ascii_sha1, ascii_sha256  the same as ascii lists
       OUTDIR/pcrs_sha1, pcrs_sha256    "PCR-NN: hex" files, PCR 0-23
@@ -15,6 +15,9 @@
   digest is its sha1 one zero-padded, or "pcr N ..."), then N generated
   ima-ng entries.  Entries go to PCR 10, or to --pcr N.  A template not
   known here has the fields d-ng and n-ng (binary lists only).
+  --template ima-sig writes boot_aggregate, violations and the generated
+  entries as the kernel's default template ima-sig does (Debian's
+  CONFIG_IMA_DEFAULT_TEMPLATE): with an empty sig field.
 
   loggen.py mutate IN OUT DSIZE OP ENTRY
       OP: digest (flip a byte of entry ENTRY's file digest), digest-fixed
@@ -119,17 +122,23 @@ def spec_field(kind, w):
     return bytes.fromhex(w)
 
 
-def parse_spec(line, pcr=10):
+def default_entry(template, digest, name, pcr, violation=False):
+    """An entry of the kernel's default template: no signature."""
+    fields = [digest, name + b"\0"] + ([b""] if template == "ima-sig" else [])
+    return Entry(template, fields, pcr, violation)
+
+
+def parse_spec(line, pcr=10, template="ima-ng"):
     words = line.split()
     if words[0] == "pcr":
         pcr, words = int(words[1]), words[2:]
     if words[0] == "padded":
-        e = parse_spec(" ".join(words[1:]), pcr)
+        e = parse_spec(" ".join(words[1:]), pcr, template)
         e.padded = True
         return e
     if words[0] == "violation":
         alg = "sha256"
-        return Entry("ima-ng", [d_ng(alg, b"\0" * 32), words[1].encode() + b"\0"], pcr, True)
+        return default_entry(template, d_ng(alg, b"\0" * 32), words[1].encode(), pcr, True)
     tmpl, name, dig = words[0], words[1], words[2]
     if tmpl == "ima":
         return Entry("ima", [bytes.fromhex(dig.split(":")[1]), name.encode()], pcr)
@@ -140,7 +149,7 @@ def parse_spec(line, pcr=10):
     return Entry(tmpl, fields, pcr)
 
 
-def make(outdir, entries, spec, seed, pcr=10, boot_aggregate=True):
+def make(outdir, entries, spec, seed, pcr=10, boot_aggregate=True, template="ima-ng"):
     rnd = random.Random(seed)
     banks = {"sha1": 20, "sha256": 32}
     pcrs = {a: [bytes(rnd.getrandbits(8) for _ in range(n)) for _ in range(10)] +
@@ -148,13 +157,14 @@ def make(outdir, entries, spec, seed, pcr=10, boot_aggregate=True):
     agg = hashlib.sha256(b"".join(pcrs["sha256"][:10])).digest()
     log = []
     if boot_aggregate:
-        log.append(Entry("ima-ng", [d_ng("sha256", agg), b"boot_aggregate\0"], pcr))
+        log.append(default_entry(template, d_ng("sha256", agg), b"boot_aggregate", pcr))
     if spec:
         with open(spec) as f:
-            log += [parse_spec(l, pcr) for l in f if l.strip() and not l.startswith("#")]
+            log += [parse_spec(l, pcr, template) for l in f
+                    if l.strip() and not l.startswith("#")]
     for i in range(entries):
         d = bytes(rnd.getrandbits(8) for _ in range(32))
-        log.append(Entry("ima-ng", [d_ng("sha256", d), b"/usr/lib/file-%d\0" % i], pcr))
+        log.append(default_entry(template, d_ng("sha256", d), b"/usr/lib/file-%d" % i, pcr))
     os.makedirs(outdir, exist_ok=True)
     for alg in banks:
         with open(os.path.join(outdir, "bin_" + alg), "wb") as f:
@@ -235,6 +245,7 @@ def drop_pcrs(path, drop):
 def main(argv):
     if len(argv) >= 2 and argv[0] == "make":
         args, entries, spec, seed, pcr, agg = argv[2:], 20, None, 1, 10, True
+        template = "ima-ng"
         while args:
             if args[0] == "--no-boot-aggregate":
                 agg, args = False, args[1:]
@@ -249,9 +260,11 @@ def main(argv):
                 spec = v
             elif o == "--seed":
                 seed = int(v)
+            elif o == "--template" and v in ("ima-ng", "ima-sig"):
+                template = v
             else:
                 sys.exit("unknown option " + o)
-        make(argv[1], entries, spec, seed, pcr, agg)
+        make(argv[1], entries, spec, seed, pcr, agg, template)
     elif len(argv) == 6 and argv[0] == "mutate":
         mutate(argv[1], argv[2], int(argv[3]), argv[4], int(argv[5]))
     elif len(argv) == 4 and argv[0] == "pcr":

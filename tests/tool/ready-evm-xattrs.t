@@ -10,7 +10,7 @@ command -v python3 >/dev/null || skip_all "python3 not installed"
 setup_work
 T=$IMA_TEST
 PFX=${XNAME%.ima}
-plan 12
+plan 13
 
 f=$WORK/daemon
 echo "a confined daemon" >"$f"
@@ -53,9 +53,11 @@ echo "appraise func=FILE_CHECK" >"$P"
 ready() { "$T" ready $XU --evm-state "$T_TMP/evm-state" --evm-key "$T_TMP/evm.hex" --uuid "$uuid" \
 	--evm-xattrs-file "$T_TMP/no-sfs" --policy "$P" "$@"; }
 
-# Debian's kernel: SELinux and AppArmor built in, IMA appraisal.
-printf '%s\n' "# Linux/x86 6.12 Kernel Configuration" CONFIG_EVM=y CONFIG_SECURITY_SELINUX=y \
-	CONFIG_SECURITY_APPARMOR=y "# CONFIG_SECURITY_SMACK is not set" CONFIG_IMA_APPRAISE=y >"$T_TMP/config"
+# Debian's kernels (copies of their config's lines): SELinux, AppArmor and
+# TOMOYO built in, IMA appraisal, no CONFIG_EVM_ADD_XATTRS and so no
+# evm_xattrs file in securityfs ($T_TMP/no-sfs).
+DEB=$(cd "$(dirname "$0")/data/debian" && pwd)
+cp "$DEB/config-6.12.118+deb12-amd64" "$T_TMP/config"
 gzip -c "$T_TMP/config" >"$T_TMP/config.gz"
 
 
@@ -65,6 +67,9 @@ expect 0 "^evm: .*EVM covers ${PFX}.selinux,${PFX/security/security}.apparmor,${
 	ready --kernel-config "$T_TMP/config" "$f"
 expect 0 "\\(from $T_TMP/config.gz\\)" "a gzip config (as /proc/config.gz) is read too" -- \
 	ready --kernel-config "$T_TMP/config.gz" "$f"
+expect 0 "EVM covers ${PFX}.selinux,${PFX/security/security}.apparmor,${PFX}.ima,${PFX}.capability \\(from $DEB/config-6.1.0-57-amd64\\)" \
+	"Debian's default 6.1 kernel covers the same xattrs" -- \
+	ready --kernel-config "$DEB/config-6.1.0-57-amd64" "$f"
 setfattr -n "$PFX.apparmor" -v "unconfined" "$f"
 expect 1 "daemon: evm-invalid \\(invalid-hmac" "the AppArmor label changed offline: evm-invalid" -- \
 	ready --kernel-config "$T_TMP/config" "$f"

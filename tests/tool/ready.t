@@ -196,8 +196,11 @@ expect 2 "unknown built-in policy 'builtin:tcb'" "an unknown built-in policy" --
 expect 2 "$WORK/nonexistent: No such file" "a ROOT that does not exist: exit 2" -- "$T" ready --policy "$P" "$WORK/nonexistent"
 if [ -r /sys/kernel/security/ima/policy ]; then
 	expect 0 "^policy: /sys/kernel/security/ima/policy: " "the live policy is read by default" -- "$T" ready "$WORK/fixed"
+elif [ -e /etc/ima/ima-policy ]; then
+	expect 0 "^note: policy: the live policy /sys/kernel/security/ima/policy cannot be read" \
+		"no live policy here: the file systemd loads, and the header says why" -- "$T" ready "$WORK/fixed"
 else
-	expect 2 "cannot read the policy /sys/kernel/security/ima/policy: .*--policy FILE" \
+	expect 2 "cannot read the live policy /sys/kernel/security/ima/policy: .*the file systemd loaded at boot: --policy FILE" \
 		"no live policy here: exit 2 and a hint" -- "$T" ready "$R"
 fi
 

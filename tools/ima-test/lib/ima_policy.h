@@ -87,6 +87,8 @@ struct ima_policy {
 };
 
 #define IMA_POLICY_LIVE "/sys/kernel/security/ima/policy"
+/* The policy systemd writes to IMA_POLICY_LIVE at boot (ima_setup). */
+#define IMA_POLICY_BOOT_FILE "/etc/ima/ima-policy"
 
 /*
  * Parse @len bytes of policy text from @source into @p.  0; -EINVAL with a
@@ -96,11 +98,24 @@ int ima_policy_parse(struct ima_policy *p, const char *source,
 		     const char *text, size_t len, char *err, size_t errlen);
 
 /*
- * Load @spec: "builtin:appraise_tcb", a file name, or NULL for the live
- * policy.  0, or -errno with @err set.
+ * Load @spec: "builtin:appraise_tcb" or a file name.  0, or -errno with
+ * @err set.
  */
 int ima_policy_load(struct ima_policy *p, const char *spec,
 		    char *err, size_t errlen);
+
+/*
+ * Load the policy the running kernel enforces, when none is named: @live
+ * (IMA_POLICY_LIVE) when it can be read, which is the truth; else @boot
+ * (IMA_POLICY_BOOT_FILE), the file systemd wrote to @live at boot, with
+ * @note saying why @live was not used.  A kernel without
+ * CONFIG_IMA_READ_POLICY refuses to read @live (EACCES), and one without
+ * CONFIG_IMA_WRITE_POLICY either removes it once a policy is written
+ * (ENOENT).  0 (@note "" when @live was read), or -errno with @err telling
+ * the user to name the policy.
+ */
+int ima_policy_load_running(struct ima_policy *p, const char *live, const char *boot,
+			    char *note, size_t notelen, char *err, size_t errlen);
 
 void ima_policy_free(struct ima_policy *p);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Reading a policy: a built-in one, a file, or the live one. */
+/* Reading a policy: a built-in one, a file, or the one the kernel enforces. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ima_policy.h"
 #include "util.h"
@@ -33,12 +34,11 @@ static const char appraise_tcb[] =
 
 int ima_policy_load(struct ima_policy *p, const char *spec, char *err, size_t errlen)
 {
-	const char *path = spec ? spec : IMA_POLICY_LIVE;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int r;
 
-	if (spec && !strncmp(spec, "builtin:", 8)) {
+	if (!strncmp(spec, "builtin:", 8)) {
 		if (strcmp(spec + 8, "appraise_tcb")) {
 			snprintf(err, errlen, "unknown built-in policy '%s' (known: builtin:appraise_tcb)",
 				 spec);
@@ -47,14 +47,65 @@ int ima_policy_load(struct ima_policy *p, const char *spec, char *err, size_t er
 		return ima_policy_parse(p, spec, appraise_tcb, sizeof(appraise_tcb) - 1,
 					err, errlen);
 	}
-	r = read_file(path, &buf, &len, 1 << 20);
+	r = read_file(spec, &buf, &len, 1 << 20);
 	if (r) {
-		snprintf(err, errlen, "cannot read the policy %s: %s%s", path, strerror(-r),
-			 spec ? "" : " (needs securityfs and CONFIG_IMA_READ_POLICY;"
-			 " or name one: --policy FILE|builtin:appraise_tcb)");
+		snprintf(err, errlen, "cannot read the policy %s: %s", spec, strerror(-r));
 		return r;
 	}
-	r = ima_policy_parse(p, path, (const char *)buf, len, err, errlen);
+	r = ima_policy_parse(p, spec, (const char *)buf, len, err, errlen);
+	free(buf);
+	return r;
+}
+
+/* Why @live (which failed with @r) cannot be read, as a clause. */
+static const char *live_unreadable_why(const char *live, int r)
+{
+	char dir[256];
+	const char *slash = strrchr(live, '/');
+	struct stat st;
+
+	if (r == -EACCES)
+		return "the kernel does not let it be read back (CONFIG_IMA_READ_POLICY is "
+		       "not set)";
+	if (r != -ENOENT || !slash || (size_t)(slash - live) >= sizeof(dir))
+		return "";
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - live), live);
+	if (stat(dir, &st))
+		return "securityfs is not mounted, or the kernel has no IMA";
+	return "the kernel removes it once a policy is written (neither "
+	       "CONFIG_IMA_READ_POLICY nor CONFIG_IMA_WRITE_POLICY is set)";
+}
+
+int ima_policy_load_running(struct ima_policy *p, const char *live, const char *boot,
+			    char *note, size_t notelen, char *err, size_t errlen)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	const char *why;
+	int r, rb;
+
+	note[0] = '\0';
+	r = read_file(live, &buf, &len, 1 << 20);
+	if (!r) {
+		r = ima_policy_parse(p, live, (const char *)buf, len, err, errlen);
+		free(buf);
+		return r;
+	}
+	why = live_unreadable_why(live, r);
+	rb = read_file(boot, &buf, &len, 1 << 20);
+	if (rb) {
+		snprintf(err, errlen, "cannot read the live policy %s: %s%s%s; %s %s: name the "
+			 "policy the kernel enforces, the file systemd loaded at boot: --policy "
+			 "FILE (or builtin:appraise_tcb for ima_policy=appraise_tcb)",
+			 live, strerror(-r), why[0] ? ": " : "", why,
+			 rb == -ENOENT ? "and there is no" : "and cannot read", boot);
+		return r;
+	}
+	snprintf(note, notelen, "the live policy %s cannot be read (%s%s%s), so this is "
+		 "the file systemd loads at boot; if the kernel's policy came from "
+		 "elsewhere, name it with --policy FILE", live, strerror(-r),
+		 why[0] ? ": " : "", why);
+	r = ima_policy_parse(p, boot, (const char *)buf, len, err, errlen);
 	free(buf);
 	return r;
 }

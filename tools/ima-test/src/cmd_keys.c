@@ -12,6 +12,7 @@
 #include "certs.h"
 #include "common.h"
 #include "digest.h"
+#include "kconfig.h"
 #include "out.h"
 #include "util.h"
 
@@ -25,8 +26,63 @@ static const char help[] =
 	"in the user keyring when absent.  --keyring _evm loads the keys EVM\n"
 	"checks security.evm signatures with (EVM verifies them once it is on:\n"
 	"echo 2, or 3 with an HMAC key, > /sys/kernel/security/evm).\n\n"
+	"Where the kernel is built without CONFIG_INTEGRITY_TRUSTED_KEYRING (as\n"
+	"Debian's is), _ima and _evm are plain keyrings: the kernel looks them up\n"
+	"from the process it appraises for and trusts every certificate in them.\n"
+	"With it, the kernel uses its own .ima and .evm instead, which take only\n"
+	"certificates signed by a trusted key, and _ima is not used.  The kernel\n"
+	"config tells which: the kind is reported on standard error.\n\n"
 	"      --keyring NAME  keyring name (default _ima; _evm for EVM)\n"
+	"      --kernel-config FILE  the kernel config (default\n"
+	"                      /boot/config-$(uname -r), then /proc/config.gz)\n"
 	"  -h, --help          show this help\n";
+
+enum { OPT_KERNEL_CONFIG = 0x200 };
+
+/*
+ * Say on stderr what kind of keyring @ring_name is to the kernel, from its
+ * config (security/integrity/digsig.c: keyring_name[]): a note, or a
+ * warning where the kernel does not use it.  Only _ima and _evm are meant.
+ * -1 when the config named with --kernel-config cannot be read.
+ */
+static int report_kind(const char *ring_name, const char *config)
+{
+	bool evm = !strcmp(ring_name, "_evm");
+	char *text = NULL, used[300], err[512];
+
+	if (!evm && strcmp(ring_name, "_ima"))
+		return 0;
+	if (kconfig_read(config, &text, used, sizeof(used), err, sizeof(err))) {
+		if (config) {
+			fputs("ima-test keys: ", stderr);
+			text_write_escaped(stderr, err);
+			fputc('\n', stderr);
+			return -1;
+		}
+		fprintf(stderr, "ima-test keys: note: %s is used where the kernel is built without "
+			"CONFIG_INTEGRITY_TRUSTED_KEYRING (else .%s is); cannot tell here: ",
+			ring_name, ring_name + 1);
+		text_write_escaped(stderr, err);
+		fputc('\n', stderr);
+		return 0;
+	}
+	if (!kconfig_set(text, "INTEGRITY_SIGNATURE"))
+		fprintf(stderr, "ima-test keys: warning: %s: CONFIG_INTEGRITY_SIGNATURE is not set: "
+			"the kernel checks no signatures, from any keyring\n", used);
+	else if (kconfig_set(text, "INTEGRITY_TRUSTED_KEYRING"))
+		fprintf(stderr, "ima-test keys: warning: %s: CONFIG_INTEGRITY_TRUSTED_KEYRING=y: "
+			"the kernel verifies with its own .%s keyring, which takes only certificates "
+			"signed by a key in the builtin or secondary trusted keyring; %s is not used "
+			"(keyctl padd asymmetric '' %%keyring:.%s < CERT.der)\n",
+			used, ring_name + 1, ring_name, ring_name + 1);
+	else
+		fprintf(stderr, "ima-test keys: note: %s is a plain keyring (%s: "
+			"CONFIG_INTEGRITY_TRUSTED_KEYRING is not set): the kernel looks it up "
+			"from the process it appraises for, and trusts every certificate root "
+			"puts in it\n", ring_name, used);
+	free(text);
+	return 0;
+}
 
 static key_serial_t find_keyring(const char *name, bool create)
 {
@@ -184,10 +240,11 @@ int cmd_keys(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "keyring", required_argument, NULL, OPT_KEYRING },
+		{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *ring = "_ima";
+	const char *ring = "_ima", *config = NULL;
 	int opt;
 
 	optind = 1;
@@ -195,6 +252,9 @@ int cmd_keys(int argc, char **argv)
 		switch (opt) {
 		case OPT_KEYRING:
 			ring = optarg;
+			break;
+		case OPT_KERNEL_CONFIG:
+			config = optarg;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -216,18 +276,22 @@ int cmd_keys(int argc, char **argv)
 		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 			if (opt == OPT_KEYRING)
 				ring = optarg;
+			else if (opt == OPT_KERNEL_CONFIG)
+				config = optarg;
 			else if (opt == 'h') {
 				fputs(help, stdout);
 				return EXIT_OK;
 			} else
 				return usage_error("keys", "bad option");
 		}
-		if (!strcmp(sub, "list"))
-			return optind == argc ? keys_list(ring) :
-			       usage_error("keys", "list takes no files");
-		if (optind == argc)
+		if (!strcmp(sub, "list") && optind != argc)
+			return usage_error("keys", "list takes no files");
+		if (!strcmp(sub, "add") && optind == argc)
 			return usage_error("keys", "add needs a certificate");
-		return keys_add(ring, argv + optind, argc - optind);
+		if (report_kind(ring, config))
+			return EXIT_TROUBLE;
+		return !strcmp(sub, "list") ? keys_list(ring) :
+		       keys_add(ring, argv + optind, argc - optind);
 	}
 	return usage_error("keys", "unknown subcommand '%s' (add or list)", argv[optind]);
 }

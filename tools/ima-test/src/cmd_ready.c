@@ -33,7 +33,9 @@ static const char help[] =
 	"that to a signed file it appraises then (write-refused).\n\n"
 	"      --policy POLICY a policy file, builtin:appraise_tcb (the kernel's\n"
 	"                      ima_policy=appraise_tcb), or by default the live\n"
-	"                      " IMA_POLICY_LIVE "\n"
+	"                      " IMA_POLICY_LIVE ", and where the\n"
+	"                      kernel does not let that be read, the file systemd\n"
+	"                      loads at boot, " IMA_POLICY_BOOT_FILE "\n"
 	"      --cert CERT     X.509 certificate of a key in the kernel's _ima\n"
 	"                      keyring, PEM or DER (repeatable)\n"
 	"      --uid N, --gid N  the process making the accesses (default: root\n"
@@ -411,8 +413,10 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 	char err[512];
 	int e;
 
-	if (ima_policy_load(&r->policy, a->policy, err, sizeof(err)) ||
-	    ready_evm_state(&r->evm, a->evm_state, tree->user_xattr, err, sizeof(err))) {
+	e = a->policy ? ima_policy_load(&r->policy, a->policy, err, sizeof(err)) :
+	    ima_policy_load_running(&r->policy, IMA_POLICY_LIVE, IMA_POLICY_BOOT_FILE,
+				    r->policy_note, sizeof(r->policy_note), err, sizeof(err));
+	if (e || ready_evm_state(&r->evm, a->evm_state, tree->user_xattr, err, sizeof(err))) {
 		ready_error(err);
 		return -1;
 	}

@@ -39,6 +39,7 @@ struct record {
 
 struct ready {
 	struct ima_policy policy;
+	char policy_note[512];	/* why the policy is not the live one, or "" */
 	struct ima_subjects subjects;
 	bool want_uuid;
 	bool map_any;		/* --mmap-any */

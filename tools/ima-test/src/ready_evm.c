@@ -7,10 +7,10 @@
 #include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
-#include <sys/utsname.h>
-#include <zlib.h>
 
 #include "hashalgo.h"
+#include "kconfig.h"
+#include "util.h"
 #include "ready_evm.h"
 
 #define SIG_V2_HDR_LEN	9		/* type, version, algo, keyid[4], size be16 */
@@ -169,52 +169,6 @@ enum ready_evm_verdict ready_evm_verify(const struct ready_evm *e, int fd,
 
 /* --- which xattrs the HMAC covers --- */
 
-#define CONFIG_MAX (8u << 20)
-
-/* Read @path whole, plain or gzip, into a NUL-terminated @out.  0 or -errno. */
-static int read_maybe_gz(const char *path, char **out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t len = 0, cap = 1 << 16;
-	char *buf;
-	gzFile gz;
-	int n, e = 0;
-
-	if (fd < 0)
-		return -errno;
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		return -ENOMEM;
-	}
-	buf = malloc(cap + 1);
-	while (buf && (n = gzread(gz, buf + len, (unsigned)(cap - len))) > 0) {
-		len += (size_t)n;
-		if (len == cap) {
-			char *more = cap < CONFIG_MAX ? realloc(buf, 2 * cap + 1) : NULL;
-
-			if (!more) {
-				e = cap < CONFIG_MAX ? -ENOMEM : -EFBIG;
-				break;
-			}
-			buf = more;
-			cap *= 2;
-		}
-	}
-	if (!buf)
-		e = -ENOMEM;
-	else if (!e && n < 0)
-		e = -EIO;	/* not gzip after all, or truncated */
-	gzclose(gz);
-	if (e) {
-		free(buf);
-		return e;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
-}
-
 /* The id of a full xattr name ("security.selinux"), or -1. */
 static int xattr_id(const char *name, size_t len)
 {
@@ -254,55 +208,39 @@ static int parse_names(const char *text, const char *seps, unsigned *mask,
 	return 0;
 }
 
-/* Whether the kernel config @text sets @opt to y (or m). */
-static bool config_set(const char *text, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	for (const char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, opt, n) && p[n] == '=' && (p[n + 1] == 'y' || p[n + 1] == 'm'))
-			return true;
-	return false;
-}
-
 /* evm_config_default_xattrnames: an LSM's xattr counts when it is built in,
  * active or not. */
-static int config_mask(const char *text, const char *source, unsigned *mask,
-		       char *err, size_t errlen)
+static unsigned config_mask(const char *text)
 {
-	if (strncmp(text, "CONFIG_", 7) && !strstr(text, "\nCONFIG_")) {
-		snprintf(err, errlen, "%s: not a kernel config", source);
-		return -EINVAL;
-	}
-	*mask = 1u << EVM_X_CAPS;
-	if (config_set(text, "CONFIG_SECURITY_SELINUX"))
-		*mask |= 1u << EVM_X_SELINUX;
-	if (config_set(text, "CONFIG_SECURITY_SMACK"))
-		*mask |= 1u << EVM_X_SMACK;
-	if (config_set(text, "CONFIG_EVM_EXTRA_SMACK_XATTRS"))
-		*mask |= 1u << EVM_X_SMACKEXEC | 1u << EVM_X_SMACKTRANSMUTE | 1u << EVM_X_SMACKMMAP;
-	if (config_set(text, "CONFIG_SECURITY_APPARMOR"))
-		*mask |= 1u << EVM_X_APPARMOR;
-	if (config_set(text, "CONFIG_IMA_APPRAISE"))
-		*mask |= 1u << EVM_X_IMA;
-	return 0;
+	unsigned mask = 1u << EVM_X_CAPS;
+
+	if (kconfig_set(text, "SECURITY_SELINUX"))
+		mask |= 1u << EVM_X_SELINUX;
+	if (kconfig_set(text, "SECURITY_SMACK"))
+		mask |= 1u << EVM_X_SMACK;
+	if (kconfig_set(text, "EVM_EXTRA_SMACK_XATTRS"))
+		mask |= 1u << EVM_X_SMACKEXEC | 1u << EVM_X_SMACKTRANSMUTE | 1u << EVM_X_SMACKMMAP;
+	if (kconfig_set(text, "SECURITY_APPARMOR"))
+		mask |= 1u << EVM_X_APPARMOR;
+	if (kconfig_set(text, "IMA_APPRAISE"))
+		mask |= 1u << EVM_X_IMA;
+	return mask;
 }
 
-/* Read one source: 1 used, 0 absent (unless @given), -errno error. */
-static int from_file(const char *path, bool config, bool given, unsigned *mask,
-		     char *err, size_t errlen)
+/* The kernel's own list: 1 used, 0 absent, -errno error. */
+static int from_list_file(const char *path, unsigned *mask, char *err, size_t errlen)
 {
-	char *text = NULL;
-	int e = read_maybe_gz(path, &text);
+	uint8_t *text = NULL;
+	size_t len;
+	int e = read_file(path, &text, &len, 1 << 16);
 
-	if (e == -ENOENT && !given)
+	if (e == -ENOENT)
 		return 0;
 	if (e) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-e));
 		return e;
 	}
-	e = config ? config_mask(text, path, mask, err, errlen) :
-		     parse_names(text, "\n", mask, path, err, errlen);
+	e = parse_names((const char *)text, "\n", mask, path, err, errlen);
 	free(text);
 	return e ? e : 1;
 }
@@ -310,9 +248,8 @@ static int from_file(const char *path, bool config, bool given, unsigned *mask,
 int ready_evm_xattrs(struct ready_evm *e, const struct ready_evm_xattr_sources *src,
 		     char *err, size_t errlen)
 {
-	char boot[300], *config = NULL;
+	char used_buf[300], *text = NULL;
 	const char *used = NULL;
-	struct utsname u;
 	unsigned mask = 0;
 	size_t n;
 	unsigned listed = 0;
@@ -322,19 +259,19 @@ int ready_evm_xattrs(struct ready_evm *e, const struct ready_evm_xattr_sources *
 	if (src->list && parse_names(src->list, ",", &listed, "--evm-xattrs", err, errlen))
 		return -EINVAL;
 	/* absent where the kernel has no CONFIG_EVM_ADD_XATTRS */
-	rc = from_file(src->sfs, false, false, &mask, err, errlen);
-
+	rc = from_list_file(src->sfs, &mask, err, errlen);
 	if (rc > 0)
 		used = src->sfs;
-	if (!rc && !src->config && !uname(&u)) {
-		snprintf(boot, sizeof(boot), "/boot/config-%s", u.release);
-		rc = from_file(boot, true, false, &mask, err, errlen);
-		used = boot;
-	}
 	if (!rc) {
-		config = (char *)(src->config ? src->config : "/proc/config.gz");
-		rc = from_file(config, true, src->config != NULL, &mask, err, errlen);
-		used = config;
+		rc = kconfig_read(src->config, &text, used_buf, sizeof(used_buf), err, errlen);
+		if (!rc) {
+			mask = config_mask(text);
+			free(text);
+			used = used_buf;
+			rc = 1;
+		} else if (rc == -ENOENT) {
+			rc = 0;
+		}
 	}
 	if (!rc && src->list) {
 		mask = listed;

@@ -67,17 +67,26 @@ int ready_print_header(struct ready *r)
 		nappr += p->rules[i].action == IMA_ACT_APPRAISE ||
 			 p->rules[i].action == IMA_ACT_DONT_APPRAISE;
 	if (json) {
-		ret = json_emit(fp, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}",
-					      "policy", json_text(p->source, NULL),
-					      "rules", json_count(p->n),
-					      "appraisal_rules", json_count(nappr),
-					      "uids", ids_json(&r->subjects, false),
-					      "gids", ids_json(&r->subjects, true),
-					      "evm", r->evm.active));
+		json_t *hdr = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}",
+					"policy", json_text(p->source, NULL),
+					"rules", json_count(p->n),
+					"appraisal_rules", json_count(nappr),
+					"uids", ids_json(&r->subjects, false),
+					"gids", ids_json(&r->subjects, true),
+					"evm", r->evm.active);
+
+		if (r->policy_note[0])
+			json_put(&hdr, "policy_note", json_text(r->policy_note, NULL));
+		ret = json_emit(fp, hdr);
 	} else {
 		fputs("policy: ", fp);
 		text_write_name(fp, p->source);
 		fprintf(fp, ": %zu rules, %zu about appraisal\n", p->n, nappr);
+		if (r->policy_note[0]) {
+			fputs("note: policy: ", fp);
+			text_write_escaped(fp, r->policy_note);
+			fputc('\n', fp);
+		}
 		fputs("accesses:", fp);
 		if (r->kinds & IMA_ACCESS_KIND_READ)
 			fputs(" open for read;", fp);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests: the IMA policy parser and the appraisal decision. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ima_policy.h"
 #include "ima_policy_eval.h"
@@ -164,6 +167,67 @@ static void test_load(struct tap *t)
 	tap_ok(t, rc == -ENOENT, "a missing policy file: -ENOENT (%d)", rc);
 }
 
+/* Write @text to @dir/@name; the path in @path. */
+static void put(char *path, size_t cap, const char *dir, const char *name, const char *text)
+{
+	FILE *f;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/*
+ * The policy the running kernel enforces: the live one when readable,
+ * else the file systemd loads at boot, said in the note; neither is an
+ * error telling the user to name it.
+ */
+static void test_load_running(struct tap *t)
+{
+	char dir[] = "/tmp/unit-policy-XXXXXX", live[64], boot[64], sfs[64];
+	char note[512], err[512];
+	struct ima_policy p;
+	int rc;
+
+	if (!mkdtemp(dir)) {
+		tap_ok(t, false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(sfs, sizeof(sfs), "%s/ima", dir);
+	mkdir(sfs, 0700);
+	put(live, sizeof(live), dir, "ima/policy", "appraise func=BPRM_CHECK\n");
+	put(boot, sizeof(boot), dir, "ima-policy", "appraise func=FILE_CHECK\nappraise func=MMAP_CHECK\n");
+	rc = ima_policy_load_running(&p, live, boot, note, sizeof(note), err, sizeof(err));
+	tap_ok(t, rc == 0 && p.n == 1 && !strcmp(p.source, live) && !note[0],
+	       "a readable live policy comes before the boot file (rc %d, %zu rules, note '%s')",
+	       rc, rc ? 0 : p.n, note);
+	if (!rc)
+		ima_policy_free(&p);
+	unlink(live);
+	rc = ima_policy_load_running(&p, live, boot, note, sizeof(note), err, sizeof(err));
+	tap_ok(t, rc == 0 && p.n == 2 && !strcmp(p.source, boot) &&
+	       strstr(note, "cannot be read (No such file or directory: the kernel removes it "
+		      "once a policy is written") && strstr(note, "--policy FILE"),
+	       "a live policy removed after it was written: the boot file, and the note says why "
+	       "(rc %d, note '%s')", rc, note);
+	if (!rc)
+		ima_policy_free(&p);
+	unlink(boot);
+	rc = ima_policy_load_running(&p, live, boot, note, sizeof(note), err, sizeof(err));
+	tap_ok(t, rc == -ENOENT && strstr(err, "and there is no ") &&
+	       strstr(err, "the file systemd loaded at boot: --policy FILE"),
+	       "neither: -ENOENT, telling the user to pass the file systemd loaded (rc %d, %s)",
+	       rc, err);
+	rmdir(sfs);
+	rc = ima_policy_load_running(&p, live, boot, note, sizeof(note), err, sizeof(err));
+	tap_ok(t, rc == -ENOENT && strstr(err, "securityfs is not mounted"),
+	       "no securityfs directory: said so (rc %d, %s)", rc, err);
+	rmdir(dir);
+}
+
 static void test_mmap(struct tap *t)
 {
 	struct ima_file_facts f = lib0644;
@@ -315,10 +379,11 @@ int main(void)
 {
 	struct tap t = { 0 };
 
-	tap_plan(&t, 69);
+	tap_plan(&t, 73);
 	test_fields(&t);
 	test_syntax(&t);
 	test_load(&t);
+	test_load_running(&t);
 	test_mmap(&t);
 	test_subjects(&t);
 	test_setuid(&t);
