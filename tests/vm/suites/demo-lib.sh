@@ -7,7 +7,12 @@
 say() { echo "# $*"; }
 # run CMD...: show the command and its output; returns its exit status
 run() {
-	echo "# \$ $*"
+	# "sh -c STRING" is shown as the STRING typed at a shell, quotes kept
+	if [ "$1" = sh ] && [ "$2" = -c ] && [ $# = 3 ]; then
+		echo "# \$ $3"
+	else
+		echo "# \$ $*"
+	fi
 	"$@" > /tmp/demo.out 2>&1
 	_rc=$?
 	sed 's/^/#   /' /tmp/demo.out
