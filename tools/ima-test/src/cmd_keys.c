@@ -17,8 +17,8 @@
 #include "util.h"
 
 static const char help[] =
-	"Usage: ima-test keys add [--keyring NAME] CERT...\n"
-	"       ima-test keys list [--keyring NAME]\n"
+	"Usage: ima-test keys add [--keyring NAME] [--kernel-config FILE] CERT...\n"
+	"       ima-test keys list [--keyring NAME] [--kernel-config FILE]\n"
 	"Add X.509 certificates (PEM or DER) to the kernel keyring IMA uses,\n"
 	"one certificate per file (a PEM bundle is refused), or list its keys\n"
 	"with their 4-byte IMA keyid (descriptions escaped).  The keyring (default\n"
