@@ -14,8 +14,9 @@ unchecked by accident.  A block is
                    digits are masked; a line "..." stands for any lines;
                    "(exit status N)" is the exit status shown (else 0)
   script FIXTURE   commands (a line ending in "\\" or followed by lines
-                   starting with blanks or "<" continues); each must exit 0;
-                   other lines are the output of the command before them
+                   starting with "<" continues); other lines are the output
+                   of the command before them, compared as for a session
+                   when there are any; each must exit 0 or the status shown
   policy           IMA policy rules: ima-test ready must accept them
   skip REASON      not run here, for REASON
 
@@ -47,8 +48,7 @@ BLOCKS = [
     (README, "$ cat policy", "session", "tour"),
     (README, "# ima-test keys add /mnt/keys/ima.pem", "skip",
      "changes root's _ima keyring and needs the kernel's X.509 key type: tests/tool/keys.t"),
-    (README, "$ ima-test sign --key 'pkcs11:token=release", "skip",
-     "needs a SoftHSM token named release: tests/tool/pkcs11.t and make demo-pipeline"),
+    (README, "$ ima-test sign --key 'pkcs11:token=release", "session", "pkcs11"),
     (README, "$ ima-test sign --evm --key evm.key", "session", "tour"),
     (README, "# close-check in /mnt/evm/cc", "skip", "TAP of a VM suite (tests/vm/evm-*.t)"),
     (README, "# cat /mnt/tamper/data", "skip", "a denial under enforce, in a VM (tests/vm/evm-tamper.t)"),
@@ -67,8 +67,7 @@ BLOCKS = [
     (RST, "dont_appraise fsmagic=...", "skip", "a placeholder for the appraise_tcb exclusions"),
     (RST, "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ima.key", "script", "signing"),
     (RST, "ima-test sign --key ima.key --cert ima.pem /usr/local/bin/tool", "script", "signing"),
-    (RST, "(cd stage && sha256sum ./usr/bin/*) > manifest", "skip",
-     "needs a SoftHSM token named release: tests/tool/pkcs11.t and make demo-pipeline"),
+    (RST, "(cd stage && sha256sum ./usr/bin/*) > manifest", "script", "pkcs11-rst"),
     (RST, "# ima-test audit -r --cert /mnt/keys/ima.pem /mnt", "skip", "output of make demo, in a VM under enforce"),
     (RST, "type=1800 ... op=appraise_data", "skip", "a kernel audit record"),
     (RST, "# ima-test log", "skip", "reads the running kernel's measurement list and TPM (tests/vm)"),
@@ -107,6 +106,33 @@ FIXTURE_SETUP = {
         printf 'appraise func=BPRM_CHECK appraise_type=imasig\\nappraise fowner=0\\n' >policy
         mkdir "$SHM/tour" && cp -a bin "$SHM/tour/"
     """,
+    "pkcs11": """
+        . "$TOP/tests/tool/softhsm.sh"
+        softhsm_setup "$PWD/hsm" && softhsm_token release || exit 1
+        openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ima.key 2>/dev/null
+        openssl req -x509 -new -key ima.key -out ima.pem -days 30 -subj '/CN=release' \\
+            -addext subjectKeyIdentifier=hash 2>/dev/null
+        softhsm_import release ima ima.key 01 || exit 1
+        printf '%s' "$SOFTHSM_PIN" >pin
+        printf '%s' 0000 >wrong-pin
+        mkdir -p stage/usr/bin
+        printf '#!/bin/sh\\necho "$@"\\n' >stage/usr/bin/echo
+        printf '#!/bin/sh\\nexit 0\\n' >stage/usr/bin/true
+    """,
+    "pkcs11-rst": """
+        . "$TOP/tests/tool/softhsm.sh"
+        softhsm_setup "$PWD/hsm" && softhsm_token release || exit 1
+        openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ima.key 2>/dev/null
+        openssl req -x509 -new -key ima.key -out ima.pem -days 30 -subj '/CN=release' \\
+            -addext subjectKeyIdentifier=hash 2>/dev/null
+        softhsm_import release ima ima.key 01 || exit 1
+        printf '%s' "$SOFTHSM_PIN" >pin
+        printf '%s' 0000 >wrong-pin
+        mkdir -p stage/usr/bin
+        printf '#!/bin/sh\\necho "$@"\\n' >stage/usr/bin/echo
+        printf '#!/bin/sh\\nexit 0\\n' >stage/usr/bin/true
+        cp -r stage root && echo changed >>root/usr/bin/echo
+    """,
     "signing": """
         mkdir -p usr/local/bin && printf '#!/bin/sh\\necho tool\\n' >usr/local/bin/tool
         openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out evm.key 2>/dev/null
@@ -120,7 +146,12 @@ BETWEEN = {
     "$ ima-test audit -r --cert ima.pem": "echo 'other = 3' >>etc/stale.conf",
     "$ cat policy": "echo 'new = 1' >etc/new.conf",
 }
+# Commands each fixture needs, else its blocks are skipped.
+NEEDS = {"pkcs11": ["softhsm2-util", "p11-kit"], "pkcs11-rst": ["softhsm2-util", "p11-kit"]}
+# {dir} is the fixture's directory.
 REWRITE = {
+    "pkcs11": [("file:/tmp/doc/", "file:{dir}/")],
+    "pkcs11-rst": [("file:/etc/pin", "file:{dir}/pin"), ("--root /mnt", "--root root")],
     "signing": [("/usr/local/bin/tool", "usr/local/bin/tool")],
     # "on tmpfs": a copy of bin/ under /dev/shm
     "tour": [("ima-test ready --policy builtin:appraise_tcb -v bin",
@@ -229,6 +260,8 @@ def script_steps(lines):
         cont = steps and (steps[-1][0].endswith("\\") or line[:1] in (" ", "\t", "<"))
         if cont and (steps[-1][0].endswith("\\") or line.lstrip().startswith("<")):
             steps[-1][0] = steps[-1][0].rstrip("\\").rstrip() + " " + line.strip()
+        elif steps and re.fullmatch(r"\s*\(exit status (\d+)\)", line):
+            steps[-1][2] = int(re.search(r"\d+", line).group(0))
         elif re.match(r"[a-z(]", line):
             steps.append([line, [], 0])
         elif steps:
@@ -289,7 +322,7 @@ def check(tool, base, shm):
     bindir = os.path.join(base, "bin")
     os.mkdir(bindir)
     os.symlink(os.path.abspath(tool), os.path.join(bindir, "ima-test"))
-    env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LC_ALL="C", SHM=shm)
+    env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LC_ALL="C", SHM=shm, TOP=TOP)
     blocks = [(README, l, b) for l, b in readme_blocks(os.path.join(TOP, README))]
     blocks += [(RST, l, b) for l, b in rst_blocks(os.path.join(TOP, RST))]
     tests = []  # (desc, fn)
@@ -300,10 +333,15 @@ def check(tool, base, shm):
         if name not in fixtures:
             d = os.path.join(base, name)
             os.mkdir(d)
-            rc, out = run(FIXTURE_SETUP[name], d, env)
+            fenv = dict(env, SOFTHSM2_CONF=os.path.join(d, "hsm", "softhsm2.conf"))
+            if name.startswith("pkcs11"):
+                # libp11's engine leaks at exit, in a module unloaded by then
+                # (tests/tool/pkcs11.t checks the tool's own leaks)
+                fenv["ASAN_OPTIONS"] = "detect_leaks=0"
+            rc, out = run(FIXTURE_SETUP[name], d, fenv)
             if rc:
                 raise RuntimeError("fixture %s: %s" % (name, out))
-            fixtures[name] = d
+            fixtures[name] = (d, fenv)
         return fixtures[name]
 
     n = 0
@@ -327,20 +365,25 @@ def check(tool, base, shm):
             rc, out = run("ima-test ready --evm-state none --policy policy root", d, env)
             results.append((rc == 0, "%s: the policy parses (ima-test ready exit %d)" % (where, rc), out))
             continue
-        d = fixture_dir(arg)
+        missing = [c for c in NEEDS.get(arg, []) if not shutil.which(c)]
+        if missing:
+            results.append((None, "%s: %s" % (where, body[0].strip()[:60]),
+                            "%s not installed (install-deps.sh)" % ", ".join(missing)))
+            continue
+        d, fenv = fixture_dir(arg)
         if piece in BETWEEN:
-            run(BETWEEN[piece], d, env)
+            run(BETWEEN[piece], d, fenv)
         steps = session_steps(body, r"[$#] (.*)$") if kind == "session" else script_steps(body)
         for cmd, want, status in steps:
             shown = cmd
             for a, b in REWRITE.get(arg, []):
-                cmd = cmd.replace(a, b)
+                cmd = cmd.replace(a, b.replace("{dir}", d))
             cmd = re.sub(r"\s+# .*$", "", cmd)
-            rc, out = run(cmd, d, env)
+            rc, out = run(cmd, d, fenv)
             got = out.split("\n")
             if got and got[-1] == "":
                 got.pop()
-            good = rc == status and (kind == "script" and not want or shape_matches(want, got))
+            good = rc == status and (not want and kind == "script" or shape_matches(want, got))
             diag = "exit %d (shown: %d)\n--- shown\n%s\n--- got\n%s" % (
                 rc, status, "\n".join(want), out)
             results.append((good, "%s: %s" % (where, shown[:90]), diag))
