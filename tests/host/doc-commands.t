@@ -37,12 +37,16 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 README = "README.md"
 RST = "Documentation/security/ima-fput.rst"
 
+DEBIAN = ("the procedure on a Debian 12 system, as root: tests/system/debian.sh runs it in the guest "
+          "and tests/host/debian-procedure.t keeps it the same as the document's")
 VM = "needs a VM: it boots a kernel (the VM suites and make demo run it)"
 BLOCKS = [
     # (document, piece of the first line, kind, argument)
     (README, "make demo     # build", "skip", "builds and boots everything: this is make demo and make check"),
     (README, "== pre-flight: what would enforce deny? ==", "skip", "output of make demo, in a VM under ima_appraise=enforce"),
     (README, "make deb ", "skip", "builds and installs the package: tests/host/deb.t"),
+    (README, "install -D -m 0644 ima.der /etc/keys/ima/ima.der", "skip", DEBIAN),
+    (README, "mount -o ro /dev/vdb /media/ima-key", "skip", DEBIAN),
     (README, "$ ima-test sign --key ima.key --cert ima.pem bin/tool", "session", "tour"),
     (README, "$ ima-test audit -r --cert ima.pem", "session", "tour"),
     (README, "$ cat policy", "session", "tour"),
@@ -66,6 +70,8 @@ BLOCKS = [
     (RST, "find ROOT -xdev -type f -uid 0", "skip",
      "placeholders (ROOT, ELF-FILES): tests/system/ runs these steps"),
     (RST, "dont_appraise fsmagic=...", "skip", "a placeholder for the appraise_tcb exclusions"),
+    (RST, "install -D -m 0644 ima.der /etc/keys/ima/ima.der", "skip", DEBIAN),
+    (RST, "mount -o ro /dev/vdb /media/ima-key", "skip", DEBIAN),
     (RST, "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ima.key", "script", "signing"),
     (RST, "ima-test sign --key ima.key --cert ima.pem /usr/local/bin/tool", "script", "signing"),
     (RST, "(cd stage && sha256sum ./usr/bin/*) > manifest", "script", "pkcs11-rst"),
