@@ -72,6 +72,9 @@ BLOCKS = [
     (RST, "dont_appraise fsmagic=...", "skip", "a placeholder for the appraise_tcb exclusions"),
     (RST, "install -D -m 0644 ima.der /etc/keys/ima/ima.der", "skip", DEBIAN),
     (RST, "mount -o ro /dev/vdb /media/ima-key", "skip", DEBIAN),
+    (RST, "(umask 0077 && head -c 32 /dev/urandom > /etc/keys/kmk-user.blob)", "skip",
+     "makes EVM keys in /etc/keys and the kernel's keyrings of a Debian 12 system, as root: "
+     "tests/system/debian.sh runs it"),
     (RST, "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ima.key", "script", "signing"),
     (RST, "ima-test sign --key ima.key --cert ima.pem /usr/local/bin/tool", "script", "signing"),
     (RST, "(cd stage && sha256sum ./usr/bin/*) > manifest", "script", "pkcs11-rst"),
