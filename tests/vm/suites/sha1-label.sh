@@ -36,5 +36,19 @@ series) check "series: ima-test verify accepts the 04 02 label (exit $rc)" [ "$r
 none) check "baseline: ima-test verify reports the label the kernel reads as MD5 (exit $rc)" \
 	sh -c "[ $rc = 1 ] && echo '$out' | grep -q 'the kernel reads it as MD5'" ;;
 esac
+# close-check expects the form this kernel writes: 01 on the baseline,
+# 04 02 with the series
+mkdir -p $d/cc
+ima-test close-check --scenario close,munmap,scm-gc,io_uring-async $d/cc > /tmp/cc.tap 2> /tmp/cc.err
+rc=$?
+sed 's/^/# stderr: /' /tmp/cc.err
+relay_tap "sha1 close-check " /tmp/cc.tap
+check "close-check under ima_hash=sha1: exit status 0 (was $rc)" [ "$rc" = 0 ]
+case $variant in
+series) check "series: close-check expected 04 02 sha1 labels" \
+	sh -c "grep -q 'close-check in $d/cc: sha1 labels,' /tmp/cc.tap" ;;
+none) check "baseline: close-check expected the legacy type 01 sha1 labels" \
+	grep -q 'sha1 labels (legacy type 01)' /tmp/cc.tap ;;
+esac
 sync
 finish
