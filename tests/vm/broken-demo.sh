@@ -20,6 +20,8 @@
 # suite booted (the evm suite, which runs close-check --evm-key, for evm).
 # TAP: a variant passes when exactly its expected scenarios failed and
 # every other scenario passed.  Not part of make check.
+# BROKEN_DEMO_KEEP_TOOL=1 boots tools/ima-test/ima-test.static as it is,
+# without rebuilding it: an older build, to show what it misses.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
