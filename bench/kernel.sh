@@ -125,11 +125,13 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 		echo "production-config kernels, every function of the image: $("$top/bench/kernel-code.sh" --all "$ka" "$kb")" \
 			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 	fi
-	# The contract's assertions (patches 0004, 0006 and 0007) in a production
-	# build: the series without them must give the same bytes.
+	# The contract's assertions (the lockdep, fs-state and ima-assert
+	# patches) in a production build: the series without them must give
+	# the same bytes.
 	noassert=${BENCH_OUT:-$top/build/bench}/no-assert
 	mkdir -p "$noassert"
-	grep -v -e '^0004-' -e '^0006-' -e '^0007-' -e '^#' "$top/kernel/series" |
+	grep -v -e '^[0-9]*-lockdep-name-the-held-locks' -e '^[0-9]*-fs-state-and-check' \
+		-e '^[0-9]*-ima-assert-that-the-last-writer' -e '^#' "$top/kernel/series" |
 		sed "s|^|$(realpath --relative-to="$noassert" "$top/kernel")/|" > "$noassert/series"
 	kn=$(SERIES=$noassert/series PATCHES=series nice -n 19 "$top/tests/vm/build-kernel.sh" 2>/dev/null)
 	if [ -n "$ka" ] && [ -n "$kn" ]; then
@@ -140,10 +142,10 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 			if cmp -s "$noassert/a.bin" "$noassert/b.bin"; then same+=("$sec"); else differ+=("$sec"); fi
 		done
 		rm -f "$noassert/a.bin" "$noassert/b.bin"
-		echo "production-config kernel with and without the assertion patches 0004, 0006 and 0007: ${same[*]:-no section} byte for byte the same${differ[*]:+; ${differ[*]} differ}" \
+		echo "production-config kernel with and without the assertion patches 0005, 0007 and 0008: ${same[*]:-no section} byte for byte the same${differ[*]:+; ${differ[*]} differ}" \
 			>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 	else
-		log "kernel: the production-config kernel without 0004, 0006 and 0007 did not build"
+		log "kernel: the production-config kernel without 0005, 0007 and 0008 did not build"
 	fi
 	prefix=p vname=-prod
 	boots_of

@@ -9,11 +9,19 @@
 #               the label moves under a live writer
 #   ioworker    0004: the update is skipped when the final __fput runs in
 #               an io_uring worker (SQPOLL thread, io-wq)
+#   evm         0005: the final close leaves security.evm stale (the
+#               value from before the rewrite is put back behind EVM's
+#               back); an open after it would repair the HMAC in fix mode
+#               (ima_fix_xattr), so close-check --evm-key must read it
+#               without one.  Every scenario goes red.
 #
 # For each, the series file is composed in build/broken/VARIANT/, the
 # kernel built with SERIES= (cached like the others), and the closecheck
-# suite booted.  TAP: a variant passes when exactly its expected scenarios
-# failed and every other scenario passed.  Not part of make check.
+# suite booted (the evm suite, which runs close-check --evm-key, for evm).
+# TAP: a variant passes when exactly its expected scenarios failed and
+# every other scenario passed.  Not part of make check.
+# BROKEN_DEMO_KEEP_TOOL=1 boots tools/ima-test/ima-test.static as it is,
+# without rebuilding it: an older build, to show what it misses.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -21,18 +29,25 @@ declare -A patch=(
 	[kthread]=0001-BROKEN-ima-skip-the-update-in-a-kernel-thread.patch
 	[writecount]=0002-BROKEN-ima-treat-every-writer-s-close-as-the-last.patch
 	[ioworker]=0004-BROKEN-ima-skip-the-update-in-an-io_uring-worker.patch
+	[evm]=0005-BROKEN-ima-leave-security.evm-stale-after-the-rewrit.patch
 )
+[ -n "${BROKEN_DEMO_KEEP_TOOL:-}" ] || make -s -C "$top/tools/ima-test" ima-test static >&2
+nscen=$("$top/tools/ima-test/ima-test" close-check --list | wc -l)
+all=$("$top/tools/ima-test/ima-test" close-check --list | awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')
 declare -A expect=(
 	[kthread]="aio io_uring-fixed scm-gc"
 	[writecount]="two-writers"
 	[ioworker]="io_uring-async io_uring-sqpoll"
+	[evm]=$all
 )
-variants=${*:-kthread writecount ioworker}
-make -s -C "$top/tools/ima-test" ima-test static >&2
-nscen=$("$top/tools/ima-test/ima-test" close-check --list | wc -l)
+cc="ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=3 imafput.cctimeout=2000"
+declare -A suite=([evm]=evm)
+declare -A cmdline=([evm]="ima_appraise=fix ima_policy=appraise_tcb imafput.evmmode=fix imafput.cciter=2")
+declare -A prefix=([evm]="close-check --evm-key ")
+variants=${*:-kthread writecount ioworker evm}
 . "$top/tests/lib/tap.sh"
 for v in $variants; do
-	[ -n "${patch[$v]:-}" ] || { echo "broken-demo: no variant '$v' (kthread, writecount, ioworker)" >&2; exit 2; }
+	[ -n "${patch[$v]:-}" ] || { echo "broken-demo: no variant '$v' (kthread, writecount, ioworker, evm)" >&2; exit 2; }
 	dir=$top/build/broken/$v
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -45,18 +60,19 @@ for v in $variants; do
 
 	name=broken-$v
 	echo "# $v: the series plus ${patch[$v]}"
-	SERIES=$dir/series "$here/run-suite.sh" --kernel series --suite closecheck --name "$name" \
-		--no-plan --cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=3 imafput.cctimeout=2000" |
+	SERIES=$dir/series "$here/run-suite.sh" --kernel series --suite "${suite[$v]:-closecheck}" \
+		--name "$name" --no-plan --cmdline "${cmdline[$v]:-$cc}" |
 		sed 's/^/#   /'
 	tap=$top/build/test-results/$name/guest.tap
 	if [ ! -s "$tap" ]; then
 		not_ok "$v: the broken kernel ran close-check (no $tap)"
 		continue
 	fi
-	red=$(sed -n 's/^not ok [0-9]* - close-check \([^:]*\):.*/\1/p' "$tap" | sort | tr '\n' ' ' | sed 's/ $//')
-	green=$(grep -Ec '^ok [0-9]+ - close-check [a-z0-9_-]+: ' "$tap")
+	pre=${prefix[$v]:-close-check }
+	red=$(sed -n "s/^not ok [0-9]* - $pre\([^:]*\):.*/\1/p" "$tap" | sort | tr '\n' ' ' | sed 's/ $//')
+	green=$(grep -Ec "^ok [0-9]+ - ${pre}[a-z0-9_-]+: " "$tap")
 	echo "# $v: red: ${red:-none}; green: $green"
-	grep -A1 '^not ok [0-9]* - close-check' "$tap" | grep '^#' | sed "s/^#/# $v:/"
+	grep -A1 "^not ok [0-9]* - $pre" "$tap" | grep '^#' | sed "s/^#/# $v:/"
 	if [ "$red" = "${expect[$v]}" ]; then
 		ok "$v: exactly the expected scenarios went red (${expect[$v]})"
 	else

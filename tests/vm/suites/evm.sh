@@ -74,9 +74,10 @@ ima-test close-check --scenario close,munmap --evm-key /tmp/evm.blob --kmk /tmp/
 rc=$?
 check "close-check --evm-key BLOB --kmk KMK agrees with the kernel (exit $rc)" [ "$rc" = 0 ]
 
-# close-check itself re-opens every file after its final close (to read
-# security.evm and the content); under enforce that open is appraisal of
-# both xattrs.  Here, after the cache of the boot is gone: a new file.
+# close-check reads security.evm without opening the file (an open could
+# repair it in fix mode), but re-opens every file to check its content;
+# under enforce that open is appraisal of both xattrs.  Here, after the
+# cache of the boot is gone: a new file.
 echo "written under $mode" > $d/g
 sync
 echo 3 > /proc/sys/vm/drop_caches

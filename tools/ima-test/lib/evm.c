@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 #include <linux/fs.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -220,21 +222,19 @@ static void xattr_full_name(const struct evm_ctx *ctx, int id, char *buf, size_t
 	snprintf(buf, cap, "%s.%s", ctx->user_xattr ? "user" : "security", names[id]);
 }
 
-int evm_inode_read(int fd, const struct evm_ctx *ctx, struct evm_inode *in,
-		   char *err, size_t errlen)
+/* The protected xattrs, from the open @fd or, when @fd < 0, by @path. */
+static int read_xattrs(int fd, const char *path, const struct evm_ctx *ctx,
+		       struct evm_inode *in, char *err, size_t errlen)
 {
-	struct evm_fsuuid2 fu = { 0 };
-	struct stat st;
 	char name[64];
-	unsigned int gen;
 	ssize_t n;
 	int i;
 
 	memset(in->have, 0, sizeof(in->have));
-	in->have_uuid = false;
 	for (i = 0; i < EVM_X__COUNT; i++) {
 		xattr_full_name(ctx, i, name, sizeof(name));
-		n = fgetxattr(fd, name, in->val[i], sizeof(in->val[i]));
+		n = fd >= 0 ? fgetxattr(fd, name, in->val[i], sizeof(in->val[i])) :
+		    lgetxattr(path, name, in->val[i], sizeof(in->val[i]));
 		if (n >= 0) {
 			in->have[i] = true;
 			in->len[i] = (size_t)n;
@@ -244,24 +244,166 @@ int evm_inode_read(int fd, const struct evm_ctx *ctx, struct evm_inode *in,
 			return -errno;
 		}
 	}
+	return 0;
+}
+
+static void set_stat(struct evm_inode *in, const struct stat *st)
+{
+	in->ino = st->st_ino;
+	in->uid = st->st_uid;
+	in->gid = st->st_gid;
+	in->mode = (uint16_t)st->st_mode;
+}
+
+/* ctx->uuid, or FS_IOC_GETFSUUID on @fd. */
+static void set_uuid(int fd, const struct evm_ctx *ctx, struct evm_inode *in)
+{
+	struct evm_fsuuid2 fu = { 0 };
+
+	in->have_uuid = false;
+	if (ctx->have_uuid) {
+		memcpy(in->uuid, ctx->uuid, EVM_UUID_LEN);
+		in->have_uuid = true;
+	} else if (fd >= 0 && !ioctl(fd, EVM_IOC_GETFSUUID, &fu) && fu.len == EVM_UUID_LEN) {
+		memcpy(in->uuid, fu.uuid, EVM_UUID_LEN);
+		in->have_uuid = true;
+	}
+}
+
+int evm_inode_read(int fd, const struct evm_ctx *ctx, struct evm_inode *in,
+		   char *err, size_t errlen)
+{
+	struct stat st;
+	unsigned int gen;
+	int e;
+
+	e = read_xattrs(fd, NULL, ctx, in, err, errlen);
+	if (e)
+		return e;
 	if (fstat(fd, &st)) {
 		say(err, errlen, "cannot stat: %s", strerror(errno));
 		return -errno;
 	}
-	in->ino = st.st_ino;
-	in->uid = st.st_uid;
-	in->gid = st.st_gid;
-	in->mode = (uint16_t)st.st_mode;
+	set_stat(in, &st);
 	/* A file system without generations keeps 0 in i_generation. */
 	in->generation = ioctl(fd, FS_IOC_GETVERSION, &gen) ? 0 : gen;
-	if (ctx->have_uuid) {
-		memcpy(in->uuid, ctx->uuid, EVM_UUID_LEN);
-		in->have_uuid = true;
-	} else if (!ioctl(fd, EVM_IOC_GETFSUUID, &fu) && fu.len == EVM_UUID_LEN) {
-		memcpy(in->uuid, fu.uuid, EVM_UUID_LEN);
-		in->have_uuid = true;
-	}
+	set_uuid(fd, ctx, in);
 	return 0;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);	/* the kernel's own byte order: a local file */
+	return v;
+}
+
+int evm_handle_generation(int type, const uint8_t *h, size_t len, uint64_t ino,
+			  uint32_t *gen)
+{
+	if (type != EVM_FILEID_INO32_GEN)
+		return -EOPNOTSUPP;
+	/* generic_encode_ino32_fh(): { u32 ino; u32 gen; } (ext2/3/4, ...) */
+	if (len == 8 && le32(h) == (uint32_t)ino) {
+		*gen = le32(h + 4);
+		return 0;
+	}
+	/* tmpfs: { u32 gen; u32 ino_lo; u32 ino_hi; } */
+	if (len == 12 && le32(h + 4) == (uint32_t)ino && le32(h + 8) == (uint32_t)(ino >> 32)) {
+		*gen = le32(h);
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+/*
+ * The directory holding @path, opened for FS_IOC_GETFSUUID: IMA appraises
+ * regular files only, so this open changes nothing.  -1 when it cannot be
+ * opened or is on another file system than @dev, -ENOMEM.
+ */
+static int parent_dir(const char *path, dev_t dev)
+{
+	char *dir = strdup(path), *slash;
+	struct stat st;
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd >= 0 && (fstat(fd, &st) || st.st_dev != dev)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd < 0 ? -1 : fd;
+}
+
+int evm_inode_read_path(const char *path, const struct evm_ctx *ctx, struct evm_inode *in,
+			char *err, size_t errlen)
+{
+	struct file_handle *fh = malloc(sizeof(*fh) + MAX_HANDLE_SZ);
+	struct stat st, st2;
+	int e, mnt, dfd = -1;
+
+	if (!fh) {
+		say(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (lstat(path, &st)) {
+		e = -errno;
+		say(err, errlen, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = -EINVAL;
+		say(err, errlen, "not a regular file");
+		goto out;
+	}
+	set_stat(in, &st);
+	e = read_xattrs(-1, path, ctx, in, err, errlen);
+	if (e)
+		goto out;
+	fh->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, fh, &mnt, 0)) {
+		e = -errno;
+		say(err, errlen, "cannot learn the inode generation without opening the file: "
+		    "name_to_handle_at: %s", strerror(errno));
+		goto out;
+	}
+	e = evm_handle_generation(fh->handle_type, fh->f_handle, fh->handle_bytes,
+				  in->ino, &in->generation);
+	if (e) {
+		say(err, errlen, "cannot learn the inode generation without opening the file: "
+		    "a file handle of type %d and %u bytes is not one ima-test can read",
+		    fh->handle_type, fh->handle_bytes);
+		goto out;
+	}
+	/* the same file all along: the xattrs and the handle are by name */
+	if (lstat(path, &st2) || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
+		e = -ESTALE;
+		say(err, errlen, "the file was replaced while it was read");
+		goto out;
+	}
+	if (!ctx->have_uuid) {
+		dfd = parent_dir(path, st.st_dev);
+		if (dfd == -ENOMEM) {
+			e = -ENOMEM;
+			say(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	set_uuid(dfd, ctx, in);
+	if (dfd >= 0)
+		close(dfd);
+out:
+	free(fh);
+	return e;
 }
 
 /* The kernel's struct h_misc, laid out by this compiler as by the kernel's. */

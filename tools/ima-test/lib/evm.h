@@ -115,6 +115,32 @@ int evm_inode_read(int fd, const struct evm_ctx *ctx, struct evm_inode *in,
 		   char *err, size_t errlen);
 
 /*
+ * The same for the file at @path, without opening it.  An open of a file
+ * IMA appraises is appraised, and in fix mode that appraisal can rewrite
+ * security.ima and, through EVM's post-setxattr hook, security.evm: it
+ * would repair what a caller set out to check.  The xattrs are read by
+ * path, the metadata with lstat(), the generation from the file's handle
+ * (name_to_handle_at(), see evm_handle_generation()) and the file system
+ * UUID from the directory holding it.  A symlink is not followed.  0, or
+ * -errno with @err set (also when the generation cannot be learnt: a file
+ * system without handles, or one whose handle ima-test cannot read).
+ */
+int evm_inode_read_path(const char *path, const struct evm_ctx *ctx,
+			struct evm_inode *in, char *err, size_t errlen);
+
+/* FILEID_INO32_GEN of the kernel's include/linux/exportfs.h */
+#define EVM_FILEID_INO32_GEN 1
+
+/*
+ * The inode generation in a file handle of @type and @len bytes, for the
+ * layouts whose inode number can be checked against @ino: ext2/3/4's and
+ * the other generic_encode_ino32_fh() users' { ino, gen }, and tmpfs's
+ * { gen, ino_lo, ino_hi }.  0, or -EOPNOTSUPP for any other handle.
+ */
+int evm_handle_generation(int type, const uint8_t *h, size_t len, uint64_t ino,
+			  uint32_t *gen);
+
+/*
  * The digest of @in for a security.evm of @type: for EVM_XATTR_HMAC the
  * HMAC (20 bytes, @alg ignored; needs ctx->have_key), otherwise the @alg
  * hash a signature of that type signs.  0, or -1 with @err set (no key,
@@ -156,6 +182,10 @@ struct evm_result {
  * Never fails: every outcome is a class.  Thread safe.
  */
 void evm_check(int fd, const struct evm_ctx *ctx, struct evm_result *res);
+
+/* The same for the file at @path, never opened (evm_inode_read_path()). */
+void evm_check_path(const char *path, const struct evm_ctx *ctx,
+		    struct evm_result *res);
 
 /* The same on an already read @in and security.evm value @val. */
 void evm_check_inode(const struct evm_ctx *ctx, const struct evm_inode *in,

@@ -120,34 +120,50 @@ void evm_check_inode(const struct evm_ctx *ctx, const struct evm_inode *in,
 		    "EVM HMAC does not match the file's xattrs and metadata");
 }
 
-void evm_check(int fd, const struct evm_ctx *ctx, struct evm_result *res)
+/* Check the security.evm of the open @fd, or, when @fd < 0, of @path. */
+static void check_file(int fd, const char *path, const struct evm_ctx *ctx,
+		       struct evm_result *res)
 {
 	struct evm_inode *in = malloc(sizeof(*in));
+	const char *name = evm_xattr_evm_name(ctx->user_xattr);
 	uint8_t val[IMA_XATTR_MAX];
 	char err[200];
 	ssize_t n;
+	int e;
 
 	memset(res, 0, sizeof(*res));
 	if (!in) {
 		set(res, EVM_UNREADABLE, "out of memory");
 		return;
 	}
-	n = fgetxattr(fd, evm_xattr_evm_name(ctx->user_xattr), val, sizeof(val));
+	n = fd >= 0 ? fgetxattr(fd, name, val, sizeof(val)) : lgetxattr(path, name, val, sizeof(val));
 	if (n < 0) {
 		if (errno == ENODATA)
-			set(res, EVM_MISSING, "no %s", evm_xattr_evm_name(ctx->user_xattr));
+			set(res, EVM_MISSING, "no %s", name);
 		else if (errno == ERANGE)
 			set(res, EVM_MALFORMED, "security.evm: value too large");
 		else
-			set(res, EVM_UNREADABLE, "cannot read %s: %s",
-			    evm_xattr_evm_name(ctx->user_xattr), strerror(errno));
-	} else if (evm_inode_read(fd, ctx, in, err, sizeof(err))) {
-		set(res, EVM_UNREADABLE, "%s", err);
+			set(res, EVM_UNREADABLE, "cannot read %s: %s", name, strerror(errno));
 	} else {
-		evm_check_inode(ctx, in, val, (size_t)n, res);
+		e = fd >= 0 ? evm_inode_read(fd, ctx, in, err, sizeof(err)) :
+		    evm_inode_read_path(path, ctx, in, err, sizeof(err));
+		if (e)
+			set(res, EVM_UNREADABLE, "%s", err);
+		else
+			evm_check_inode(ctx, in, val, (size_t)n, res);
 	}
 	OPENSSL_cleanse(in, sizeof(*in));
 	free(in);
+}
+
+void evm_check(int fd, const struct evm_ctx *ctx, struct evm_result *res)
+{
+	check_file(fd, NULL, ctx, res);
+}
+
+void evm_check_path(const char *path, const struct evm_ctx *ctx, struct evm_result *res)
+{
+	check_file(-1, path, ctx, res);
 }
 
 size_t evm_sign_portable(int fd, const struct evm_ctx *ctx, EVP_PKEY *key,

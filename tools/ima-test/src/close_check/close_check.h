@@ -37,6 +37,12 @@ struct cc_model {
 struct cc_env {
 	const char *dir;
 	const struct hash_algo *algo;	/* what the kernel labels with */
+	/*
+	 * The kernel writes sha1 labels in the legacy 01 form (a kernel
+	 * without the ima-fput series); otherwise every label is 04|algo.
+	 * Learnt from the first file close-check labels.
+	 */
+	bool legacy_sha1;
 	unsigned timeout_ms;		/* bound for asynchronous paths */
 	const struct evm_ctx *evm;	/* also check security.evm, or NULL */
 };
@@ -45,6 +51,7 @@ struct cc_env {
 struct cc_run {
 	const struct cc_env *env;
 	char path[PATH_MAX];
+	dev_t dev;			/* of the file, for the tracepoint */
 	ino_t ino;
 	struct cc_model m;
 	uint8_t label[IMA_XATTR_MAX];	/* security.ima before the scenario */
@@ -90,6 +97,9 @@ enum cc_result cc_write_at(struct cc_run *r, int fd, size_t off,
 ssize_t cc_read_label(const struct cc_run *r, uint8_t *buf, size_t cap);
 /* The value fix mode must write for the model's content; 0 on error. */
 size_t cc_expected_label(const struct cc_run *r, uint8_t *out, size_t cap);
+/* The label this kernel writes for @digest (see cc_env.legacy_sha1). */
+size_t cc_encode_label(const struct cc_env *env, const uint8_t *digest, size_t len,
+		       uint8_t *out, size_t cap);
 /* A label for a message: its first 20 bytes in hex, or why there is none. */
 void cc_label_text(const uint8_t *buf, ssize_t len, char *out, size_t cap);
 /* Fail unless security.ima still equals the label from before. */
@@ -139,20 +149,41 @@ int cc_recv_fd(int sock);
 /* trace.c: the ima:ima_update_xattr tracepoint, if present. */
 struct cc_trace {
 	bool available;
-	bool enabled_by_us;
+	bool enabled_by_us;		/* the event was off: turn it off again */
+	bool turned_on;			/* tracing_on was 0: set it back */
 	char reason[160];		/* why it is unavailable */
 };
+/* One ima_update_xattr line of the trace. */
+struct cc_trace_rec {
+	unsigned major, minor;
+	unsigned long ino;
+	int rc;
+	bool kthread;
+	char result[16];		/* "rewritten", or why not */
+	char task[64];			/* comm-pid of the rewriting task */
+};
+/* The events for one file since the last clear. */
 struct cc_trace_event {
 	bool found;
 	unsigned count;
-	int rc;
+	unsigned rewritten;		/* rc 0, result "rewritten" */
+	int rc;				/* of the last event */
 	bool kthread;
-	char task[64];			/* comm-pid of the rewriting task */
+	char result[16];
+	char task[64];
+	bool bad;			/* an event that is not a rewrite */
+	int bad_rc;
+	char bad_result[16];
 };
 void cc_trace_start(struct cc_trace *t);
 void cc_trace_clear(const struct cc_trace *t);
-/* Find the rewrite events for inode @ino since the last clear. */
-void cc_trace_lookup(const struct cc_trace *t, ino_t ino, struct cc_trace_event *ev);
+/* Parse one line of the trace file; false unless it is an ima_update_xattr event. */
+bool cc_trace_parse(const char *line, struct cc_trace_rec *rec);
+/* Add @rec to @ev when it is about the file @dev, @ino. */
+void cc_trace_add(struct cc_trace_event *ev, const struct cc_trace_rec *rec, dev_t dev, ino_t ino);
+/* Find the rewrite events for the file @dev, @ino since the last clear. */
+void cc_trace_lookup(const struct cc_trace *t, dev_t dev, ino_t ino, struct cc_trace_event *ev);
+/* Disable the event and restore tracing_on, if close-check changed them. */
 void cc_trace_stop(struct cc_trace *t);
 
 /* The driver (cmd_close_check.c, run.c). */
@@ -174,6 +205,7 @@ struct cc_stats {
 	char why[600];			/* first failure, or skip reason */
 	struct cc_trace_event ev;	/* from the first traced run */
 	bool traced;
+	unsigned long traced_runs;	/* runs whose rewrite was traced */
 };
 
 struct cc_state {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "close_check.h"
@@ -69,8 +70,16 @@ void cc_trace_start(struct cc_trace *t)
 		}
 		t->enabled_by_us = true;
 	}
-	if (read_char(TRACEFS "/tracing_on") == '0')
-		write_str(TRACEFS "/tracing_on", "1", 0);
+	if (read_char(TRACEFS "/tracing_on") == '0') {
+		e = write_str(TRACEFS "/tracing_on", "1", 0);
+		if (e) {
+			snprintf(t->reason, sizeof(t->reason),
+				 "tracing is off and cannot be turned on: %s", strerror(-e));
+			cc_trace_stop(t);
+			return;
+		}
+		t->turned_on = true;
+	}
 	t->available = true;
 }
 
@@ -80,8 +89,51 @@ void cc_trace_clear(const struct cc_trace *t)
 		write_str(TRACEFS "/trace", "", O_TRUNC);
 }
 
-void cc_trace_lookup(const struct cc_trace *t, ino_t ino, struct cc_trace_event *ev)
+bool cc_trace_parse(const char *line, struct cc_trace_rec *rec)
 {
+	const char *p = strstr(line, " ima_update_xattr: ");
+	const char *s = line;
+	char ctx[16];
+	size_t k = 0;
+
+	*rec = (struct cc_trace_rec){ 0 };
+	if (!p || sscanf(p, " ima_update_xattr: dev=%u:%u ino=%lu rc=%d context=%15s result=%15s",
+			 &rec->major, &rec->minor, &rec->ino, &rec->rc, ctx, rec->result) != 6)
+		return false;
+	if (strcmp(ctx, "kthread") && strcmp(ctx, "task"))
+		return false;
+	rec->kthread = !strcmp(ctx, "kthread");
+	while (*s == ' ')
+		s++;
+	while (s[k] && s[k] != ' ' && k + 1 < sizeof(rec->task))
+		k++;
+	memcpy(rec->task, s, k);
+	rec->task[k] = '\0';
+	return true;
+}
+
+void cc_trace_add(struct cc_trace_event *ev, const struct cc_trace_rec *rec, dev_t dev, ino_t ino)
+{
+	if (rec->ino != (unsigned long)ino || rec->major != major(dev) || rec->minor != minor(dev))
+		return;
+	ev->found = true;
+	ev->count++;
+	ev->rc = rec->rc;
+	ev->kthread = rec->kthread;
+	memcpy(ev->result, rec->result, sizeof(ev->result));
+	memcpy(ev->task, rec->task, sizeof(ev->task));
+	if (!rec->rc && !strcmp(rec->result, "rewritten")) {
+		ev->rewritten++;
+	} else if (!ev->bad) {
+		ev->bad = true;
+		ev->bad_rc = rec->rc;
+		memcpy(ev->bad_result, rec->result, sizeof(ev->bad_result));
+	}
+}
+
+void cc_trace_lookup(const struct cc_trace *t, dev_t dev, ino_t ino, struct cc_trace_event *ev)
+{
+	struct cc_trace_rec rec;
 	char line[512];
 	FILE *fp;
 
@@ -91,28 +143,9 @@ void cc_trace_lookup(const struct cc_trace *t, ino_t ino, struct cc_trace_event 
 	fp = fopen(TRACEFS "/trace", "re");
 	if (!fp)
 		return;
-	while (fgets(line, sizeof(line), fp)) {
-		const char *p = strstr(line, "ima_update_xattr: ");
-		const char *s = line;
-		unsigned long i;
-		char ctx[16];
-		size_t k = 0;
-		int rc;
-
-		if (!p || sscanf(p, "ima_update_xattr: dev=%*d:%*d ino=%lu rc=%d context=%15s",
-				 &i, &rc, ctx) != 3 || i != (unsigned long)ino)
-			continue;
-		ev->found = true;
-		ev->count++;
-		ev->rc = rc;
-		ev->kthread = !strcmp(ctx, "kthread");
-		while (*s == ' ')
-			s++;
-		while (s[k] && s[k] != ' ' && k + 1 < sizeof(ev->task))
-			k++;
-		memcpy(ev->task, s, k);
-		ev->task[k] = '\0';
-	}
+	while (fgets(line, sizeof(line), fp))
+		if (cc_trace_parse(line, &rec))
+			cc_trace_add(ev, &rec, dev, ino);
 	fclose(fp);
 }
 
@@ -120,5 +153,8 @@ void cc_trace_stop(struct cc_trace *t)
 {
 	if (t->enabled_by_us)
 		write_str(EVENT "/enable", "0", 0);
+	if (t->turned_on)
+		write_str(TRACEFS "/tracing_on", "0", 0);
 	t->enabled_by_us = false;
+	t->turned_on = false;
 }

@@ -176,7 +176,15 @@ size_t cc_expected_label(const struct cc_run *r, uint8_t *out, size_t cap)
 	if (!md || !EVP_Digest(r->m.data ? r->m.data : (const uint8_t *)"", r->m.len,
 			       digest, &dlen, md, NULL))
 		return 0;
-	return ima_xattr_encode_digest(r->env->algo, digest, dlen, out, cap);
+	return cc_encode_label(r->env, digest, dlen, out, cap);
+}
+
+size_t cc_encode_label(const struct cc_env *env, const uint8_t *digest, size_t len,
+		       uint8_t *out, size_t cap)
+{
+	if (env->legacy_sha1)
+		return ima_xattr_encode_digest(env->algo, digest, len, out, cap);
+	return ima_xattr_encode_digest_ng(env->algo, digest, len, out, cap);
 }
 
 void cc_label_text(const uint8_t *buf, ssize_t len, char *out, size_t cap)
