@@ -6,7 +6,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev zlib1g-dev ccache cpio
 	xz-utils kmod rsync file perl python3 groff-base linux-source-6.12
 	qemu-system-x86 busybox-static e2fsprogs
-	openssl libkeyutils-dev keyutils attr liburing-dev ima-evm-utils
+	openssl libkeyutils-dev keyutils attr liburing-dev ima-evm-utils libfsverity-dev fsverity
 	clang libclang-rt-14-dev
 	python3-docutils python3-sphinx python3-yaml gnuplot-nox hyperfine
 	swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 libtss2-tcti-device0 mmdebstrap
