@@ -40,7 +40,7 @@ mkdir -p "$stage/v/tree" "$stage/keys" "$(dirname "$disk")"
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 7 -subj "/CN=ima-fput verity test" \
 	-addext subjectKeyIdentifier=hash -addext basicConstraints=critical,CA:FALSE \
 	-addext keyUsage=critical,digitalSignature \
-	-keyout "$stage/keys/ima.key" -out "$stage/keys/ima.pem" 2>/dev/null &&
+	-keyout "$stage/keys/ima.key" -out "$stage/keys/ima.pem" 2>/dev/null && chmod 600 "$stage/keys/ima.key" &&
 	openssl x509 -in "$stage/keys/ima.pem" -outform der -out "$stage/keys/ima.der"
 check_rc $? "$k: test key pair and certificate made with openssl"
 
