@@ -135,14 +135,6 @@ POLICY
 	runs "a program signed by ima-test sign --verity runs" $v/signed-hello ok
 	runs "one signed on the host (--sigfile, libfsverity's digest) runs" $v/hostsig-hello ok
 	runs "one signed by sign-hash --verity, sha512, runs" $v/hostsig512-hello ok
-	refused "a v2-signed program with fs-verity is refused" $v/v2-hello \
-		verity-signature-required sigv3-required
-	refused "a program with a version 3 signature but no fs-verity is refused" $v/noverity-hello \
-		no-verity-digest verity-required
-	refused "an unsigned program without fs-verity is refused" $v/unsigned-hello \
-		no-verity-digest verity-required
-	dmesg | grep 'type=1800' | sed 's/.*audit: /# /'
-
 	check "an untouched signed fs-verity data file reads" sh -c "cat $v/intact-data > /dev/null"
 	cat $v/tamper-data > /dev/null 2> /tmp/err
 	rc=$?
@@ -168,6 +160,23 @@ POLICY
 	n=$(grep -c ' ima-sigv2 verity:' $l)
 	check "ima-test log: no check it could not make, over $n ima-sigv2 entries" \
 		sh -c "[ $n -ge 3 ] && grep -q ' 0 finding, 0 cannot-check' /tmp/log"
+
+	refused "a v2-signed program with fs-verity is refused" $v/v2-hello \
+		verity-signature-required sigv3-required
+	refused "a program with a version 3 signature but no fs-verity is refused" $v/noverity-hello \
+		no-verity-digest verity-required
+	refused "an unsigned program without fs-verity is refused" $v/unsigned-hello \
+		no-verity-digest verity-required
+	dmesg | grep 'type=1800' | sed 's/.*audit: /# /'
+	# the refused v2-signed program was measured (its fs-verity digest was
+	# collected) with its v2 signature, which signs a content hash the list
+	# does not hold: log says it cannot check that one, and only that one
+	ima-test log --cert /mnt/keys/ima.der > /tmp/log2 2>&1
+	rc=$?
+	grep -E 'unchecked|finding' /tmp/log2 | sed 's/^/# log: /'
+	check "ima-test log: after it, exit 1, the v2 signature beside an fs-verity digest unchecked" \
+		sh -c "[ $rc = 1 ] && grep -q '$v/v2-hello: unchecked-signature (a v2 signature beside an fs-verity digest' /tmp/log2 &&
+			grep -q ' 0 finding, 1 cannot-check' /tmp/log2"
 	write_refused "under enforce too, a write open of a fs-verity file is refused" $v/signed-hello
 	;;
 *)
