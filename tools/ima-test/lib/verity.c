@@ -101,9 +101,15 @@ const char *verity_error(int err)
 	}
 }
 
+/* libfsverity's read callback reads the file sequentially from its start */
+struct verity_reader {
+	int fd;
+	off_t off;
+};
+
 static int read_fn(void *arg, void *buf, size_t count)
 {
-	struct { int fd; off_t off; } *r = arg;
+	struct verity_reader *r = arg;
 
 	while (count) {
 		ssize_t n = pread(r->fd, buf, count, r->off);
@@ -126,7 +132,7 @@ int verity_compute(int fd, const struct hash_algo *alg,
 {
 	struct libfsverity_merkle_tree_params p;
 	struct libfsverity_digest *d = NULL;
-	struct { int fd; off_t off; } r = { fd, 0 };
+	struct verity_reader r = { fd, 0 };
 	struct stat st;
 	int err;
 
