@@ -74,7 +74,10 @@ setfattr -n security.ima -v "0x${line##* }" "$v/hostsig512-hello" || ok=0
 check_rc $((1 - ok)) "$k: sign --verity --sigfile, sign-hash --verity (sha512) and a v2 sign on the host"
 
 uuid=$(cat /proc/sys/kernel/random/uuid)
-mke2fs -q -F -t ext4 -O verity -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
+# 4 KiB blocks: fs-verity's Merkle tree blocks (4096, as fsverity enable
+# uses) must not be larger than the file system's, and a 128 MiB image
+# gets 1 KiB blocks by default ("Unsupported log_blocksize: 12")
+mke2fs -q -F -t ext4 -O verity -b 4096 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
 dumpe2fs -h "$disk" 2>/dev/null | grep -q 'features:.*verity'
 check_rc $? "$k: the disk has the ext4 verity feature (mke2fs -O verity)"
 
