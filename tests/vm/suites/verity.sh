@@ -140,7 +140,7 @@ POLICY
 	rc=$?
 	diag "$(cat /tmp/err)"
 	check "the data file changed offline opens (its fs-verity digest still verifies) but fails at read (exit $rc)" \
-		sh -c "[ $rc != 0 ] && grep -q 'I/O error' /tmp/err && ! grep -q 'Permission denied' /tmp/err"
+		sh -c "[ $rc != 0 ] && grep -q 'Input/output error' /tmp/err && ! grep -q 'Permission denied' /tmp/err"
 
 	l=$ima/ascii_runtime_measurements_sha256
 	d=$(verity measure $v/signed-hello | cut -d' ' -f1)
