@@ -5,12 +5,12 @@
 # --check-tool installs nothing: it exits 1, naming them, if a package that
 # building tools/ima-test needs is missing (plain `make`).
 set -euo pipefail
-tool_pkgs=(build-essential libssl-dev libkeyutils-dev zlib1g-dev libjansson-dev)
+tool_pkgs=(build-essential libssl-dev libkeyutils-dev zlib1g-dev libjansson-dev libfsverity-dev)
 pkgs=(
 	"${tool_pkgs[@]}" bc bison flex libelf-dev ccache cpio
 	xz-utils kmod rsync file perl python3 groff-base linux-source-6.12
 	qemu-system-x86 busybox-static e2fsprogs
-	openssl keyutils attr liburing-dev ima-evm-utils
+	openssl keyutils attr liburing-dev ima-evm-utils fsverity
 	clang libclang-rt-14-dev
 	python3-docutils python3-sphinx python3-yaml gnuplot-nox hyperfine
 	swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 libtss2-tcti-device0 mmdebstrap

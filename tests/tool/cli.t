@@ -89,7 +89,7 @@ for n in ok_digest ok_sig missing stale badsig unknownkey unsupported malformed;
 "$T" sign $XU --key "$KEYS/rsa3072.key" "$au/unknownkey"
 xset "$au/unsupported" 0411"$(printf '%064d' 0)"
 xset "$au/malformed" 07
-expect 1 "^summary: 8 files: 2 ok, 1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 unsupported-algorithm, 1 malformed, 0 unreadable, 0 changed; 0 skipped, 0 errors$" \
+expect 1 "^summary: 8 files: 2 ok, 1 missing, 1 stale, 1 bad-signature, 1 unknown-key, 1 unsupported-algorithm, 1 malformed, 0 unreadable, 0 changed, 0 no-verity; 0 skipped, 0 errors$" \
 	"audit text: summary counts every class" -- "$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au"
 out=$("$T" audit $XU -r --cert "$KEYS/rsa2048.pem" "$au")
 ! grep -q 'ok_' <<<"$out" && grep -q 'stale: stale' <<<"$out"

@@ -6,7 +6,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 76
+plan 86
 
 f=$WORK/file
 echo "some content" >"$f"
@@ -23,7 +23,19 @@ bad 01 malformed "sha1 digest of 0 bytes, expected 20" "1-byte xattr (sha1 type 
 bad 07"$(printf '%040d' 0)" malformed "unknown type 0x07" "unknown type 0x07"
 bad ff malformed "unknown type 0xff" "unknown type 0xff"
 bad 02"$(printf '%040d' 0)" malformed "EVM HMAC type 0x02 does not belong in security.ima" "EVM HMAC in the IMA xattr"
-bad 06"$(printf '%040d' 0)" unsupported-algorithm "fs-verity signature type 0x06 is not supported" "fs-verity signature type"
+bad 06"$(printf '%040d' 0)" malformed "fs-verity signature \\(type 0x06\\) of version 0, not 3" "fs-verity signature type of version 0"
+# hostile version 3 (fs-verity) values: the same header rules as version 2
+bad 060204aabbccdd000400000000 malformed "fs-verity signature \\(type 0x06\\) of version 2, not 3" "fs-verity signature type of version 2"
+bad 06ff04aabbccdd000400000000 malformed "fs-verity signature \\(type 0x06\\) of version 255, not 3" "fs-verity signature type of version 255"
+bad 06 malformed "signature truncated \\(1 bytes\\)" "fs-verity signature: type byte only"
+bad 060304aabbcc malformed "signature header truncated \\(6 of 9 bytes\\)" "fs-verity signature: header truncated"
+bad 060304aabbccdd0000 malformed "empty signature \\(sig_size 0\\)" "fs-verity signature: zero-length"
+bad 060304aabbccddffff malformed "sig_size 65535 does not match the 0 signature bytes present" "fs-verity signature: sig_size 65535 and nothing after"
+bad 060304aabbccdd0010"$(printf '%030d' 0)" malformed "sig_size 16 does not match the 15 signature bytes present" "fs-verity signature: sig_size larger than the bytes present"
+bad 060363aabbccdd000100 malformed "unknown hash algorithm 99" "fs-verity signature with unknown algorithm"
+bad 060301aabbccdd000100 unsupported-algorithm "unsupported hash algorithm md5 \\(1\\)" "fs-verity signature with md5"
+# a well-formed one on a file without fs-verity (or a file system without it)
+bad 060304aabbccdd000400000000 no-verity "fs-verity signature, but (fs-verity is not enabled on the file|the file system has no fs-verity): the kernel has no fs-verity digest to check it against" "fs-verity signature on a file without fs-verity"
 bad 047f"$(printf '%064d' 0)" malformed "unknown hash algorithm 127" "digest_ng with unknown algorithm"
 bad 0411"$(printf '%064d' 0)" unsupported-algorithm "unsupported hash algorithm sm3 \\(17\\)" "digest_ng with a known but unsupported algorithm"
 bad 0404${sha256:0:62} malformed "sha256 digest of 31 bytes, expected 32" "digest_ng sha256 one byte short"

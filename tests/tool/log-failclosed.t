@@ -157,7 +157,7 @@ out=$(lg "$D.t2" --list "$D.t2/bin_sha256" --reference "$T_TMP/t2.json" --cert "
 check_rc "$([ $? -eq 1 ] && echo 0 || echo 1)" "forged entries of the newer templates: exit 1" || diag "$out"
 for want in "entry 2 $WORK/other: not-in-reference" "entry 3 $WORK/f1: bad-signature" \
 	"entry 4 $WORK/f2: verity-digest" "entry 5 $WORK/f3: unchecked-signature \(the EVM portable" \
-	"entry 6 $WORK/f1: unchecked-signature \(a version 3" \
+	"entry 6 $WORK/f1: bad-signature \(signature field: unsupported signature version 3" \
 	"entry 7 \(no name\): unchecked-template \(template my-template: no name or digest" \
 	"entry 7 \(no name\): unchecked-template \(template my-template: its fields are not known"; do
 	grep -Eq "$want" <<<"$out"

@@ -29,7 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			break;
 		}
-		if (x.type == EVM_IMA_XATTR_DIGSIG)
+		if (x.type == IMA_VERITY_DIGSIG)
+			n = ima_xattr_encode_sig_v3(x.algo, x.keyid, x.sig, x.sig_len,
+						    out, sizeof(out));
+		else if (x.type == EVM_IMA_XATTR_DIGSIG)
 			n = ima_xattr_encode_sig_v2(x.algo, x.keyid, x.sig, x.sig_len,
 						    out, sizeof(out));
 		else

@@ -9,6 +9,7 @@
 #include "sig.h"
 #include "xattr_io.h"
 #include "util.h"
+#include "verity.h"
 
 static const char *const class_names[CHECK__COUNT] = {
 	[CHECK_OK] = "ok",
@@ -20,6 +21,7 @@ static const char *const class_names[CHECK__COUNT] = {
 	[CHECK_MALFORMED] = "malformed",
 	[CHECK_UNREADABLE] = "unreadable",
 	[CHECK_CHANGED] = "changed",
+	[CHECK_NO_VERITY] = "no-verity",
 };
 
 const char *check_class_name(enum check_class c)
@@ -115,7 +117,8 @@ static enum check_class judge_sig(const struct check_opts *o, struct ima_xattr *
 		}
 		if (!sig_v2_verify(m[i]->pub, x->algo, md, md_len, x->sig, x->sig_len)) {
 			snprintf(r->detail, sizeof(r->detail),
-				 "%s signature does not verify with %s%s (keyid %s)",
+				 "%s%s signature does not verify with %s%s (keyid %s)",
+				 x->type == IMA_VERITY_DIGSIG ? "fs-verity " : "",
 				 x->algo->name, m[i]->path, also, hex);
 			return CHECK_BAD_SIGNATURE;
 		}
@@ -123,10 +126,60 @@ static enum check_class judge_sig(const struct check_opts *o, struct ima_xattr *
 	return CHECK_OK;
 }
 
+/*
+ * A version 3 signature against the file's fs-verity digest: the kernel
+ * (ima_get_verity_digest(), calc_file_id_hash()) hashes the file id with
+ * the digest's algorithm and checks the signature as the header says.
+ */
+static enum check_class judge_sigv3(const struct check_opts *o, int fd,
+				    struct ima_xattr *x, struct check_result *r)
+{
+	const struct hash_algo *valg;
+	uint8_t vd[HASH_MAX_DIGEST], fid[HASH_MAX_DIGEST];
+	size_t vlen, fid_len;
+	int err = verity_measure(fd, &valg, vd, &vlen);
+
+	if (err == -ENODATA || verity_unsupported(err)) {
+		snprintf(r->detail, sizeof(r->detail), "fs-verity signature, but %s: "
+			 "the kernel has no fs-verity digest to check it against",
+			 err == -ENODATA ? "fs-verity is not enabled on the file" :
+			 "the file system has no fs-verity");
+		return CHECK_NO_VERITY;
+	}
+	if (err) {
+		snprintf(r->detail, sizeof(r->detail), "cannot read the fs-verity digest: %s",
+			 verity_error(err));
+		return err == -EPROTONOSUPPORT ? CHECK_UNSUPPORTED : CHECK_UNREADABLE;
+	}
+	if (valg != x->algo) {
+		snprintf(r->detail, sizeof(r->detail), "fs-verity signature over %s, the "
+			 "file's fs-verity digest is %s: the kernel hashes the file id "
+			 "with the digest's algorithm, so it cannot verify",
+			 x->algo->name, valg->name);
+		return CHECK_BAD_SIGNATURE;
+	}
+	if (verity_sig_hash(valg, vd, vlen, fid, &fid_len)) {
+		snprintf(r->detail, sizeof(r->detail), "cannot hash the file id");
+		return CHECK_UNREADABLE;
+	}
+	return judge_sig(o, x, fid, fid_len, r);
+}
+
 static enum check_class judge(const struct check_opts *o, struct ima_xattr *x,
 			      const uint8_t *md, size_t md_len,
 			      struct check_result *r)
 {
+	uint8_t fid[HASH_MAX_DIGEST];
+	size_t fid_len;
+
+	if (x->type == IMA_VERITY_DIGSIG) {
+		/* o->sigv3_content: @md is the content's hash with x->algo */
+		if (verity_sig_hash(x->algo, md, md_len, fid, &fid_len)) {
+			snprintf(r->detail, sizeof(r->detail), "cannot hash the file id");
+			return CHECK_UNREADABLE;
+		}
+		return judge_sig(o, x, fid, fid_len, r);
+	}
 	if (x->type != EVM_IMA_XATTR_DIGSIG) {
 		if (md_len == x->digest_len && !memcmp(md, x->digest, md_len))
 			return CHECK_OK;
@@ -156,9 +209,11 @@ void check_fd(const struct check_opts *o, int fd, struct check_result *r)
 	xc = ima_xattr_fetch(fd, o->user_xattr, buf, sizeof(buf), &x,
 			     r->detail, sizeof(r->detail));
 	if (xc == CHECK_OK || xc == CHECK_UNSUPPORTED) {
-		r->kind = x.type == EVM_IMA_XATTR_DIGSIG ? "signature" : "digest";
+		r->kind = x.type == EVM_IMA_XATTR_DIGSIG ? "signature" :
+			  x.type == IMA_VERITY_DIGSIG ? "verity-signature" : "digest";
 		r->algo = x.algo;
-		if (x.type == EVM_IMA_XATTR_DIGSIG && x.sig_version == 2) {
+		if ((x.type == EVM_IMA_XATTR_DIGSIG && x.sig_version == 2) ||
+		    x.type == IMA_VERITY_DIGSIG) {
 			r->have_keyid = true;
 			memcpy(r->keyid, buf + 3, 4);
 		}
@@ -178,6 +233,10 @@ void check_fd(const struct check_opts *o, int fd, struct check_result *r)
 	r->cls = xc;
 	if (xc != CHECK_OK)
 		return;
+	if (x.type == IMA_VERITY_DIGSIG && !o->sigv3_content) {
+		r->cls = judge_sigv3(o, fd, &x, r);
+		return;
+	}
 	if (r->have_md && x.algo->id == o->want_md->id) {
 		memcpy(md, r->md, r->md_len);
 		md_len = r->md_len;

@@ -23,11 +23,13 @@ enum check_class {
 	CHECK_MALFORMED,	/* xattr is not a valid IMA value */
 	CHECK_UNREADABLE,	/* file or xattr cannot be read */
 	CHECK_CHANGED,		/* file changed while it was being hashed */
+	CHECK_NO_VERITY,	/* fs-verity signature, fs-verity not enabled */
 	CHECK__COUNT
 };
 
 /* "ok", "missing", "stale", "bad-signature", "unknown-key",
- * "unsupported-algorithm", "malformed", "unreadable", "changed". */
+ * "unsupported-algorithm", "malformed", "unreadable", "changed",
+ * "no-verity". */
 const char *check_class_name(enum check_class c);
 
 struct check_opts {
@@ -35,12 +37,21 @@ struct check_opts {
 	bool user_xattr;	/* user.ima instead of security.ima */
 	bool follow;		/* follow a final symlink */
 	const struct hash_algo *want_md; /* also digest the content with it */
+	/*
+	 * A version 3 signature is checked over the file id of the file's
+	 * fs-verity digest (what the kernel does under a digest_type=verity
+	 * rule), or, with this, of its content hash (what it does under a
+	 * rule without digest_type=verity: ima_collect_measurement() hashes
+	 * the content with the signature's algorithm).
+	 */
+	bool sigv3_content;
 };
 
 struct check_result {
 	enum check_class cls;
 	char detail[256];		/* one line, empty when ok */
-	const char *kind;		/* "digest", "signature" or NULL */
+	const char *kind;		/* "digest", "signature" (v2),
+					 * "verity-signature" (v3) or NULL */
 	const struct hash_algo *algo;	/* algorithm named by the xattr */
 	bool have_keyid;
 	uint8_t keyid[4];

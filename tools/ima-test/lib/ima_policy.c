@@ -137,6 +137,13 @@ static void append_note(char *buf, size_t cap, const char *tok)
 
 struct parse_ctx {
 	const char *source;
+	/*
+	 * The live policy as ima_policy_show() prints it: appraise_type=sigv3
+	 * before digest_type=verity, the order ima_parse_rule() refuses in a
+	 * written rule.
+	 */
+	bool shown;
+	bool sigv3_first;	/* this rule: sigv3 came before digest_type=verity */
 	unsigned line;
 	char *err;
 	size_t errlen;
@@ -336,9 +343,10 @@ static int parse_token(struct parse_ctx *c, struct ima_rule *r, bool *have_actio
 			return fail(c, "appraise_type= needs the appraise action before it");
 		/* ima_parse_rule(): only fs-verity files take sigv3, and only they */
 		if (!strcmp(v, "sigv3")) {
-			if (!r->verity_required)
+			if (!r->verity_required && !c->shown)
 				return fail(c, "appraise_type=sigv3 needs digest_type=verity "
 					    "before it");
+			c->sigv3_first = !r->verity_required;
 		} else if (strcmp(v, "imasig") && strcmp(v, "imasig|modsig")) {
 			return fail(c, "unknown appraise_type=%s", v);
 		} else if (r->verity_required) {
@@ -360,7 +368,7 @@ static int parse_token(struct parse_ctx *c, struct ima_rule *r, bool *have_actio
 	case OPT_DIGEST_TYPE:
 		if (strcmp(v, "verity"))
 			return fail(c, "unknown digest_type=%s", v);
-		if (r->sig_required)
+		if (r->sig_required && !c->sigv3_first)
 			return fail(c, "digest_type=verity must come before appraise_type=");
 		r->verity_required = true;
 		return 0;
@@ -388,6 +396,7 @@ static int parse_rule(struct parse_ctx *c, char *line, struct ima_rule *r)
 
 	memset(r, 0, sizeof(*r));
 	r->line = c->line;
+	c->sigv3_first = false;
 	for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
 		int e;
 
@@ -401,6 +410,8 @@ static int parse_rule(struct parse_ctx *c, char *line, struct ima_rule *r)
 	}
 	if (!have_action)
 		return fail(c, "rule has no action (measure, appraise, dont_appraise, ...)");
+	if (c->sigv3_first && !r->verity_required)
+		return fail(c, "appraise_type=sigv3 without digest_type=verity");
 	if (r->verity_required) {
 		/* ima_validate_rule() */
 		if (r->action == IMA_ACT_APPRAISE && !r->sig_required)
@@ -422,7 +433,8 @@ static int parse_rule(struct parse_ctx *c, char *line, struct ima_rule *r)
 int ima_policy_parse(struct ima_policy *p, const char *source,
 		     const char *text, size_t len, char *err, size_t errlen)
 {
-	struct parse_ctx c = { .source = source, .err = err, .errlen = errlen };
+	struct parse_ctx c = { .source = source, .err = err, .errlen = errlen,
+			       .shown = !strcmp(source, IMA_POLICY_LIVE) };
 	size_t pos = 0, cap = 0;
 	int rc = -EINVAL;
 

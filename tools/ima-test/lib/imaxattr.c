@@ -48,7 +48,11 @@ static enum ima_xattr_status decode_sig(const uint8_t *buf, size_t len,
 		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "signature truncated (%zu bytes)", len);
 	x->sig_version = buf[1];
-	if (buf[1] != 2)
+	/* xattr_verify(): type 03 must be version 2, type 06 version 3 */
+	if (buf[0] == IMA_VERITY_DIGSIG && buf[1] != 3)
+		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
+			    "fs-verity signature (type 0x06) of version %u, not 3", buf[1]);
+	if (buf[0] == EVM_IMA_XATTR_DIGSIG && buf[1] != 2)
 		return ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
 			    "unsupported signature version %u", buf[1]);
 	if (len < IMA_SIG_V2_HDR)
@@ -127,8 +131,7 @@ enum ima_xattr_status ima_xattr_decode(const uint8_t *buf, size_t len,
 		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "EVM portable signature type 0x05 does not belong in security.ima");
 	case IMA_VERITY_DIGSIG:
-		return ima_xattr_fail(IMA_XATTR_UNSUPPORTED, why, whylen,
-			    "fs-verity signature type 0x06 is not supported");
+		return decode_sig(buf, len, x, why, whylen);
 	default:
 		return ima_xattr_fail(IMA_XATTR_MALFORMED, why, whylen,
 			    "unknown type 0x%02x", buf[0]);
@@ -168,20 +171,36 @@ size_t ima_xattr_encode_digest_ng(const struct hash_algo *algo,
 	return 2 + len;
 }
 
-size_t ima_xattr_encode_sig_v2(const struct hash_algo *algo,
-			       const uint8_t keyid[4],
-			       const uint8_t *sig, size_t sig_len,
-			       uint8_t *out, size_t cap)
+static size_t encode_sig(uint8_t type, uint8_t version,
+			 const struct hash_algo *algo, const uint8_t keyid[4],
+			 const uint8_t *sig, size_t sig_len,
+			 uint8_t *out, size_t cap)
 {
 	if (!algo || sig_len == 0 || sig_len > 0xffff ||
 	    cap < IMA_SIG_V2_HDR + sig_len)
 		return 0;
-	out[0] = EVM_IMA_XATTR_DIGSIG;
-	out[1] = 2;
+	out[0] = type;
+	out[1] = version;
 	out[2] = (uint8_t)algo->id;
 	memcpy(out + 3, keyid, 4);
 	out[7] = (uint8_t)(sig_len >> 8);
 	out[8] = (uint8_t)sig_len;
 	memcpy(out + IMA_SIG_V2_HDR, sig, sig_len);
 	return IMA_SIG_V2_HDR + sig_len;
+}
+
+size_t ima_xattr_encode_sig_v2(const struct hash_algo *algo,
+			       const uint8_t keyid[4],
+			       const uint8_t *sig, size_t sig_len,
+			       uint8_t *out, size_t cap)
+{
+	return encode_sig(EVM_IMA_XATTR_DIGSIG, 2, algo, keyid, sig, sig_len, out, cap);
+}
+
+size_t ima_xattr_encode_sig_v3(const struct hash_algo *algo,
+			       const uint8_t keyid[4],
+			       const uint8_t *sig, size_t sig_len,
+			       uint8_t *out, size_t cap)
+{
+	return encode_sig(IMA_VERITY_DIGSIG, 3, algo, keyid, sig, sig_len, out, cap);
 }

@@ -6,6 +6,9 @@
  *               when the last 4 bytes are zero, so that value is refused)
  *   digest_ng   04 | hash_algo | digest
  *   signature   03 | 02 | hash_algo | keyid[4] | sig_size (be16) | sig
+ *   fs-verity   06 | 03 | hash_algo | keyid[4] | sig_size (be16) | sig
+ *   signature   (version 3: the signature is over the hash of the file id,
+ *               see verity.h; hash_algo must be the fs-verity digest's)
  *
  * hash_algo numbers are the kernel's (see hashalgo.h).  The decoder accepts
  * exactly these layouts: every length must agree with the algorithm and the
@@ -85,6 +88,12 @@ size_t ima_xattr_encode_digest_ng(const struct hash_algo *algo,
 
 /* A v2 signature value.  Returns bytes written, 0 if it does not fit. */
 size_t ima_xattr_encode_sig_v2(const struct hash_algo *algo,
+			       const uint8_t keyid[4],
+			       const uint8_t *sig, size_t sig_len,
+			       uint8_t *out, size_t cap);
+
+/* A version 3 (fs-verity) signature value, type 06.  Bytes written, or 0. */
+size_t ima_xattr_encode_sig_v3(const struct hash_algo *algo,
 			       const uint8_t keyid[4],
 			       const uint8_t *sig, size_t sig_len,
 			       uint8_t *out, size_t cap);

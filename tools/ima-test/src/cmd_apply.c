@@ -210,7 +210,12 @@ static int apply_one(struct apply_ctx *c, const struct target *t)
 
 	switch (ima_xattr_decode(t->val, t->val_len, &x, why, sizeof(why))) {
 	case IMA_XATTR_OK:
-		break;
+		if (x.type != IMA_VERITY_DIGSIG)
+			break;
+		/* its check needs the fs-verity digest: sign --verity writes it */
+		out_error(&c->out, t->name, "not applied (%s): an fs-verity signature "
+			  "(type 06); apply writes digests and v2 signatures", t->where);
+		return EXIT_TROUBLE;
 	case IMA_XATTR_UNSUPPORTED:
 		out_error(&c->out, t->name, "not applied (%s): unsupported value (%s)", t->where, why);
 		return EXIT_TROUBLE;

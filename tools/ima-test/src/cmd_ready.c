@@ -164,6 +164,8 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 	struct ima_decision d;
 	struct ima_file_facts facts;
 	struct check_result cr;
+	struct check_opts copts;
+	bool v3;
 	const struct ima_rule *rule;
 	const struct ima_subject *subj;
 	enum ima_access acc;
@@ -199,24 +201,40 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 			.has_line = true, .line = d.dont_rule ? d.dont_rule->line : 0 });
 		return EXIT_OK;
 	}
-	check_fd(&r->check, fd, &cr);
+	/* a version 3 signature is checked against the fs-verity digest under
+	 * digest_type=verity, and otherwise against the content's hash */
+	copts = r->check;
+	copts.sigv3_content = !d.verity_required;
+	check_fd(&copts, fd, &cr);
 	out_tick(&r->out);
 	v = cr.cls;
 	rule = d.rule;
 	acc = d.access;
 	subj = d.subject;
+	v3 = cr.kind && !strcmp(cr.kind, "verity-signature");
 	snprintf(why, sizeof(why), "%s", cr.detail);
-	if (d.verity_required && (!facts.verity || (cr.kind && !strcmp(cr.kind, "signature")))) {
+	if (d.verity_required && (!facts.verity || (cr.kind && !v3))) {
 		/* ima_collect_measurement() fails first ("no-verity-digest"), then
-		 * xattr_verify() refuses a v2 signature ("verity-signature-required") */
+		 * xattr_verify() refuses a digest or a v2 signature
+		 * ("verity-signature-required") */
 		v = facts.verity ? V_DENY_SIGV3 : V_DENY_VERITY;
 		rule = d.verity_rule;
 		acc = d.verity_access;
 		subj = d.verity_subject;
-		snprintf(why, sizeof(why), "%s", facts.verity ?
+		snprintf(why, sizeof(why), "%s", !facts.verity ?
+			 "fs-verity is not enabled on the file" :
+			 !strcmp(cr.kind, "signature") ?
 			 "v2 signature where an fs-verity signature (sigv3) is required" :
-			 "fs-verity is not enabled on the file");
-	} else if (cr.cls == CHECK_OK && d.sig_required && strcmp(cr.kind, "signature")) {
+			 "digest where an fs-verity signature (sigv3) is required");
+	} else if (v3 && d.sig_required && !d.verity_required) {
+		/* xattr_verify(): "IMA-signature-required" */
+		v = V_DENY_SIG;
+		rule = d.sig_rule;
+		acc = d.sig_access;
+		subj = d.sig_subject;
+		snprintf(why, sizeof(why), "fs-verity signature where a v2 signature is "
+			 "required (the rule has no digest_type=verity)");
+	} else if (cr.cls == CHECK_OK && d.sig_required && !strstr(cr.kind, "signature")) {
 		v = V_DENY_SIG;
 		rule = d.sig_rule;
 		acc = d.sig_access;

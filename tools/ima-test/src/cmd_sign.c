@@ -20,9 +20,10 @@
 #include "label.h"
 #include "sigfile.h"
 #include "util.h"
+#include "verity.h"
 
 /* sign's own long option, clear of the shared ones in common.h */
-enum { OPT_PASS_FILE = 0x200 };
+enum { OPT_PASS_FILE = 0x200, OPT_VERITY, OPT_NO_ENABLE, OPT_VERITY_HASH };
 
 struct sign_ctx {
 	EVP_PKEY *key;
@@ -34,6 +35,10 @@ struct sign_ctx {
 	bool ima_hash;		/* security.ima gets the digest, not a signature */
 	struct evm_ctx evm_ctx;
 	bool sigfile;		/* write FILE.sig instead of the xattr */
+	bool verity;		/* version 3 signatures of the fs-verity digest */
+	bool no_enable;		/* refuse a file without fs-verity */
+	const struct hash_algo *verity_alg; /* to enable or compute with */
+	bool verity_alg_set;	/* asked for: a file with another is refused */
 };
 
 static const char help[] =
@@ -53,6 +58,14 @@ static const char help[] =
 	"                      of a signature (evmctl sign --imahash)\n"
 	"  -f, --sigfile       write FILE.sig (the xattr value) instead of the xattr\n"
 	"                      (not with --evm)\n"
+	"      --verity        write an fs-verity signature (security.ima type 06,\n"
+	"                      version 3) of each file's fs-verity digest, enabling\n"
+	"                      fs-verity where it is not (the file is read-only\n"
+	"                      from then on); with --sigfile the file is left as it\n"
+	"                      is and the digest computed here (libfsverity)\n"
+	"      --no-enable     with --verity: refuse a file without fs-verity\n"
+	"      --verity-hash ALG  fs-verity digest algorithm: sha256 (default, or\n"
+	"                      -a's), sha512; the signature's must be the same\n"
 	TREE_HELP;
 
 /* The portable EVM signature of @fd, over the security.ima just written. */
@@ -87,6 +100,88 @@ static int sigfile_write_or_report(struct out *out, const char *path,
 	return EXIT_TROUBLE;
 }
 
+/*
+ * The fs-verity digest of the file open at @fd: the kernel's, after
+ * enabling fs-verity if need be; for --sigfile, the kernel's if it has one
+ * and otherwise computed here, leaving the file as it is.  0, or -1 after
+ * reporting with *status set.
+ */
+static int verity_digest(struct sign_ctx *c, const char *path, int fd,
+			 const struct hash_algo **alg, uint8_t *md, size_t *md_len,
+			 int *status)
+{
+	int err;
+
+	*status = EXIT_TROUBLE;
+	if (fd < 0) {
+		out_error(&c->out, path, "cannot open: %s",
+			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		return -1;
+	}
+	err = verity_measure(fd, alg, md, md_len);
+	/* FILE.sig is for a file fs-verity will be enabled on elsewhere */
+	if ((err == -ENODATA || verity_unsupported(err)) && c->sigfile) {
+		*alg = c->verity_alg;
+		err = verity_compute(fd, *alg, md, md_len);
+		if (err) {
+			out_error(&c->out, path, "cannot compute the fs-verity digest: %s",
+				  strerror(-err));
+			return -1;
+		}
+		return 0;
+	}
+	if (err == -ENODATA && c->no_enable) {
+		out_error(&c->out, path, "fs-verity is not enabled on the file (--no-enable); not signed");
+		*status = EXIT_FINDINGS;
+		return -1;
+	}
+	if (err == -ENODATA) {
+		err = verity_enable(fd, c->verity_alg);
+		if (!err || err == -EEXIST)	/* or another process just did */
+			err = verity_measure(fd, alg, md, md_len);
+		else if (err == -ETXTBSY)
+			*status = EXIT_FINDINGS;
+	}
+	if (err) {
+		out_error(&c->out, path, "cannot %s fs-verity: %s; not signed",
+			  verity_unsupported(err) ? "use" : "enable", verity_error(err));
+		return -1;
+	}
+	if (c->verity_alg_set && *alg != c->verity_alg) {
+		out_error(&c->out, path, "fs-verity is enabled with %s, not the %s asked for; not signed",
+			  (*alg)->name, c->verity_alg->name);
+		*status = EXIT_FINDINGS;
+		return -1;
+	}
+	return 0;
+}
+
+/* The version 3 signature value of the file open at @fd, in @val. */
+static int sign_verity(struct sign_ctx *c, const char *path, int fd,
+		       uint8_t *val, size_t *val_len, int *status)
+{
+	uint8_t md[HASH_MAX_DIGEST], fid[HASH_MAX_DIGEST], sig[SIG_MAX];
+	const struct hash_algo *alg;
+	size_t md_len, fid_len, sig_len;
+	char msg[256];
+
+	if (verity_digest(c, path, fd, &alg, md, &md_len, status))
+		return -1;
+	*status = EXIT_TROUBLE;
+	if (verity_sig_hash(alg, md, md_len, fid, &fid_len)) {
+		out_error(&c->out, path, "cannot hash the file id");
+		return -1;
+	}
+	/* the kernel checks the signature as one over the verity digest's algorithm */
+	if (sig_v2_sign(c->key, alg, fid, fid_len, sig, &sig_len, msg, sizeof(msg))) {
+		out_error(&c->out, path, "%s", msg);
+		return -1;
+	}
+	*val_len = ima_xattr_encode_sig_v3(alg, c->keyid, sig, sig_len, val, IMA_XATTR_MAX);
+	*status = EXIT_OK;
+	return 0;
+}
+
 static int sign_one(void *arg, const char *path, int fd,
 		    const struct walk_entry *e)
 {
@@ -99,6 +194,17 @@ static int sign_one(void *arg, const char *path, int fd,
 	out_tick(&c->out);
 	if (c->sigfile && sigfile_is(path))
 		return EXIT_OK;
+	if (c->verity) {
+		if (sign_verity(c, path, fd, val, &val_len, &ret))
+			return ret;
+		if (c->sigfile)
+			ret = sigfile_write_or_report(&c->out, path, e, val, val_len);
+		else
+			ret = label_write(&c->out, &c->tree, path, fd, val, val_len);
+		if (ret == EXIT_OK && c->tree.verbose)
+			out_result(&c->out, path, "signed", "fs-verity", NULL);
+		return ret;
+	}
 	if (label_digest(&c->out, path, fd, &e->st, c->alg, md, &md_len, "signed", &ret))
 		return ret;
 	if (c->ima_hash) {
@@ -142,12 +248,16 @@ int cmd_sign(int argc, char **argv)
 		{ "evm", no_argument, NULL, OPT_EVM },
 		{ "ima-hash", no_argument, NULL, OPT_IMA_HASH },
 		{ "sigfile", no_argument, NULL, 'f' },
+		{ "verity", no_argument, NULL, OPT_VERITY },
+		{ "no-enable", no_argument, NULL, OPT_NO_ENABLE },
+		{ "verity-hash", required_argument, NULL, OPT_VERITY_HASH },
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct identity_args a = { .cmd = "sign", .pass = getenv("IMA_TEST_KEY_PASS") };
 	const char *pass_file = NULL;
 	struct sign_ctx c = { .alg = hash_algo_by_name("sha256") };
+	bool alg_set = false;
 	char *pass = NULL, err[512];
 	int opt, r;
 
@@ -170,10 +280,20 @@ int cmd_sign(int argc, char **argv)
 		case OPT_EVM: c.evm = true; break;
 		case OPT_IMA_HASH: c.ima_hash = true; break;
 		case 'f': c.sigfile = true; break;
+		case OPT_VERITY: c.verity = true; break;
+		case OPT_NO_ENABLE: c.no_enable = true; break;
+		case OPT_VERITY_HASH:
+			c.verity_alg = verity_algo_by_name(optarg);
+			if (!c.verity_alg)
+				return usage_error("sign", "--verity-hash: fs-verity has sha256 and "
+						   "sha512, not '%s'", optarg);
+			c.verity_alg_set = true;
+			break;
 		case 'a':
 			c.alg = parse_hash("sign", optarg);
 			if (!c.alg)
 				return EXIT_TROUBLE;
+			alg_set = true;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -190,6 +310,23 @@ int cmd_sign(int argc, char **argv)
 	if (c.sigfile && c.evm)
 		return usage_error("sign", "--sigfile cannot go with --evm: the EVM signature "
 				   "would cover the file's old security.ima, not the one in FILE.sig");
+	if ((c.no_enable || c.verity_alg_set) && !c.verity)
+		return usage_error("sign", "--no-enable and --verity-hash go with --verity");
+	if (c.verity && (c.evm || c.ima_hash))
+		return usage_error("sign", "--verity cannot go with --evm or --ima-hash");
+	if (c.verity && alg_set && !verity_algo_number(c.alg))
+		return usage_error("sign", "--verity: -a %s is no fs-verity algorithm (sha256, sha512)",
+				   c.alg->name);
+	/* calc_file_id_hash() hashes with the verity digest's algorithm and
+	 * asymmetric_verify() takes the header's: they must be the same */
+	if (c.verity && alg_set && c.verity_alg_set && c.alg != c.verity_alg)
+		return usage_error("sign", "--verity: the kernel checks the signature with the "
+				   "fs-verity digest's algorithm: -a %s cannot go with --verity-hash %s",
+				   c.alg->name, c.verity_alg->name);
+	if (c.verity && !c.verity_alg_set) {
+		c.verity_alg = alg_set ? c.alg : hash_algo_by_name("sha256");
+		c.verity_alg_set = alg_set;
+	}
 	evm_ctx_init(&c.evm_ctx);
 	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)

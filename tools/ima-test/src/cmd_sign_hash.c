@@ -24,8 +24,9 @@
 #include "manifest.h"
 #include "sig.h"
 #include "util.h"
+#include "verity.h"
 
-enum { OPT_PASS_FILE = 0x200 };
+enum { OPT_PASS_FILE = 0x200, OPT_VERITY };
 
 struct line {
 	char *text;
@@ -38,6 +39,7 @@ struct sign_hash_ctx {
 	EVP_PKEY *key;
 	uint8_t keyid[4];
 	const struct hash_algo *want;	/* --hash, or NULL: by digest length */
+	bool verity;			/* the digests are fs-verity digests */
 	struct line *v;
 	size_t n;
 	atomic_size_t next;
@@ -54,25 +56,94 @@ static const char help[] =
 	"                      (or env IMA_TEST_KEY_PASS; -p on the command line\n"
 	"                      is refused: other users could read it)\n"
 	"  -a, --hash ALG      digest algorithm of every line (default: from its length)\n"
+	"      --verity        the digests are fs-verity digests (lines of `fsverity\n"
+	"                      digest`, ALG:HEX NAME, or sha*sum lines): write\n"
+	"                      fs-verity signatures (type 06, version 3)\n"
 	"  -j, --jobs N        signing threads (default: online CPUs)\n"
 	"  -h, --help          show this help\n";
 
+/*
+ * A line of `fsverity digest`: ALG:HEX, one space, NAME.  0 with the
+ * digest in @ml (no name: it is not needed), 1 when the line has no ALG:
+ * prefix, -1 with a reason in @err.
+ */
+static int parse_fsverity_line(const char *line, size_t len, const struct hash_algo *want,
+			       struct manifest_line *ml, char *err, size_t errlen)
+{
+	const char *colon = memchr(line, ':', len), *sp;
+	char name[16];
+	size_t hexlen;
+
+	memset(ml, 0, sizeof(*ml));
+	if (!colon || (size_t)(colon - line) >= sizeof(name))
+		return 1;
+	memcpy(name, line, (size_t)(colon - line));
+	name[colon - line] = '\0';
+	ml->alg = verity_algo_by_name(name);
+	if (!ml->alg) {
+		snprintf(err, errlen, "'%s' is no fs-verity algorithm (sha256, sha512)", name);
+		return -1;
+	}
+	if (want && want != ml->alg) {
+		snprintf(err, errlen, "a %s digest where -a asks for %s", ml->alg->name, want->name);
+		return -1;
+	}
+	sp = memchr(colon, ' ', len - (size_t)(colon - line));
+	hexlen = sp ? (size_t)(sp - colon - 1) : 0;
+	if (!sp || sp + 1 >= line + len || hexlen != 2 * ml->alg->len ||
+	    hex_decode(colon + 1, hexlen, ml->digest)) {
+		snprintf(err, errlen, "not a line of fsverity digest (%s:%zu hex digits, a space, NAME)",
+			 ml->alg->name, 2 * ml->alg->len);
+		return -1;
+	}
+	ml->digest_len = ml->alg->len;
+	return 0;
+}
+
+/* The value to sign for @ml's digest (@md) with @alg, as the kernel checks it. */
+static int signed_hash(const struct sign_hash_ctx *c, const struct manifest_line *ml,
+		       uint8_t *md, size_t *md_len, char *err, size_t errlen)
+{
+	if (!c->verity) {
+		memcpy(md, ml->digest, ml->digest_len);
+		*md_len = ml->digest_len;
+		return 0;
+	}
+	if (!verity_algo_number(ml->alg)) {
+		snprintf(err, errlen, "a %s digest is no fs-verity digest (sha256, sha512)",
+			 ml->alg->name);
+		return -1;
+	}
+	if (verity_sig_hash(ml->alg, ml->digest, ml->digest_len, md, md_len)) {
+		snprintf(err, errlen, "cannot hash the file id");
+		return -1;
+	}
+	return 0;
+}
+
 static void sign_line(struct sign_hash_ctx *c, struct line *l, size_t lineno)
 {
-	uint8_t sig[SIG_MAX], val[IMA_XATTR_MAX];
+	uint8_t sig[SIG_MAX], val[IMA_XATTR_MAX], md[HASH_MAX_DIGEST];
 	struct manifest_line ml;
-	size_t sig_len, val_len;
+	size_t sig_len, val_len, md_len;
 	char msg[128];
+	int r = c->verity ? parse_fsverity_line(l->text, l->len, c->want, &ml,
+						msg, sizeof(msg)) : 1;
 
-	if (manifest_parse(l->text, l->len, false, c->want, &ml, msg, sizeof(msg))) {
+	if (r > 0)
+		r = manifest_parse(l->text, l->len, false, c->want, &ml, msg, sizeof(msg));
+	if (r || signed_hash(c, &ml, md, &md_len, msg, sizeof(msg))) {
 		snprintf(l->err, sizeof(l->err), "line %zu: %s", lineno, msg);
+		manifest_line_free(&ml);
 		return;
 	}
-	if (sig_v2_sign(c->key, ml.alg, ml.digest, ml.digest_len, sig, &sig_len,
+	if (sig_v2_sign(c->key, ml.alg, md, md_len, sig, &sig_len,
 			msg, sizeof(msg))) {
 		snprintf(l->err, sizeof(l->err), "line %zu: %s", lineno, msg);
 	} else {
-		val_len = ima_xattr_encode_sig_v2(ml.alg, c->keyid, sig, sig_len, val, sizeof(val));
+		val_len = c->verity ?
+			ima_xattr_encode_sig_v3(ml.alg, c->keyid, sig, sig_len, val, sizeof(val)) :
+			ima_xattr_encode_sig_v2(ml.alg, c->keyid, sig, sig_len, val, sizeof(val));
 		l->sighex = malloc(2 * val_len + 1);
 		if (!l->sighex || !val_len)
 			snprintf(l->err, sizeof(l->err), "line %zu: out of memory", lineno);
@@ -171,6 +242,7 @@ int cmd_sign_hash(int argc, char **argv)
 		{ "pass-file", required_argument, NULL, OPT_PASS_FILE },
 		{ "hash", required_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "verity", no_argument, NULL, OPT_VERITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -197,6 +269,7 @@ int cmd_sign_hash(int argc, char **argv)
 			if (!c.want)
 				return EXIT_TROUBLE;
 			break;
+		case OPT_VERITY: c.verity = true; break;
 		case 'j':
 			if (tree_option("sign-hash", opt, optarg, &tree) < 0)
 				return EXIT_TROUBLE;

@@ -16,6 +16,7 @@
 #include "modsig.h"
 #include "sig.h"
 #include "util.h"
+#include "verity.h"
 
 static size_t row_of(const struct log_list *l, const struct imalog_entry *e)
 {
@@ -73,7 +74,12 @@ static void check_modsig(struct log_ctx *c, const struct log_list *l,
 	verdict(c, l, e, CK_SIG, v, st, "appended signature: %s", why);
 }
 
-/* The sig field (ima-sig, ima-sigv2, ima-modsig): a v2 signature of the file digest. */
+/*
+ * The sig field (ima-sig, ima-sigv2, ima-modsig): a v2 signature of the file
+ * digest, or a version 3 one of the file id of the logged digest (an
+ * fs-verity digest, or under a rule without digest_type=verity the content
+ * hash: calc_file_id_hash() takes whichever the kernel collected).
+ */
 static void check_sig_field(struct log_ctx *c, const struct log_list *l,
 			    const struct imalog_entry *e, const struct imalog_field *sig)
 {
@@ -83,19 +89,14 @@ static void check_sig_field(struct log_ctx *c, const struct log_list *l,
 	const struct cert *m[8];
 	struct ima_xattr x;
 	char why[128], hex[9];
-	size_t n, len;
+	uint8_t fid[HASH_MAX_DIGEST];
+	size_t n, len, fid_len;
 
-	if (sig->len >= 2 && (sig->p[0] == IMA_VERITY_DIGSIG ||
-			      (sig->p[0] == EVM_IMA_XATTR_DIGSIG && sig->p[1] == 3))) {
-		verdict(c, l, e, CK_SIG, V_CANNOT, "unchecked-signature",
-			"a version 3 (sigv3) signature: log checks v2 signatures only");
-		return;
-	}
 	why[0] = '\0';
 	if (ima_xattr_decode(sig->p, sig->len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
-	    x.type != EVM_IMA_XATTR_DIGSIG) {
+	    (x.type != EVM_IMA_XATTR_DIGSIG && x.type != IMA_VERITY_DIGSIG)) {
 		verdict(c, l, e, CK_SIG, V_FINDING, "bad-signature", "signature field: %s",
-			why[0] ? why : "not a v2 signature");
+			why[0] ? why : "not a signature");
 		return;
 	}
 	if (imalog_file_digest(&l->log, e, &alg, &md, &len, &type)) {
@@ -103,7 +104,17 @@ static void check_sig_field(struct log_ctx *c, const struct log_list *l,
 			"no file digest to check the signature against");
 		return;
 	}
-	if (type == IMALOG_DT_VERITY) {
+	if (x.type == IMA_VERITY_DIGSIG) {
+		/* the kernel hashes the file id with the logged digest's algorithm */
+		if (x.algo != alg || verity_sig_hash(alg, md, len, fid, &fid_len)) {
+			verdict(c, l, e, CK_SIG, V_FINDING, "bad-signature",
+				"fs-verity signature over %s, the list holds %s",
+				x.algo->name, alg->name);
+			return;
+		}
+		md = fid;
+		len = fid_len;
+	} else if (type == IMALOG_DT_VERITY) {
 		verdict(c, l, e, CK_SIG, V_CANNOT, "unchecked-signature",
 			"a v2 signature beside an fs-verity digest");
 		return;

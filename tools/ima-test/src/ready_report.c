@@ -125,8 +125,8 @@ int ready_print_header(struct ready *r)
 		else if (rule->verity_required && rule->action == IMA_ACT_APPRAISE)
 			snprintf(note, sizeof(note), "digest_type=verity appraise_type=sigv3: a file "
 				 "without fs-verity is denied, and so is a digest or a v2 "
-				 "signature; an fs-verity signature (type 06) is not verified here "
-				 "and is reported unsupported");
+				 "signature; an fs-verity signature (type 06) is checked against "
+				 "the file's fs-verity digest");
 		else if (rule->unchecked[0])
 			snprintf(note, sizeof(note), "not checked: %s", rule->unchecked);
 		else if (rule->has_fsuuid)

@@ -31,6 +31,11 @@ static uint8_t ng_sm3[34] = { 0x04, 17 };
 static uint8_t t07[21] = { 0x07 };
 static uint8_t t02[21] = { 0x02 };
 static uint8_t t06[21] = { 0x06 };
+static uint8_t v3_ok[9 + 4] = { 0x06, 0x03, 0x04, 1, 2, 3, 4, 0x00, 0x04, 9, 9, 9, 9 };
+static uint8_t v3_v2[9 + 4] = { 0x06, 0x02, 0x04, 1, 2, 3, 4, 0x00, 0x04, 9, 9, 9, 9 };
+static uint8_t v3_long[9 + 4] = { 0x06, 0x03, 0x04, 1, 2, 3, 4, 0x00, 0x05, 9, 9, 9, 9 };
+static uint8_t v3_algo[9 + 1] = { 0x06, 0x03, 0xff, 1, 2, 3, 4, 0x00, 0x01, 9 };
+static uint8_t t03v3[9 + 4] = { 0x03, 0x03, 0x04, 1, 2, 3, 4, 0x00, 0x04, 9, 9, 9, 9 };
 static uint8_t one[1] = { 0x04 };
 static uint8_t sha1long[22] = { 0x01 };
 
@@ -46,7 +51,13 @@ static const struct dec_case cases[] = {
 	{ "short sha512", sha512short, sizeof(sha512short), IMA_XATTR_MALFORMED, "sha512 digest of 63" },
 	{ "unknown type 0x07", t07, sizeof(t07), IMA_XATTR_MALFORMED, "unknown type 0x07" },
 	{ "evm hmac type", t02, sizeof(t02), IMA_XATTR_MALFORMED, "HMAC" },
-	{ "verity type", t06, sizeof(t06), IMA_XATTR_UNSUPPORTED, "fs-verity" },
+	{ "verity type of version 0", t06, sizeof(t06), IMA_XATTR_MALFORMED, "of version 0, not 3" },
+	{ "verity signature (version 3)", v3_ok, sizeof(v3_ok), IMA_XATTR_OK, NULL },
+	{ "verity type of version 2", v3_v2, sizeof(v3_v2), IMA_XATTR_MALFORMED, "of version 2, not 3" },
+	{ "verity sig_size too large", v3_long, sizeof(v3_long), IMA_XATTR_MALFORMED, "sig_size 5" },
+	{ "verity unknown algo", v3_algo, sizeof(v3_algo), IMA_XATTR_MALFORMED, "unknown hash algorithm 255" },
+	{ "verity header truncated", v3_ok, 8, IMA_XATTR_MALFORMED, "header truncated" },
+	{ "type 03 of version 3", t03v3, sizeof(t03v3), IMA_XATTR_UNSUPPORTED, "version 3" },
 	{ "digest_ng unknown algo", ng_unknown, sizeof(ng_unknown), IMA_XATTR_MALFORMED, "unknown hash algorithm 127" },
 	{ "digest_ng sm3", ng_sm3, sizeof(ng_sm3), IMA_XATTR_UNSUPPORTED, "sm3" },
 	{ "sig_size too large", sig_long, sizeof(sig_long), IMA_XATTR_MALFORMED, "sig_size 5" },
