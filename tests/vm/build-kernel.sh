@@ -12,7 +12,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 variant=${PATCHES:-series}
-pinned_pkg=6.12.117-1~deb12u1
+pinned_pkg=6.12.118-1~deb12u1
 tarball=/usr/src/linux-source-6.12.tar.xz
 fragment=$(realpath -m "${FRAGMENT:-$top/kernel/ima-fput.config}")
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput
