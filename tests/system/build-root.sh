@@ -5,8 +5,7 @@
 # added to the base set (a Debian kernel, initramfs-tools, ...).  Prints the
 # tarball's path.
 set -euo pipefail
-# libjansson4: what the ima-test package Depends on, for its dpkg -i
-packages=systemd-sysv,udev,keyutils,attr,libjansson4
+packages=systemd-sysv,udev,keyutils,attr
 # (sorted, so that the same set is one cache entry)
 for p in $(printf '%s\n' "$@" | sort -u); do packages+=,$p; done
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput

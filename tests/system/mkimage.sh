@@ -20,7 +20,12 @@ end_image() { tap_count > "$work/count"; ! tap_failed; exit $?; }
 
 rm -rf "$root" "$work/plant" "$work/base.img" "$work/pkg"
 mkdir -p "$work/plant"
-tar=$("$here/build-root.sh") || { not_ok "mmdebstrap built the Debian 12 root"; end_image; }
+# the package first: its dependencies go into the root (dpkg -i has no network)
+deb=$("$top/scripts/make-deb.sh" "$work/deb" 2> "$work/make-deb.log")
+check "scripts/make-deb.sh built the ima-test package ($(basename "${deb:-none}"))" test -s "$deb"
+deps=()
+[ -s "$deb" ] && mapfile -t deps < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -E 's/[|(].*//; s/ //g' | grep . | sort -u)
+tar=$("$here/build-root.sh" "${deps[@]}") || { not_ok "mmdebstrap built the Debian 12 root"; end_image; }
 check "Debian 12 root tarball ($(basename "$tar"), $(($(stat -c %s "$tar") >> 20)) MB)" test -s "$tar"
 
 # the test key pair: the kernel reads the DER certificate
@@ -41,8 +46,6 @@ check "the root extracted ($(find "$root" -xdev -type f | wc -l) files)" test -x
 # ima-test, installed as an administrator would: dpkg -i of its package
 # (scripts/make-deb.sh), run in the root before labelling, so that
 # /usr/bin/ima-test is signed like every other program
-deb=$("$top/scripts/make-deb.sh" "$work/deb" 2> "$work/make-deb.log")
-check "scripts/make-deb.sh built the ima-test package ($(basename "${deb:-none}"))" test -s "$deb"
 if [ -s "$deb" ]; then
 	cp "$deb" "$root/var/cache/ima-test.deb"
 	chroot "$root" dpkg -i /var/cache/ima-test.deb > "$work/dpkg-ima-test.log" 2>&1
