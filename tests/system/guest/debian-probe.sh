@@ -264,6 +264,7 @@ case $stage in
 	out=$(ima-test verify --evm --evm-key /etc/keys/evm-trusted.blob --kmk "$state/wrong-kmk" "$d/f" 2>&1); rc=$?
 	diag "$out"
 	check "stage 4: control: with another master key the blob is refused (exit $rc)" [ $rc = 2 ]
+	mkdir -p "$d/cc"
 	ima-test close-check --iterations 1 --evm-key /etc/keys/evm-trusted.blob --kmk /etc/keys/kmk-user.blob "$d/cc" \
 		> "$state/cc.tap" 2> "$state/cc.err"; rc=$?
 	diag "$(tail -n 3 "$state/cc.tap") $(tail -n 3 "$state/cc.err")"
