@@ -66,9 +66,9 @@ is "$(dpkg-deb -f "$deb" Recommends)" keyutils "Recommends keyutils (keyctl, for
 # A throw-away Debian 12 root, made once and cached outside the clone.
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput
 mkdir -p "$cache"
-roottar=$cache/deb-test-root-bookworm-man-db-libssl3-libkeyutils1-libjansson4.tar
+roottar=$cache/deb-test-root-bookworm-man-db-libssl3-libkeyutils1-libjansson4-libfsverity0.tar
 if [ ! -s "$roottar" ]; then
-	if ! mmdebstrap --quiet --format=tar --variant=minbase --include=man-db,libssl3,libkeyutils1,libjansson4 bookworm "$roottar.tmp" >"$tmp/mmdebstrap.log" 2>&1; then
+	if ! mmdebstrap --quiet --format=tar --variant=minbase --include=man-db,libssl3,libkeyutils1,libjansson4,libfsverity0 bookworm "$roottar.tmp" >"$tmp/mmdebstrap.log" 2>&1; then
 		not_ok "mmdebstrap makes a Debian 12 root"
 		diag "$(tail -n 20 "$tmp/mmdebstrap.log")"
 		finish

@@ -42,22 +42,28 @@ static const struct hash_algo *algo_of_number(unsigned n)
 int verity_measure(int fd, const struct hash_algo **alg,
 		   uint8_t *digest, size_t *len)
 {
-	struct {
-		struct fsverity_digest d;
-		uint8_t buf[HASH_MAX_DIGEST];
-	} m;
+	/* struct fsverity_digest ends in a flexible array: room after it */
+	struct fsverity_digest *d = calloc(1, sizeof(*d) + HASH_MAX_DIGEST);
+	int r = 0;
 
-	memset(&m, 0, sizeof(m));
-	m.d.digest_size = HASH_MAX_DIGEST;
-	if (ioctl(fd, FS_IOC_MEASURE_VERITY, &m.d))
-		return -errno;
-	*alg = algo_of_number(m.d.digest_algorithm);
+	if (!d)
+		return -ENOMEM;
+	d->digest_size = HASH_MAX_DIGEST;
+	if (ioctl(fd, FS_IOC_MEASURE_VERITY, d)) {
+		r = -errno;
+		goto out;
+	}
+	*alg = algo_of_number(d->digest_algorithm);
 	/* a kernel newer than this tool may have more algorithms */
-	if (!*alg || m.d.digest_size != (*alg)->len)
-		return -EPROTONOSUPPORT;
-	memcpy(digest, m.d.digest, m.d.digest_size);
-	*len = m.d.digest_size;
-	return 0;
+	if (!*alg || d->digest_size != (*alg)->len) {
+		r = -EPROTONOSUPPORT;
+		goto out;
+	}
+	memcpy(digest, d->digest, d->digest_size);
+	*len = d->digest_size;
+out:
+	free(d);
+	return r;
 }
 
 int verity_enable(int fd, const struct hash_algo *alg)
