@@ -224,7 +224,11 @@ case $stage in
 	sed -i 's/^#EVM_/EVM_/' /etc/default/ima-test
 	echo UMASK=0077 >> /etc/initramfs-tools/initramfs.conf
 	update-initramfs -u
-	sed -i 's/ima_appraise=enforce/ima_appraise=fix evm=fix/' /etc/default/grub
+	case $(uname -r) in
+	6.1.*) lsm=" lsm=$(sed -n 's/^CONFIG_LSM="\(.*\)"$/\1/p' "/boot/config-$(uname -r)" | tr , '\n' | grep -vx bpf | paste -sd ,)" ;;
+	*) lsm= ;;
+	esac
+	sed -i "s/ima_appraise=enforce/ima_appraise=fix evm=fix$lsm/" /etc/default/grub
 	update-grub
 	# procedure-end 3
 	diag "EVM set up, update-initramfs under enforce, in $(( $(date +%s) - start ))s"
@@ -241,6 +245,14 @@ case $stage in
 		[ -z "$missing" -a "$(stat -c %a "$ird")" = 600 ]
 	check "stage 3: /etc/default/grub boots with ima_appraise=fix evm=fix" \
 		grep -q '^GRUB_CMDLINE_LINUX="ima_appraise=fix evm=fix ' /etc/default/grub
+	# Debian's 6.1 oopses in evm_inode_init_security() on the first file
+	# created once EVM has its key, when the BPF LSM is active (its
+	# inode_init_security returns 0 and names no xattr)
+	case $(uname -r) in
+	6.1.*)
+		check "stage 3: on 6.1, /etc/default/grub leaves the BPF LSM out ($(grep -o ' lsm=[^ "]*' /etc/default/grub))" \
+			sh -c "grep -q '^GRUB_CMDLINE_LINUX=\"[^\"]* lsm=[a-z,]*apparmor' /etc/default/grub && ! grep -Eq ' lsm=([^ \"]*,)?bpf' /etc/default/grub" ;;
+	esac
 	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
 	check "stage 3: update-initramfs under enforce was denied nothing" [ -z "$others" ]
 	diag "$others"
@@ -251,6 +263,11 @@ case $stage in
 		sh -c "grep -qw 'ima_appraise=fix' /proc/cmdline && grep -qw 'evm=fix' /proc/cmdline"
 	check "stage 4: the initramfs loaded the EVM key and turned EVM on ($evm reads $(cat $evm))" \
 		sh -c "dmesg | grep -q 'ima-keys: EVM key /etc/keys/evm-trusted.blob loaded with kmk (user); $evm reads 1' && [ \$(cat $evm) = 1 ]"
+	case $(uname -r) in
+	6.1.*)
+		check "stage 4: on 6.1, the BPF LSM is off ($(cat /sys/kernel/security/lsm))" \
+			sh -c "! tr , '\n' < /sys/kernel/security/lsm | grep -qx bpf" ;;
+	esac
 	d=$state/evm
 	mkdir -p "$d"
 	echo "written with EVM on" > "$d/f"

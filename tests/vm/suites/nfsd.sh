@@ -7,6 +7,8 @@
 #   v4.0    when the file system is unexported and its state revoked
 #           (exportfs -u, /proc/fs/nfsd/unlock_filesystem) while a client
 #           still holds the file open for write
+#   v4.0    after a local lease made nfsd's open wait (and no lease can be
+#           taken while nfsd holds a file open for write)
 #   v3      when the file cache expires an idle file (the laundrette)
 #   v3      under memory pressure (drop_caches runs the cache's shrinker)
 #   v3      when the server stops (rpc.nfsd 0 purges the cache)
@@ -101,6 +103,45 @@ traced "v4 revoked, closed in the task that wrote unlock_filesystem" $srv/v4-hel
 exec 3>&-
 umount -f $c4 2>/dev/null || umount -l $c4
 check "re-export" ch /usr/sbin/exportfs -ra
+
+# --- v4.0: a local lease on a file a client opens for write ---------------
+# nfs4_get_vfs_file() gives its access back under st_mutex when nfsd's
+# lease break fails after it has the file (out_put_access), which could
+# drop the last reference.  For a file nfsd opens for write that cannot
+# happen, and these two checks are why: a lease taken before the open
+# makes nfsd's own open fail (NFS4ERR_DELAY, before any file is opened)
+# until the lease holder gives way, and while nfsd holds the file open for
+# write the kernel grants no lease at all.
+check "mount nfs4 for the leases" ch mount -t nfs4 -o vers=4.0 127.0.0.1:/srv/export /mnt/v4
+echo "leased on the server" > $srv/v4-lease
+printf 'written through a lease break\n' > $e/v4-lease
+trace_reset
+lease-hold $srv/v4-lease rd 2 > /tmp/lease.out 2>&1 &
+lp=$!
+_t=0
+while ! grep -qx leased /tmp/lease.out && [ $_t -lt 50 ]; do usleep 100000; _t=$((_t + 1)); done
+check "v4 lease: a local process holds a read lease on the server's file" grep -qx leased /tmp/lease.out
+# dd opens the file in a process of its own: the shell's open would be
+# interrupted by the SIGCHLD of lease-hold while the client waits
+dd if=$e/v4-lease of=$c4/v4-lease 2>/dev/null
+check "v4 lease: the client's write completed (exit $?)" cmp -s $e/v4-lease $c4/v4-lease
+wait $lp; lrc=$?
+check "v4 lease: the client's open for write broke it; the holder kept it 2 s more, then released it (exit $lrc)" \
+	sh -c "[ $lrc = 0 ] && grep -qx broken /tmp/lease.out && grep -qx released /tmp/lease.out"
+diag "$(tr '\n' ' ' < /tmp/lease.out)"
+exec 3> $c4/v4-lease-held
+printf 'nfsd holds this open for write\n' >&3
+sync
+for t in rd wr; do
+	out=$(lease-hold $srv/v4-lease-held $t try 2>&1); rc=$?
+	check "v4 lease: while nfsd holds the file open for write, a local $t lease is refused (exit $rc, $out)" \
+		[ $rc = 3 -a "$out" = "refused: EAGAIN" ]
+done
+exec 3>&-
+check "v4 lease: client unmounts" ch umount /mnt/v4
+settle "v4 lease: server security.ima = hash of what the client wrote after the break" \
+	$srv/v4-lease "$(hash_of $e/v4-lease)"
+traced "v4 lease v4-lease" $srv/v4-lease "0/kthread"
 
 # --- v3: file cache expiry, shrinker, server stop --------------------------
 trace_reset

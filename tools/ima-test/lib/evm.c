@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -74,14 +73,6 @@ void evm_ctx_init(struct evm_ctx *ctx)
 	ctx->fsuuid = true;
 }
 
-static int unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The start of what keyctl pipe prints for an encrypted key. */
 static bool looks_like_blob(const uint8_t *buf, size_t len)
 {
@@ -111,13 +102,11 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 	while (digits && (buf[digits - 1] == '\n' || buf[digits - 1] == '\r'))
 		digits--;
 	for (i = 0; i < digits && hex; i++)
-		hex = unhex(buf[i]) >= 0;
+		hex = hex_digit((char)buf[i]) >= 0;
 	memset(key, 0, EVM_KEY_LEN);
 	rc = -1;
 	if (hex && digits % 2 == 0 && digits >= 2 && digits <= 2 * EVM_KEY_LEN) {
-		for (i = 0; i < digits / 2; i++)
-			key[i] = (uint8_t)(unhex(buf[2 * i]) << 4 | unhex(buf[2 * i + 1]));
-		rc = 0;
+		rc = hex_decode((const char *)buf, digits, key);
 	} else if (!hex && len >= 1 && len <= EVM_KEY_LEN) {
 		memcpy(key, buf, len);
 		rc = 0;
@@ -204,7 +193,7 @@ int evm_uuid_parse(const char *s, uint8_t uuid[EVM_UUID_LEN])
 	for (; *s; s++) {
 		if (*s == '-')
 			continue;
-		v = unhex((unsigned char)*s);
+		v = hex_digit(*s);
 		if (v < 0 || n == EVM_UUID_LEN)
 			return -1;
 		if (hi < 0) {

@@ -14,11 +14,11 @@
  * Nothing else: a keyid made from a hash of the public key finds the key
  * only when the certificate's subject key identifier ends with it.
  */
-#include <ctype.h>
 #include <string.h>
 #include <openssl/x509v3.h>
 
 #include "keyid.h"
+#include "util.h"
 
 int keyid_from_pubkey(EVP_PKEY *pkey, uint8_t keyid[4])
 {
@@ -160,17 +160,5 @@ int keyid_parse_hex(const char *s, uint8_t keyid[4])
 		s += 2;
 	if (strlen(s) != 8)
 		return -1;
-	for (int i = 0; i < 4; i++) {
-		unsigned v = 0;
-
-		for (int j = 0; j < 2; j++) {
-			int c = tolower((unsigned char)s[2 * i + j]);
-
-			if (!isxdigit(c))
-				return -1;
-			v = v << 4 | (unsigned)(isdigit(c) ? c - '0' : c - 'a' + 10);
-		}
-		keyid[i] = (uint8_t)v;
-	}
-	return 0;
+	return hex_decode(s, 8, keyid);
 }
