@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "certs.h"
 #include "common.h"
+#include "apply_hold.h"
 #include "digest.h"
 #include "imaxattr.h"
 #include "manifest.h"
@@ -48,10 +49,14 @@ struct target {
 static const char help[] =
 	"Usage: ima-test apply --cert CERT [OPTIONS] FILE...\n"
 	"       ima-test apply --cert CERT --manifest MANIFEST [--root DIR] [OPTIONS]\n"
+	"       ima-test apply --hold --cert CERT --manifest MANIFEST... [--root DIR]\n"
 	"Set each FILE's IMA xattr from FILE.sig, or each file a sign-hash\n"
 	"manifest names (relative to DIR) from its line, after checking that\n"
 	"the file's content is what was signed.\n\n"
 	"  -m, --manifest M    sign-hash output to apply (\"-\": stdin)\n"
+	"      --hold          until SIGTERM, label each file on DIR's file system\n"
+	"                      as it is opened, when its content is signed in one\n"
+	"                      of the manifests (-m is repeatable here)\n"
 	"      --root DIR      directory the manifest's names are under (default /)\n"
 	"      --cert CERT     check signatures with CERT (repeatable; required)\n"
 	"  -n, --dry-run       check only, write nothing\n"
@@ -293,34 +298,34 @@ static int apply_sigfiles(struct apply_ctx *c, char **files, int n)
 	return status;
 }
 
-static int apply_manifest(struct apply_ctx *c, const char *manifest)
+/* A manifest's lines, appended to *@v: all of them parsed before any is
+ * used, since a manifest with one bad line is not trusted.  0 or -1. */
+static int load_manifest(const char *manifest, struct manifest_line **v, size_t *n, size_t *cap)
 {
 	FILE *fp = strcmp(manifest, "-") ? fopen(manifest, "re") : stdin;
-	struct manifest_line *v = NULL;
-	size_t n = 0, cap = 0, bufcap = 0;
-	int status = EXIT_OK, bad = 0;
+	size_t first = *n, bufcap = 0;
 	char *buf = NULL, err[160];
+	int bad = 0;
 	ssize_t r;
 
 	if (!fp) {
 		fprintf(stderr, "ima-test apply: %s: %s\n", manifest, strerror(errno));
-		return EXIT_TROUBLE;
+		return -1;
 	}
-	/* Parse it all first: a manifest with one bad line is not trusted. */
 	while ((r = getline(&buf, &bufcap, fp)) >= 0) {
 		if (r > 0 && buf[r - 1] == '\n')
 			buf[--r] = '\0';
-		if (grow_array(&v, &cap, n + 1, sizeof(*v), 256)) {
+		if (grow_array(v, cap, *n + 1, sizeof(**v), 256)) {
 			bad = 1;
 			fprintf(stderr, "ima-test apply: out of memory\n");
 			break;
 		}
-		if (manifest_parse(buf, (size_t)r, true, NULL, &v[n], err, sizeof(err))) {
-			fprintf(stderr, "ima-test apply: %s:%zu: %s\n", manifest, n + 1, err);
-			memset(&v[n], 0, sizeof(v[n]));
+		if (manifest_parse(buf, (size_t)r, true, NULL, &(*v)[*n], err, sizeof(err))) {
+			fprintf(stderr, "ima-test apply: %s:%zu: %s\n", manifest, *n - first + 1, err);
+			memset(&(*v)[*n], 0, sizeof((*v)[*n]));
 			bad = 1;
 		}
-		n++;
+		(*n)++;
 	}
 	free(buf);
 	if (ferror(fp)) {
@@ -329,16 +334,24 @@ static int apply_manifest(struct apply_ctx *c, const char *manifest)
 	}
 	if (fp != stdin)
 		fclose(fp);
-	if (!n && !bad) {
+	if (*n == first && !bad) {
 		fprintf(stderr, "ima-test apply: %s: empty manifest (a failed sign-hash?): nothing applied\n",
 			manifest);
 		bad = 1;
 	} else if (bad) {
 		fprintf(stderr, "ima-test apply: %s: nothing applied\n", manifest);
 	}
-	if (bad)
-		status = EXIT_TROUBLE;
-	for (size_t i = 0; i < n && !bad; i++) {
+	return bad ? -1 : 0;
+}
+
+static int apply_manifest(struct apply_ctx *c, const char *manifest)
+{
+	struct manifest_line *v = NULL;
+	size_t n = 0, cap = 0;
+	int status;
+
+	status = load_manifest(manifest, &v, &n, &cap) ? EXIT_TROUBLE : EXIT_OK;
+	for (size_t i = 0; i < n && status != EXIT_TROUBLE; i++) {
 		struct target t = { .name = v[i].name, .want_digest = v[i].digest,
 				    .val = v[i].value, .val_len = v[i].value_len };
 
@@ -351,10 +364,55 @@ static int apply_manifest(struct apply_ctx *c, const char *manifest)
 	return status;
 }
 
+/*
+ * --hold: every line of every manifest, its signature checked against the
+ * certificates now (a signature that does not verify is never written),
+ * then held until SIGTERM.
+ */
+static int hold_manifests(struct apply_ctx *c, char **manifests, size_t nm, const char *root)
+{
+	struct manifest_line *v = NULL;
+	struct hold_entry *e = NULL;
+	size_t n = 0, cap = 0;
+	int status = EXIT_OK;
+
+	for (size_t i = 0; i < nm && status == EXIT_OK; i++)
+		if (load_manifest(manifests[i], &v, &n, &cap))
+			status = EXIT_TROUBLE;
+	if (status == EXIT_OK && !(e = calloc(n, sizeof(*e)))) {
+		fprintf(stderr, "ima-test apply: out of memory\n");
+		status = EXIT_TROUBLE;
+	}
+	for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+		struct ima_xattr x;
+		char why[160];
+		bool other;
+
+		if (ima_xattr_decode(v[i].value, v[i].value_len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
+		    x.type != EVM_IMA_XATTR_DIGSIG ||
+		    sig_matches(c, &x, v[i].digest, v[i].digest_len, &other) != 1) {
+			fprintf(stderr, "ima-test apply: %s: its signature does not verify with --cert: "
+				"nothing held\n", v[i].name);
+			status = EXIT_TROUBLE;
+			break;
+		}
+		e[i] = (struct hold_entry){ v[i].alg, v[i].digest, v[i].digest_len,
+					    v[i].value, v[i].value_len };
+	}
+	if (status == EXIT_OK)
+		status = apply_hold(e, n, root ? root : "/", c->user_xattr, c->verbose);
+	free(e);
+	for (size_t i = 0; i < n; i++)
+		manifest_line_free(&v[i]);
+	free(v);
+	return status;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "hold", no_argument, NULL, OPT_HOLD },
 		{ "root", required_argument, NULL, 'R' },
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -364,14 +422,23 @@ int cmd_apply(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct apply_ctx c = { .rootfd = -1 };
-	const char *manifest = NULL, *root = NULL;
-	char err[512];
+	const char *root = NULL;
+	char **manifests = NULL, *manifest = NULL, err[512];
+	size_t nm = 0, mcap = 0;
+	bool hold = false;
 	int opt, r = EXIT_TROUBLE;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "m:nvh", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'm': manifest = optarg; break;
+		case 'm':
+			if (grow_array(&manifests, &mcap, nm + 1, sizeof(*manifests), 8)) {
+				fprintf(stderr, "ima-test apply: out of memory\n");
+				goto out;
+			}
+			manifest = manifests[nm++] = optarg;
+			break;
+		case OPT_HOLD: hold = true; break;
 		case 'R': root = optarg; break;
 		case 'n': c.dry_run = true; break;
 		case 'v': c.verbose = true; break;
@@ -391,6 +458,14 @@ int cmd_apply(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (hold && !manifest) {
+		r = usage_error("apply", "--hold needs the manifests whose signatures it applies");
+		goto out;
+	}
+	if (nm > 1 && !hold) {
+		r = usage_error("apply", "one --manifest at a time, unless --hold");
+		goto out;
+	}
 	if (manifest && optind < argc) {
 		r = usage_error("apply", "give a manifest or files, not both");
 		goto out;
@@ -407,6 +482,10 @@ int cmd_apply(int argc, char **argv)
 	}
 	/* a lease break signals SIGIO, which would end the process */
 	signal(SIGIO, SIG_IGN);
+	if (hold) {
+		r = hold_manifests(&c, manifests, nm, root);
+		goto out;
+	}
 	if (manifest) {
 		c.rootfd = open(root ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (c.rootfd < 0) {
@@ -421,5 +500,6 @@ out:
 	if (c.rootfd >= 0)
 		close(c.rootfd);
 	certset_free(&c.certs);
+	free(manifests);
 	return r;
 }

@@ -28,6 +28,7 @@ enum {
 	OPT_KEYID,
 	OPT_FORMAT,
 	OPT_KEYRING,
+	OPT_HOLD,
 };
 
 #define TREE_LONG_OPTIONS \
