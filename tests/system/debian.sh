@@ -137,8 +137,10 @@ boot() {
 	fi
 	[[ " $* " = *" key "* ]] && extra=(-drive "file=$keyimg,if=virtio,format=raw")
 	start=$(date +%s)
+	# no SVM in the CPU: Debian's kernel would load kvm_amd, whose setup
+	# under TCG once ended in a debug-exception warning and an oops
 	timeout --kill-after=10 "${SYSTEM_BOOT_TIMEOUT:-1200}" qemu-system-x86_64 \
-		-nodefaults -display none -no-reboot -m 2048 -smp 2 \
+		-nodefaults -display none -no-reboot -m 2048 -smp 2 -cpu qemu64,-svm \
 		-kernel "$work/vmlinuz" -initrd "$work/initrd" \
 		-drive "file=$img,if=virtio,format=raw" "${extra[@]}" \
 		-serial "file:$console" -serial "file:$tap" "${tpmargs[@]}" \

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -244,8 +245,34 @@ static void set_stat(struct evm_inode *in, const struct stat *st)
 	in->mode = (uint16_t)st->st_mode;
 }
 
-/* ctx->uuid, or FS_IOC_GETFSUUID on @fd. */
-static void set_uuid(int fd, const struct evm_ctx *ctx, struct evm_inode *in)
+/*
+ * The UUID udev names the block device @dev by (/dev/disk/by-uuid), for
+ * kernels before FS_IOC_GETFSUUID (6.8): for ext4 and XFS it is the
+ * superblock's, the UUID EVM hashes.  Names that are not 36-character
+ * UUIDs (FAT's serial numbers) are not taken.  0 or -1.
+ */
+static int uuid_by_dev(dev_t dev, uint8_t uuid[EVM_UUID_LEN])
+{
+	DIR *d = opendir("/dev/disk/by-uuid");
+	struct dirent *de;
+	struct stat st;
+	int fd, rc = -1;
+
+	if (!d)
+		return -1;
+	fd = dirfd(d);
+	while (rc && (de = readdir(d))) {
+		if (strlen(de->d_name) != 36 || fstatat(fd, de->d_name, &st, 0) ||
+		    !S_ISBLK(st.st_mode) || st.st_rdev != dev)
+			continue;
+		rc = evm_uuid_parse(de->d_name, uuid);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* ctx->uuid, or FS_IOC_GETFSUUID on @fd, or the UUID of the device @dev. */
+static void set_uuid(int fd, dev_t dev, const struct evm_ctx *ctx, struct evm_inode *in)
 {
 	struct evm_fsuuid2 fu = { 0 };
 
@@ -255,6 +282,8 @@ static void set_uuid(int fd, const struct evm_ctx *ctx, struct evm_inode *in)
 		in->have_uuid = true;
 	} else if (fd >= 0 && !ioctl(fd, EVM_IOC_GETFSUUID, &fu) && fu.len == EVM_UUID_LEN) {
 		memcpy(in->uuid, fu.uuid, EVM_UUID_LEN);
+		in->have_uuid = true;
+	} else if (!uuid_by_dev(dev, in->uuid)) {
 		in->have_uuid = true;
 	}
 }
@@ -276,7 +305,7 @@ int evm_inode_read(int fd, const struct evm_ctx *ctx, struct evm_inode *in,
 	set_stat(in, &st);
 	/* A file system without generations keeps 0 in i_generation. */
 	in->generation = ioctl(fd, FS_IOC_GETVERSION, &gen) ? 0 : gen;
-	set_uuid(fd, ctx, in);
+	set_uuid(fd, st.st_dev, ctx, in);
 	return 0;
 }
 
@@ -387,7 +416,7 @@ int evm_inode_read_path(const char *path, const struct evm_ctx *ctx, struct evm_
 			goto out;
 		}
 	}
-	set_uuid(dfd, ctx, in);
+	set_uuid(dfd, st.st_dev, ctx, in);
 	if (dfd >= 0)
 		close(dfd);
 out:
