@@ -107,6 +107,12 @@ printf 'Package: ima-fput-data\nVersion: 1.0\nArchitecture: all\nMaintainer: ima
 for i in 1 2 3; do head -c $((i * 4096 + 17)) /dev/urandom > "$pkg/usr/share/ima-fput-data/blob-$i"; done
 dpkg-deb --root-owner-group --build "$pkg" "$root/root/ima-fput-data_1.0_all.deb" >/dev/null
 
+# a local repository with three versions of a package, and the manifests
+# of two, signed here: the key never enters the guest
+"$here/upgrade-repo.sh" "$root/srv/ima-repo" "$work/ima.key" "$work/ima.der" \
+	> "$results/upgrade-repo.log" 2>&1
+check "a local apt repository (ima-fput-hello 1.0, 2.0, 3.0) and the manifests of 1.0 and 2.0" \
+	test -s "$root/srv/ima-repo/Packages" -a -s "$root/srv/ima-repo/manifests/ima-fput-hello_2.0_amd64.ima"
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$root" "$img" 3G > /dev/null
 check "mke2fs -d made the root disk" test $? = 0
 mkdir -p "$work/keydisk"

@@ -195,6 +195,49 @@ case $stage in
 	check "stage 2: ima-test log finds every ima-sig signature good and every template understood" [ -z "$bad" ]
 	diag "$bad"
 
+	# apt under enforce, from a local repository (the guest has no
+	# network: Debian's mirror is set aside), with the manifests signed on
+	# the host next to it; ima-test-apt holds each new file's first open
+	# until it has its signature
+	mv /etc/apt/sources.list /etc/apt/sources.list.offline 2>/dev/null
+	hello=ima-fput-hello
+	start=$(date +%s)
+	# procedure-begin 2
+	echo 'deb [trusted=yes] file:/srv/ima-repo ./' > /etc/apt/sources.list.d/ima-repo.list
+	sed -i -e 's,^#IMA_MANIFESTS=.*,IMA_MANIFESTS=/srv/ima-repo/manifests,' \
+		-e 's,^#IMA_MANIFEST_CERTS=.*,IMA_MANIFEST_CERTS=/etc/keys/ima/ima.der,' /etc/default/ima-test
+	apt-get update
+	apt-get install -y ima-fput-hello=1.0
+	apt-get install -y ima-fput-hello=2.0
+	# procedure-end 2
+	diag "apt-get update, install 1.0 and upgrade to 2.0 under enforce in $(( $(date +%s) - start ))s"
+	out=$($hello 2>&1); rc=$?
+	check "stage 2: right after apt returns, the upgraded program runs with its upgraded library ($out)" \
+		[ $rc = 0 -a "$out" = "ima-fput-hello 2.0, library 2.0" ]
+	check "stage 2: the new preinst ran, and the new postinst ran the new program, under enforce" \
+		sh -c "grep -qx 'preinst 2.0 upgrade 1.0' /var/log/$hello.log && grep -qx 'ima-fput-hello 2.0, library 2.0' /var/log/$hello.log"
+	diag "$(tr '\n' '|' < /var/log/$hello.log)"
+	mapfile -t files < <( { dpkg -L $hello; ls /var/lib/dpkg/info/$hello.preinst /var/lib/dpkg/info/$hello.postinst; } |
+		while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done)
+	out=$(ima-test verify --cert /etc/keys/ima/ima.der "${files[@]}" 2>&1); rc=$?
+	sigs=$(for f in "${files[@]}"; do getfattr --absolute-names -e hex -n security.ima "$f" 2>/dev/null; done | grep -c '=0x03')
+	check "stage 2: every file of the upgraded package and its maintainer scripts carries its signature (${#files[@]} files, $sigs signatures, exit $rc)" \
+		[ $rc = 0 -a "$sigs" = "${#files[@]}" -a "${#files[@]}" = 5 ]
+	[ $rc = 0 ] || diag "$out"
+	check "stage 2: ima-test-apt labelled files as they were opened while dpkg ran" \
+		grep -Eq 'labelled [1-9][0-9]* files' /run/ima-test/apt/hold.err
+	diag "$(tail -n 1 /run/ima-test/apt/hold.err)"
+	out=$(apt-get upgrade -y 2>&1); rc=$?
+	diag "$(grep -E 'ima-test-apt|^E:' <<<"$out")"
+	stopped() { [ $rc != 0 ] && grep -q "no signature manifest .*${hello}_3.0" <<<"$out"; }
+	check "stage 2: apt-get upgrade to a version without a manifest stops before dpkg (exit $rc)" stopped
+	out=$($hello 2>&1); rc=$?
+	check "stage 2: and leaves 2.0 installed and running ($(dpkg-query -W -f '${Version}' $hello), $out)" \
+		[ "$(dpkg-query -W -f '${Version} ${db:Status-Abbrev}' $hello)" = "2.0 ii " -a "$out" = "ima-fput-hello 2.0, library 2.0" ]
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 2: apt and dpkg were denied nothing" [ -z "$others" ]
+	diag "$others"
+
 	find / -xdev -type f -cnewer "$state/boot1-end" ! -path "$state/written-in-boot2" > "$state/written-in-boot2" 2>/dev/null
 	diag "boot 2 wrote $(wc -l < "$state/written-in-boot2") files on the root"
 	;;
