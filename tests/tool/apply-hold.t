@@ -25,7 +25,7 @@ kill $! 2>/dev/null
 wait $! 2>/dev/null
 grep -q 'fanotify_init\|file system of' "$WORK/probe.err" &&
 	skip_all "no fanotify permission events here: $(head -n 1 "$WORK/probe.err")"
-plan 12
+plan 14
 
 # the content, signed where the key is; the files do not exist yet
 # the script prints the label it has while it runs
@@ -53,13 +53,25 @@ check "it had its signature when it ran (${x:0:8}...)" grep -q "  usr/script ${x
 cat "$fs/l" >/dev/null
 expect 0 ': ok|signed' "the file read got its signature, which verifies" -- "$T" verify "${C[@]}" "$fs/l"
 cat "$fs/o" >/dev/null
+# an open for writing is never the one that labels: IMA would refuse it
+cp "$WORK/lib" "$fs/w"
+if exec 4>>"$fs/w"; then
+	x=$(getfattr -e hex -n security.ima "$fs/w" 2>/dev/null | sed -n 's/^security.ima=0x//p')
+	exec 4>&-
+	is "$x" "" "a file with signed content opened for writing is not labelled"
+else
+	not_ok "a file with signed content opened for writing is not labelled (the open failed)"
+fi
+cat "$fs/w" >/dev/null
+x=$(getfattr -e hex -n security.ima "$fs/w" 2>/dev/null | sed -n 's/^security.ima=0x//p')
+check "it is labelled at its next open for reading" test "${x:0:4}" = 0302
 x=$(getfattr -e hex -n security.ima "$fs/o" 2>/dev/null | sed -n 's/^security.ima=0x//p')
 is "$x" "" "a file whose content was not signed gets nothing"
 kill "$hold"
 wait "$hold"
 rc=$?
 is "$rc" 0 "SIGTERM ends it with status 0"
-check "it says what it labelled" grep -Eq 'labelled 2 files' "$WORK/err"
+check "it says what it labelled" grep -Eq 'labelled 3 files' "$WORK/err"
 check "no sanitizer report" sh -c "! grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' '$WORK/err'"
 
 # refusals before anything is held: the second line's signature on the

@@ -97,15 +97,16 @@ static void fd_name(int fd, char *buf, size_t cap)
 }
 
 /* Label the file open at @fd if its content was signed. */
+static void label_signed(struct hold *h, int fd, struct stat *st);
+
 static void label(struct hold *h, int fd)
 {
-	uint8_t cur[IMA_XATTR_MAX], md[HASH_MAX_DIGEST];
+	uint8_t cur[IMA_XATTR_MAX];
 	struct ima_xattr x;
 	struct stat st;
-	char why[160], name[4096];
-	size_t md_len;
+	char why[160];
+	bool leased = false;
 	ssize_t len;
-	int err;
 
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return;
@@ -115,11 +116,37 @@ static void label(struct hold *h, int fd)
 		return;		/* signed already: IMA judges the signature */
 	if (seen_same(seen_slot(h, &st), &st))
 		return;
+	/*
+	 * Not while anyone has the file open for writing, this opener
+	 * included (its write access is taken before the event): IMA refuses
+	 * every open for writing of a signed file, and dpkg opens what it
+	 * extracted for writing again, to fsync it.  The lease is refused
+	 * then; held, it also keeps writers off while the file is hashed.
+	 */
+	if (fcntl(fd, F_SETLEASE, F_RDLCK)) {
+		if (errno == EAGAIN)
+			return;
+	} else {
+		leased = true;
+	}
+	label_signed(h, fd, &st);
+	if (leased)
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+}
+
+/* Give the file at @fd the signature of its content's digest, if any. */
+static void label_signed(struct hold *h, int fd, struct stat *st)
+{
+	uint8_t md[HASH_MAX_DIGEST];
+	char why[160], name[4096];
+	size_t md_len;
+	int err;
+
 	for (size_t i = 0; i < h->nalgs; i++) {
 		const struct hold_entry *e;
 
 		h->hashed++;
-		if (digest_fd_stat(fd, &st, h->algs[i], md, &md_len, &err) != DIGEST_OK)
+		if (digest_fd_stat(fd, st, h->algs[i], md, &md_len, &err) != DIGEST_OK)
 			return;		/* being written: not what was signed yet */
 		e = lookup(h, h->algs[i], md, md_len);
 		if (!e)
@@ -136,8 +163,8 @@ static void label(struct hold *h, int fd)
 			printf("%s: labelled when opened\n", name);
 		return;
 	}
-	*seen_slot(h, &st) = (struct seen){ st.st_dev, st.st_ino, st.st_size,
-					    st.st_mtim, st.st_ctim };
+	*seen_slot(h, st) = (struct seen){ st->st_dev, st->st_ino, st->st_size,
+					   st->st_mtim, st->st_ctim };
 }
 
 static int events(struct hold *h, int fan)
