@@ -226,7 +226,7 @@ case $stage in
 		[ $rc = 0 -a "$sigs" = "${#files[@]}" -a "${#files[@]}" = 4 ]
 	[ $rc = 0 ] || diag "$out"
 	x=$(getfattr --absolute-names -e hex -n security.ima $conf 2>/dev/null | sed -n 's/^security.ima=0x//p')
-	echo '# edited by the administrator' >> $conf; rc=$?
+	printf '# edited by the administrator\n' 2>/dev/null >> $conf; rc=$?
 	check "stage 2: the conffile has the hash of its final close (${x:0:4}...), and the administrator can edit it under enforce (exit $rc)" \
 		sh -c "[ $rc = 0 ] && [ '${x:0:2}' = 04 ] && ima-test verify $conf"
 	check "stage 2: ima-test-apt labelled files as they were opened while dpkg ran" \
