@@ -108,11 +108,22 @@ for i in 1 2 3; do head -c $((i * 4096 + 17)) /dev/urandom > "$pkg/usr/share/ima
 dpkg-deb --root-owner-group --build "$pkg" "$root/root/ima-fput-data_1.0_all.deb" >/dev/null
 
 # a local repository with three versions of a package, and the manifests
-# of two, signed here: the key never enters the guest
-"$here/upgrade-repo.sh" "$root/srv/ima-repo" "$work/ima.key" "$work/ima.der" \
+# of two, signed here: the key never enters the guest.  On 6.1 it also
+# holds Debian's 6.12 kernel package, the kernel upgrade of boots 5 and 6.
+kdebs=()
+if [ "$kind" = 6.1 ]; then
+	kcache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput/debs
+	mkdir -p "$kcache"
+	(cd "$kcache" && flock 9 && { ls linux-image-6.12.118+deb12-amd64_*.deb > /dev/null 2>&1 ||
+		apt-get download linux-image-6.12.118+deb12-amd64; }) 9> "$kcache.lock" > "$results/kernel-deb.log" 2>&1
+	mapfile -t kdebs < <(ls "$kcache"/linux-image-6.12.118+deb12-amd64_*.deb 2>/dev/null)
+	check "Debian's 6.12 kernel package for the kernel upgrade (${kdebs[0]##*/})" test ${#kdebs[@]} = 1
+fi
+"$here/upgrade-repo.sh" "$root/srv/ima-repo" "$work/ima.key" "$work/ima.der" "${kdebs[@]}" \
 	> "$results/upgrade-repo.log" 2>&1
-check "a local apt repository (ima-fput-hello 1.0, 2.0, 3.0) and the manifests of 1.0 and 2.0" \
-	test -s "$root/srv/ima-repo/Packages" -a -s "$root/srv/ima-repo/manifests/ima-fput-hello_2.0_amd64.ima"
+check "a local apt repository (ima-fput-hello 1.0, 2.0, 3.0${kdebs:+, the 6.12 kernel}) and the manifests of all but 3.0" \
+	test -s "$root/srv/ima-repo/Packages" -a -s "$root/srv/ima-repo/manifests/ima-fput-hello_2.0_amd64.ima" \
+	-a "$(ls "$root"/srv/ima-repo/manifests | wc -l)" = $((2 + ${#kdebs[@]}))
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$root" "$img" 3G > /dev/null
 check "mke2fs -d made the root disk" test $? = 0
 mkdir -p "$work/keydisk"
@@ -134,6 +145,9 @@ boot() {
 	local stage=$1 b=boot$1 console tap start qrc append extra=()
 	console=$results/$b.console tap=$results/$b.tap
 	tpmargs=()
+	# the newest kernel, as grub's default entry would be
+	ver=$(debugfs -R 'ls -p /boot' "$img" 2>/dev/null | awk -F/ '$6 ~ /^vmlinuz-/ { sub(/^vmlinuz-/, "", $6); print $6 }' |
+		sort -V | tail -n 1)
 	debugfs -R "dump /boot/vmlinuz-$ver $work/vmlinuz" "$img" 2>/dev/null
 	debugfs -R "dump /boot/initrd.img-$ver $work/initrd" "$img" 2>/dev/null
 	append="$(cmdline) console=ttyS0 loglevel=7 panic=-1 no_timer_check imafput.stage=$stage"
@@ -181,5 +195,14 @@ after=$(debugfs -R "cat $f" "$img" 2>/dev/null | md5sum)
 check "$kind: $f tampered with offline" test "$before" != "$after"
 boot 2 tpm || finish
 boot 3 || finish
-boot 4
+if [ ${#kdebs[@]} = 0 ]; then
+	boot 4
+	finish
+fi
+# 6.1: boot 4 goes back to enforce, boot 5 upgrades the kernel under
+# enforce, boot 6 is the new kernel's
+boot 4 || finish
+boot 5 || finish
+boot 6
+check "boot 6 ran Debian's 6.12 kernel, installed in boot 5" test "$ver" = 6.12.118+deb12-amd64
 finish

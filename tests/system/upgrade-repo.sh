@@ -1,6 +1,7 @@
 #!/bin/bash
-# upgrade-repo.sh DIR KEY CERT: a local apt repository in DIR for the
-# upgrade steps of the Debian system test, made where the signing key is.
+# upgrade-repo.sh DIR KEY CERT [DEB...]: a local apt repository in DIR for
+# the upgrade steps of the Debian system test, made where the signing key
+# is, with the packages DEB (a kernel) and their manifests too.
 # It holds three versions of ima-fput-hello, each with an ELF program, the
 # shared library it links, a conffile and maintainer scripts (preinst logs,
 # postinst runs the new program); DIR/manifests holds the signed manifests
@@ -8,7 +9,8 @@
 # Needs gcc, dpkg-deb and dpkg-scanpackages; the ima-test built in
 # tools/ima-test (built here if there is none) signs.
 set -euo pipefail
-dir=${1:?usage: upgrade-repo.sh DIR KEY CERT} key=${2:?} cert=${3:?}
+dir=${1:?usage: upgrade-repo.sh DIR KEY CERT [DEB...]} key=${2:?} cert=${3:?}
+shift 3
 top=$(cd "$(dirname "$0")/../.." && pwd)
 src=$(mktemp -d)
 trap 'rm -rf "$src"' EXIT
@@ -48,4 +50,9 @@ done
 PATH=$src/bin:$PATH "$top/tools/ima-test/apt/ima-test-apt" manifest \
 	--key "$key" --cert "$cert" --out "$dir/manifests" \
 	"$dir"/ima-fput-hello_1.0_*.deb "$dir"/ima-fput-hello_2.0_*.deb > /dev/null
+for deb; do
+	cp "$deb" "$dir/"
+	PATH=$src/bin:$PATH "$top/tools/ima-test/apt/ima-test-apt" manifest \
+		--key "$key" --cert "$cert" --out "$dir/manifests" "$dir/$(basename "$deb")" > /dev/null
+done
 (cd "$dir" && dpkg-scanpackages --multiversion . > Packages 2> /dev/null)

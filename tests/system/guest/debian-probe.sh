@@ -14,7 +14,10 @@
 #      planted faults are refused, the measurement list replays to the TPM
 #   3  ima_appraise=enforce: what boot 2 wrote still opens; then an EVM
 #      HMAC key for the initramfs, and ima_appraise=fix evm=fix
-#   4  EVM on: the kernel's HMACs are the ones ima-test computes
+#   4  EVM on: the kernel's HMACs are the ones ima-test computes; where
+#      the repository holds a kernel (the 6.1 test), back to enforce
+#   5  a kernel upgrade under enforce (6.1 to 6.12, through apt)
+#   6  the new kernel, under enforce
 # TAP goes to the second serial port; the system then powers off, which
 # ends QEMU.
 exec > /dev/ttyS1 2>&1
@@ -336,9 +339,68 @@ case $stage in
 	diag "$(tail -n 3 "$state/cc.tap") $(tail -n 3 "$state/cc.err")"
 	check "stage 4: close-check --evm-key: every final close rewrites security.ima and security.evm as ima-test computes them, with AppArmor on (exit $rc)" \
 		sh -c "[ $rc = 0 ] && grep -q 'and EVM HMACs' $state/cc.tap"
+	# where the repository holds a kernel (the 6.1 test), back to enforce
+	# for the kernel upgrade: EVM off again (not every file was relabelled
+	# with its HMAC), ima_appraise=enforce
+	if ls /srv/ima-repo/linux-image-*.deb > /dev/null 2>&1; then
+		sed -i 's/^EVM_/#EVM_/' /etc/default/ima-test
+		update-initramfs -u > "$state/update-initramfs.log" 2>&1; rc=$?
+		sed -i 's/ima_appraise=fix evm=fix/ima_appraise=enforce/' /etc/default/grub
+		update-grub
+		check "stage 4: EVM off in the initramfs again, ima_appraise=enforce for the kernel upgrade (exit $rc)" \
+			sh -c "[ $rc = 0 ] && grep -q '^GRUB_CMDLINE_LINUX=\"ima_appraise=enforce ' /etc/default/grub"
+	fi
+	;;
+5)
+	# a kernel upgrade under enforce, through apt and its hooks: the
+	# kernel's files, its modules and maintainer scripts get their
+	# signatures from the manifest; its postinst builds the initramfs
+	check "stage 5: booted with ima_appraise=enforce" grep -qw 'ima_appraise=enforce' /proc/cmdline
+	start=$(date +%s)
+	# procedure-begin 5
+	apt-get install -y --no-install-recommends linux-image-6.12.118+deb12-amd64
+	# procedure-end 5
+	rc=$?
+	diag "apt-get install of the 6.12 kernel under enforce: exit $rc in $(( $(date +%s) - start ))s"
+	diag "$(tail -n 1 /run/ima-test/apt/hold.err 2>/dev/null)"
+	k=6.12.118+deb12-amd64
+	check "stage 5: apt installed the new kernel under enforce (exit $rc)" \
+		sh -c "[ $rc = 0 ] && [ \"\$(dpkg-query -W -f '\${db:Status-Abbrev}' linux-image-$k)\" = 'ii ' ] && test -s /boot/vmlinuz-$k"
+	inside=$(lsinitramfs /boot/initrd.img-$k 2>&1)
+	missing=
+	for f in etc/keys/ima/ima.der usr/bin/ima-test scripts/init-top/ima-keys; do
+		grep -qx "$f" <<<"$inside" || missing+="$f "
+	done
+	check "stage 5: the new kernel's initramfs carries the key-loading hook and the certificate${missing:+; missing: $missing}" \
+		[ -n "$inside" -a -z "$missing" ]
+	n=$(find /lib/modules/$k -type f -name '*.ko*' | wc -l)
+	unsigned=$(find /lib/modules/$k -type f -name '*.ko*' -print0 | xargs -0 getfattr --absolute-names -e hex -n security.ima 2>/dev/null |
+		grep -c '^security.ima=0x04')
+	nosig=$(( n - $(find /lib/modules/$k -type f -name '*.ko*' -print0 | xargs -0 getfattr --absolute-names -e hex -n security.ima 2>/dev/null |
+		grep -c '^security.ima=0x03') ))
+	check "stage 5: every module of the new kernel carries its signature ($n modules, $nosig without)" [ "$n" -gt 100 -a "$nosig" = 0 ]
+	diag "hash-labelled modules: $unsigned"
+	out=$(ima-test verify --cert /etc/keys/ima/ima.der /boot/vmlinuz-$k /var/lib/dpkg/info/linux-image-$k.postinst 2>&1); rc=$?
+	check "stage 5: the kernel image and the package's postinst verify with the certificate (exit $rc)" [ $rc = 0 ]
+	[ $rc = 0 ] || diag "$out"
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 5: the kernel upgrade was denied nothing" [ -z "$others" ]
+	diag "$others"
+	;;
+6)
+	# the new kernel, booted as grub's default entry would boot it
+	check "stage 6: booted the upgraded kernel under enforce ($(uname -r))" \
+		sh -c "[ \$(uname -r) = 6.12.118+deb12-amd64 ] && grep -qw 'ima_appraise=enforce' /proc/cmdline"
+	n=$(lsmod | tail -n +2 | wc -l)
+	check "stage 6: the new kernel loaded its modules ($n), appraised under the policy's fowner=0 rule" [ "$n" -gt 0 ]
+	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+	check "stage 6: no integrity denial on the new kernel" [ -z "$others" ]
+	diag "$others"
+	out=$(ima-fput-hello 2>&1); rc=$?
+	check "stage 6: the upgraded package's program runs on it ($out)" [ $rc = 0 ]
 	;;
 *)
-	not_ok "imafput.stage= names a stage (0 to 4), not '$stage'"
+	not_ok "imafput.stage= names a stage (0 to 6), not '$stage'"
 	;;
 esac
 echo "1..$(tap_count)"
