@@ -246,6 +246,34 @@ case $stage in
 	check "stage 2: apt and dpkg were denied nothing" [ -z "$others" ]
 	diag "$others"
 
+	# the verifier's side: the reference gains what the manifests signed
+	# (never what the disk holds); the old reference alone must flag the
+	# upgraded package's programs, the two together only what apt did
+	# not install
+	# procedure-begin 2
+	ima-test audit --format keylime --cert /etc/keys/ima/ima.der \
+		--manifest /srv/ima-repo/manifests/ima-fput-hello_1.0_amd64.ima \
+		--manifest /srv/ima-repo/manifests/ima-fput-hello_2.0_amd64.ima > /root/reference-apt.json
+	# procedure-end 2
+	pkgfiles="/usr/bin/$hello /usr/lib/x86_64-linux-gnu/libimafputhello.so.1 /var/lib/dpkg/tmp.ci/preinst /var/lib/dpkg/info/$hello.postinst"
+	named() {	# named LOG: the package's files LOG names as findings
+		for f in $pkgfiles; do grep -qF " $f: " "$1" && echo "$f"; done
+	}
+	ima-test log --reference /root/reference.json --cert /etc/keys/ima/ima.der --ignore-violations > "$state/log-old.txt" 2>&1
+	ima-test log --reference /root/reference.json --reference /root/reference-apt.json --cert /etc/keys/ima/ima.der \
+		--ignore-violations > "$state/log-new.txt" 2>&1; rc=$?
+	old=$(named "$state/log-old.txt" | wc -l) new=$(named "$state/log-new.txt")
+	check "stage 2: control: the reference of boot 1 alone names the upgraded package's measured files ($old of 4)" [ "$old" = 4 ]
+	check "stage 2: with the reference the manifests add, ima-test log names none of them (exit $rc)" [ -z "$new" ]
+	diag "$new"
+	missing=
+	for f in "$unsigned_prog" "$planted_lib" "$tampered_conf"; do
+		grep -qF " $f: " "$state/log-new.txt" || missing+="$f "
+	done
+	check "stage 2: and still names the three files planted outside apt ${missing:+(missing: $missing)}" [ -z "$missing" ]
+	check "stage 2: the list still replays to the TPM in both banks" \
+		test "$(grep -cE 'consistent \(sha(1|256) PCR 10 matches the TPM' "$state/log-new.txt")" = 2
+
 	find / -xdev -type f -cnewer "$state/boot1-end" ! -path "$state/written-in-boot2" > "$state/written-in-boot2" 2>/dev/null
 	diag "boot 2 wrote $(wc -l < "$state/written-in-boot2") files on the root"
 	;;

@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include "certs.h"
+#include "sig.h"
 #include "pkcs11_key.h"
 #include "util.h"
 
@@ -127,6 +128,28 @@ size_t certset_match(const struct certset *set, const uint8_t keyid[4],
 			n++;
 		}
 	return n;
+}
+
+int certset_verify(const struct certset *set, const uint8_t keyid[4],
+		   const struct hash_algo *alg, const uint8_t *md, size_t md_len,
+		   const uint8_t *sig, size_t sig_len, bool *signed_other)
+{
+	const struct cert *m[8];
+	size_t n = certset_match(set, keyid, m, 8);
+
+	*signed_other = false;
+	if (!n)
+		return -1;
+	if (n > 8)
+		return -2;
+	/* the kernel may pick any certificate that matches: all must verify */
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->unusable[0] || !sig_v2_verify(m[i]->pub, alg, md, md_len, sig, sig_len)) {
+			*signed_other = !m[i]->unusable[0] &&
+				sig_v2_signed_other(m[i]->pub, alg, sig, sig_len);
+			return 0;
+		}
+	return 1;
 }
 
 void certset_free(struct certset *set)

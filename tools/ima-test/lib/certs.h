@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "hashalgo.h"
 #include "keyid.h"
 #include "util.h"
 
@@ -52,6 +53,15 @@ int certset_add(struct certset *set, const char *path, char *err, size_t errlen)
  */
 size_t certset_match(const struct certset *set, const uint8_t keyid[4],
 		     const struct cert **out, size_t max);
+/*
+ * Does the v2 signature @sig, naming @keyid, sign @md (@alg)?  Every
+ * certificate the kernel could pick for @keyid must verify it.  1 yes,
+ * 0 no (*@signed_other: it is a valid signature of another digest by the
+ * key), -1 no certificate has @keyid, -2 more than 8 do.
+ */
+int certset_verify(const struct certset *set, const uint8_t keyid[4],
+		   const struct hash_algo *alg, const uint8_t *md, size_t md_len,
+		   const uint8_t *sig, size_t sig_len, bool *signed_other);
 void certset_free(struct certset *set);
 
 /*

@@ -251,6 +251,78 @@ int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t er
 	return r;
 }
 
+/* Append @n elements of @size at @src to the array *@dst of *@dn. */
+static int append(void *dst, size_t *dn, const void *src, size_t n, size_t size)
+{
+	char *v;
+
+	if (!n)
+		return 0;
+	v = realloc(*(void **)dst, (*dn + n) * size);
+	if (!v)
+		return -1;
+	memcpy(v + *dn * size, src, n * size);
+	*(void **)dst = v;
+	*dn += n;
+	return 0;
+}
+
+/* Sorted @t with each path once: the digests of equal paths joined. */
+static int coalesce(struct ref_table *t)
+{
+	size_t out = 0;
+
+	if (!t->n)
+		return 0;
+	qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
+	for (size_t i = 0; i < t->n; i++) {
+		struct ref_entry *r = &t->v[out - (out > 0)];
+
+		if (out && !strcmp(r->path, t->v[i].path)) {
+			if (append(&r->digests, &r->n, t->v[i].digests, t->v[i].n, sizeof(char *)))
+				return -1;
+			free(t->v[i].digests);
+			free(t->v[i].path);
+			continue;
+		}
+		t->v[out++] = t->v[i];
+	}
+	t->n = t->cap = out;
+	return 0;
+}
+
+int ref_policy_load_more(const char *path, struct ref_policy *p, char *err, size_t errlen)
+{
+	struct ref_policy more;
+	int r = 0;
+
+	if (ref_policy_load(path, &more, err, errlen))
+		return -1;
+	for (int s = 0; s < REF_SECTIONS && !r; s++) {
+		r = append(&p->t[s].v, &p->t[s].n, more.t[s].v, more.t[s].n, sizeof(*more.t[s].v));
+		if (!r) {
+			free(more.t[s].v);
+			more.t[s] = (struct ref_table){ 0 };
+			r = coalesce(&p->t[s]);
+		}
+	}
+	if (!r && !(r = append(&p->excludes, &p->nexcl, more.excludes, more.nexcl, sizeof(regex_t)))) {
+		free(more.excludes);
+		more.excludes = NULL;
+		more.nexcl = 0;
+	}
+	if (!r && !(r = append(&p->ignored_keyrings, &p->nignored, more.ignored_keyrings,
+			       more.nignored, sizeof(char *)))) {
+		free(more.ignored_keyrings);
+		more.ignored_keyrings = NULL;
+		more.nignored = 0;
+	}
+	ref_policy_free(&more);
+	if (r)
+		snprintf(err, errlen, "%s: out of memory", path);
+	return r ? -1 : 0;
+}
+
 void ref_policy_free(struct ref_policy *p)
 {
 	for (int s = 0; s < REF_SECTIONS; s++) {

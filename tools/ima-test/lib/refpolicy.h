@@ -46,6 +46,12 @@ int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
 		     char *err, size_t errlen);
 /* 0, or -1 with a message naming the file (and byte) in @err. */
 int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t errlen);
+/*
+ * Add the policy at @path to @p (loaded before): a name allowed by either
+ * is allowed, with the digests of both; excludes and ignored keyrings of
+ * both apply.  0, or -1 with a message naming the file in @err.
+ */
+int ref_policy_load_more(const char *path, struct ref_policy *p, char *err, size_t errlen);
 void ref_policy_free(struct ref_policy *p);
 
 enum ref_verdict {

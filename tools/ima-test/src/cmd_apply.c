@@ -140,28 +140,12 @@ static void guard_release(struct guard *g, int fd)
 	g->lease = false;
 }
 
-/* Does the signature in @x sign @md?  1 yes, 0 no, -1 no certificate,
- * -2 more certificates match than are checked. */
+/* Does the signature in @x sign @md?  As certset_verify(). */
 static int sig_matches(const struct apply_ctx *c, const struct ima_xattr *x,
 		       const uint8_t *md, size_t md_len, bool *signed_other)
 {
-	const struct cert *m[8];
-	size_t n = certset_match(&c->certs, x->keyid, m, 8);
-
-	*signed_other = false;
-	if (!n)
-		return -1;
-	if (n > 8)
-		return -2;
-	/* the kernel may pick any certificate that matches: all must verify */
-	for (size_t i = 0; i < n; i++)
-		if (m[i]->unusable[0] ||
-		    !sig_v2_verify(m[i]->pub, x->algo, md, md_len, x->sig, x->sig_len)) {
-			*signed_other = !m[i]->unusable[0] &&
-				sig_v2_signed_other(m[i]->pub, x->algo, x->sig, x->sig_len);
-			return 0;
-		}
-	return 1;
+	return certset_verify(&c->certs, x->keyid, x->algo, md, md_len, x->sig, x->sig_len,
+			      signed_other);
 }
 
 static void report_changed(struct apply_ctx *c, const struct target *t, const char *why)

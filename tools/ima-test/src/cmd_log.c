@@ -47,6 +47,7 @@ static const char help[] =
 	"      --cert FILE     check ima-sig signatures with these certificates\n"
 	"      --reference POLICY.json  a Keylime runtime policy (audit --format\n"
 	"                      keylime): each measured file needs an allowed digest\n"
+	"                      (repeatable: a digest any of them allows)\n"
 	"      --ignore-violations  ToMToU/open-writers entries are not findings\n"
 	"      --ima-pcr N     the PCR IMA measures into, 8-14 (default 10)\n"
 	"      --allow-unverified  accept entries of PCRs other than the IMA PCR that\n"
@@ -201,11 +202,13 @@ static int parse_pcrs_arg(const char *arg, struct pcr_arg *p)
 	return p->alg ? 0 : -1;
 }
 
+#define LOG_REFS_MAX 16
+
 /* What the command line asks for; the certificates are loaded as read. */
 struct log_args {
-	const char *lists[LOG_LISTS_MAX], *ref_path;
+	const char *lists[LOG_LISTS_MAX], *refs[LOG_REFS_MAX];
 	struct pcr_arg pcrs[LOG_BANKS_MAX];
-	size_t nlists, npcrs;
+	size_t nlists, npcrs, nrefs;
 	struct certset certs;
 	struct log_quote_args quote;
 	bool print_boot_aggregate;
@@ -255,7 +258,11 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 			}
 			break;
 		case OPT_REFERENCE:
-			a->ref_path = optarg;
+			if (a->nrefs == LOG_REFS_MAX) {
+				fprintf(stderr, "ima-test log: more than %d --reference\n", LOG_REFS_MAX);
+				return EXIT_TROUBLE;
+			}
+			a->refs[a->nrefs++] = optarg;
 			break;
 		case OPT_IGNORE_VIOLATIONS:
 			c->ignore_violations = true;
@@ -373,8 +380,9 @@ int cmd_log(int argc, char **argv)
 	if (r >= 0)
 		goto out;
 	r = EXIT_TROUBLE;
-	if (a->ref_path) {
-		if (ref_policy_load(a->ref_path, &ref, err, sizeof(err))) {
+	for (size_t i = 0; i < a->nrefs; i++) {
+		if (i ? ref_policy_load_more(a->refs[i], &ref, err, sizeof(err)) :
+			ref_policy_load(a->refs[i], &ref, err, sizeof(err))) {
 			fprintf(stderr, "ima-test log: %s\n", err);
 			goto out;
 		}

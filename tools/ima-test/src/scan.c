@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -8,6 +9,8 @@
 #include "digest.h"
 #include "evm_opts.h"
 #include "keylime.h"
+#include "manifest.h"
+#include "imaxattr.h"
 #include "scan.h"
 #include "util.h"
 
@@ -206,6 +209,62 @@ static int keylime_prepare(const struct scan_opts *o, struct keylime_policy *p)
 	return 0;
 }
 
+/*
+ * --manifest: the signed lines of sign-hash manifests go into the policy
+ * under "/NAME", each only once its signature verifies with --cert (a
+ * reference trusts what was signed, not what a disk holds).  0, or -1
+ * after an error was printed.
+ */
+static int keylime_add_manifest(const struct scan_opts *o, const char *path,
+				struct keylime_policy *p)
+{
+	uint8_t *buf;
+	size_t len, lineno = 0;
+	char *line, *end, err[256];
+	int r = read_file(path, &buf, &len, 256u << 20);
+
+	if (r) {
+		fprintf(stderr, "ima-test audit: --manifest %s: %s\n", path, strerror(-r));
+		return -1;
+	}
+	for (line = (char *)buf; line < (char *)buf + len && !r; line = end + 1) {
+		struct manifest_line ml;
+		struct ima_xattr x;
+		char *name = NULL;
+		bool other;
+
+		end = memchr(line, '\n', (size_t)((char *)buf + len - line));
+		if (!end)
+			end = (char *)buf + len;
+		lineno++;
+		if (manifest_parse(line, (size_t)(end - line), true, o->keylime_md, &ml, err, sizeof(err))) {
+			fprintf(stderr, "ima-test audit: %s:%zu: %s\n", path, lineno, err);
+			r = -1;
+			break;
+		}
+		if (ima_xattr_decode(ml.value, ml.value_len, &x, err, sizeof(err)) != IMA_XATTR_OK ||
+		    x.type != EVM_IMA_XATTR_DIGSIG ||
+		    certset_verify(&o->certs, x.keyid, x.algo, ml.digest, ml.digest_len, x.sig,
+				   x.sig_len, &other) != 1) {
+			fprintf(stderr, "ima-test audit: %s:%zu: the signature does not verify with "
+				"--cert: not taken\n", path, lineno);
+			r = -1;
+		} else if (asprintf(&name, "/%s", ml.name) < 0 ||
+			   keylime_add(p, name, ml.digest, ml.digest_len)) {
+			fprintf(stderr, "ima-test audit: out of memory\n");
+			r = -1;
+		}
+		free(name);
+		manifest_line_free(&ml);
+	}
+	if (!r && !lineno) {
+		fprintf(stderr, "ima-test audit: --manifest %s: empty\n", path);
+		r = -1;
+	}
+	free(buf);
+	return r;
+}
+
 int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 {
 	struct scan s = {
@@ -222,6 +281,11 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 
 	if (opts->fmt == OUT_KEYLIME && keylime_prepare(opts, &s.policy))
 		return EXIT_TROUBLE;
+	for (size_t i = 0; i < opts->nmanifests; i++)
+		if (keylime_add_manifest(opts, opts->manifests[i], &s.policy)) {
+			keylime_free(&s.policy);
+			return EXIT_TROUBLE;
+		}
 	out_init(&s.out, opts->fmt, true);
 	status = walk_paths(&opts->tree.walk, paths, n, scan_one, scan_skip, &s);
 	out_finish(&s.out);
@@ -268,13 +332,14 @@ int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
 int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	      struct scan_opts *so)
 {
-	enum { OPT_HASH_ALGO = 0x180, OPT_BOOT_AGGREGATE, OPT_MEASUREMENT_LIST };
+	enum { OPT_HASH_ALGO = 0x180, OPT_BOOT_AGGREGATE, OPT_MEASUREMENT_LIST, OPT_MANIFEST };
 	static const struct option opts[] = {
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "hash-algo", required_argument, NULL, OPT_HASH_ALGO },
 		{ "boot-aggregate", required_argument, NULL, OPT_BOOT_AGGREGATE },
 		{ "ima-measurement-list", required_argument, NULL, OPT_MEASUREMENT_LIST },
+		{ "manifest", required_argument, NULL, OPT_MANIFEST },
 		EVM_LONG_OPTIONS,
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -322,6 +387,18 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 			so->measurement_list = optarg;
 			keylime_only = "--ima-measurement-list";
 			break;
+		case OPT_MANIFEST:
+			if (!(so->formats & SCAN_FORMAT(OUT_KEYLIME))) {
+				usage_error(cmd, "bad option");
+				goto out;
+			}
+			if (so->nmanifests == SCAN_MANIFESTS_MAX) {
+				usage_error(cmd, "more than %d --manifest", SCAN_MANIFESTS_MAX);
+				goto out;
+			}
+			so->manifests[so->nmanifests++] = optarg;
+			keylime_only = "--manifest";
+			break;
 		case 'h':
 			fputs(help, stdout);
 			r = EXIT_OK;
@@ -332,8 +409,12 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 		}
 	}
 	r = EXIT_TROUBLE;
-	if (optind >= argc) {
+	if (optind >= argc && !so->nmanifests) {
 		usage_error(cmd, "no files given");
+		goto out;
+	}
+	if (so->nmanifests && !so->certs.n) {
+		usage_error(cmd, "--manifest needs --cert: only signed digests go into the policy");
 		goto out;
 	}
 	if (keylime_only && so->fmt != OUT_KEYLIME) {

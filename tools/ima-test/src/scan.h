@@ -10,6 +10,8 @@
 #include "evm.h"
 #include "out.h"
 
+#define SCAN_MANIFESTS_MAX 64
+
 struct scan_opts {
 	struct tree_opts tree;
 	struct certset certs;
@@ -21,6 +23,8 @@ struct scan_opts {
 	const struct hash_algo *keylime_md;	/* digest of the entries (sha256) */
 	const char *boot_aggregate;		/* --boot-aggregate HEX */
 	const char *measurement_list;		/* --ima-measurement-list FILE */
+	const char *manifests[SCAN_MANIFESTS_MAX];	/* --manifest FILE */
+	size_t nmanifests;
 	bool evm;		/* also check security.evm */
 	struct evm_ctx evm_ctx;	/* its key, UUID and certificates */
 };
