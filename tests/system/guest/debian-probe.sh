@@ -218,7 +218,7 @@ case $stage in
 	check "stage 2: right after apt returns, the upgraded program runs with its upgraded library ($out)" \
 		[ $rc = 0 -a "$out" = "ima-fput-hello 2.0, library 2.0" ]
 	check "stage 2: the new preinst ran, and the new postinst ran the new program, under enforce" \
-		sh -c "grep -qx 'preinst 2.0 upgrade 1.0' /var/log/$hello.log && grep -qx 'ima-fput-hello 2.0, library 2.0' /var/log/$hello.log"
+		sh -c "grep -q '^preinst 2.0 upgrade 1.0' /var/log/$hello.log && grep -qx 'ima-fput-hello 2.0, library 2.0' /var/log/$hello.log"
 	diag "$(tr '\n' '|' < /var/log/$hello.log)"
 	conf=/etc/$hello.conf
 	mapfile -t files < <( { dpkg -L $hello; ls /var/lib/dpkg/info/$hello.preinst /var/lib/dpkg/info/$hello.postinst; } |
