@@ -74,6 +74,9 @@ BLOCKS = [
     (RST, "mount -o ro /dev/vdb /media/ima-key", "skip", DEBIAN),
     (RST, "ima-test sign --verity --key ima.key --cert ima.pem /usr/local/bin/tool", "skip",
      "enables fs-verity and writes the policy of a running kernel: tests/vm/verity-*.t run it"),
+    (RST, "echo 'deb [trusted=yes] file:/srv/ima-repo ./'", "skip", DEBIAN),
+    (RST, "ima-test audit --format keylime --cert /etc/keys/ima/ima.der", "skip", DEBIAN),
+    (RST, "apt-get install -y --no-install-recommends linux-image-6.12.118", "skip", DEBIAN),
     (RST, "(umask 0077 && head -c 32 /dev/urandom > /etc/keys/kmk-user.blob)", "skip",
      "makes EVM keys in /etc/keys and the kernel's keyrings of a Debian 12 system, as root: "
      "tests/system/debian.sh runs it"),
