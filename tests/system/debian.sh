@@ -18,7 +18,9 @@
 #      attached to this boot only), pre-flight, ima_appraise=enforce
 #   -  the host tampers with a config file offline (debugfs)
 #   2  enforce under a software TPM; 3 enforce again, then an EVM HMAC key
-#   4  fix with EVM on: the kernel's HMACs
+#   4  fix with EVM on: the kernel's HMACs; back to enforce
+#   5  6.12: a package upgrade under a policy of hashes only; 6.1: a kernel
+#      upgrade to Debian's 6.12 through apt, and 6 boots it under enforce
 # A boot that does not run its probe to the end ends the test.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -195,13 +197,13 @@ after=$(debugfs -R "cat $f" "$img" 2>/dev/null | md5sum)
 check "$kind: $f tampered with offline" test "$before" != "$after"
 boot 2 tpm || finish
 boot 3 || finish
+boot 4 || finish
+# boot 5 upgrades under enforce: on 6.12 a package under a policy of
+# hashes only; on 6.1 the kernel, and boot 6 is the new kernel's
 if [ ${#kdebs[@]} = 0 ]; then
-	boot 4
+	boot 5
 	finish
 fi
-# 6.1: boot 4 goes back to enforce, boot 5 upgrades the kernel under
-# enforce, boot 6 is the new kernel's
-boot 4 || finish
 boot 5 || finish
 boot 6
 check "boot 6 ran Debian's 6.12 kernel, installed in boot 5" test "$ver" = 6.12.118+deb12-amd64

@@ -14,10 +14,11 @@
 #      planted faults are refused, the measurement list replays to the TPM
 #   3  ima_appraise=enforce: what boot 2 wrote still opens; then an EVM
 #      HMAC key for the initramfs, and ima_appraise=fix evm=fix
-#   4  EVM on: the kernel's HMACs are the ones ima-test computes; where
-#      the repository holds a kernel (the 6.1 test), back to enforce
-#   5  a kernel upgrade under enforce (6.1 to 6.12, through apt)
-#   6  the new kernel, under enforce
+#   4  EVM on: the kernel's HMACs are the ones ima-test computes; then
+#      back to enforce
+#   5  6.1 test: a kernel upgrade under enforce (6.1 to 6.12, through apt);
+#      6.12 test: a package upgrade under a policy of hashes only
+#   6  6.1 test: the new kernel, under enforce
 # TAP goes to the second serial port; the system then powers off, which
 # ends QEMU.
 exec > /dev/ttyS1 2>&1
@@ -31,6 +32,7 @@ state=/var/lib/ima-fput
 unsigned_prog=/usr/local/bin/ima-fput-unsigned
 planted_lib=/usr/local/lib/ima-fput/libplanted.so
 tampered_conf=/etc/ima-fput-tampered.conf
+hello=ima-fput-hello
 mkdir -p "$state"
 
 kmsg "probe-begin stage=$stage"
@@ -203,7 +205,6 @@ case $stage in
 	# the host next to it; ima-test-apt holds each new file's first open
 	# until it has its signature
 	mv /etc/apt/sources.list /etc/apt/sources.list.offline 2>/dev/null
-	hello=ima-fput-hello
 	start=$(date +%s)
 	# procedure-begin 2
 	echo 'deb [trusted=yes] file:/srv/ima-repo ./' > /etc/apt/sources.list.d/ima-repo.list
@@ -367,19 +368,45 @@ case $stage in
 	diag "$(tail -n 3 "$state/cc.tap") $(tail -n 3 "$state/cc.err")"
 	check "stage 4: close-check --evm-key: every final close rewrites security.ima and security.evm as ima-test computes them, with AppArmor on (exit $rc)" \
 		sh -c "[ $rc = 0 ] && grep -q 'and EVM HMACs' $state/cc.tap"
-	# where the repository holds a kernel (the 6.1 test), back to enforce
-	# for the kernel upgrade: EVM off again (not every file was relabelled
-	# with its HMAC), ima_appraise=enforce
-	if ls /srv/ima-repo/linux-image-*.deb > /dev/null 2>&1; then
-		sed -i 's/^EVM_/#EVM_/' /etc/default/ima-test
-		update-initramfs -u > "$state/update-initramfs.log" 2>&1; rc=$?
-		sed -i 's/ima_appraise=fix evm=fix/ima_appraise=enforce/' /etc/default/grub
-		update-grub
-		check "stage 4: EVM off in the initramfs again, ima_appraise=enforce for the kernel upgrade (exit $rc)" \
-			sh -c "[ $rc = 0 ] && grep -q '^GRUB_CMDLINE_LINUX=\"ima_appraise=enforce ' /etc/default/grub"
+	# back to enforce for boot 5, EVM off again (not every file was
+	# relabelled with its HMAC).  The 6.1 test (its repository holds a
+	# kernel) upgrades the kernel there; the 6.12 test upgrades a package
+	# under a policy of hashes only, without manifests
+	sed -i 's/^EVM_/#EVM_/' /etc/default/ima-test
+	if ! ls /srv/ima-repo/linux-image-*.deb > /dev/null 2>&1; then
+		sed -i '/appraise_type=imasig/d' /etc/ima/ima-policy
+		sed -i 's/^IMA_MANIFESTS=/#IMA_MANIFESTS=/' /etc/default/ima-test
 	fi
+	update-initramfs -u > "$state/update-initramfs.log" 2>&1; rc=$?
+	sed -i 's/ima_appraise=fix evm=fix/ima_appraise=enforce/' /etc/default/grub
+	update-grub
+	check "stage 4: EVM off in the initramfs again, ima_appraise=enforce for boot 5 (exit $rc)" \
+		sh -c "[ $rc = 0 ] && grep -q '^GRUB_CMDLINE_LINUX=\"ima_appraise=enforce ' /etc/default/grub"
 	;;
 5)
+	if ! ls /srv/ima-repo/linux-image-*.deb > /dev/null 2>&1; then
+		# a policy of hashes only (no appraise_type=imasig), no manifests:
+		# the upgrade needs nothing but the final closes
+		check "stage 5: booted with ima_appraise=enforce, a policy of hashes only" \
+			sh -c "grep -qw 'ima_appraise=enforce' /proc/cmdline && ! grep -q imasig /etc/ima/ima-policy"
+		out=$(apt-get install -y ima-fput-hello=3.0 2>&1); rc=$?
+		diag "$(grep -E 'ima-test-apt|^E:|Unpacking|Setting up' <<<"$out")"
+		out=$(ima-fput-hello 2>&1); rc2=$?
+		check "stage 5: apt upgrades to 3.0, which has no manifest, and the new program runs ($out, exit $rc)" \
+			[ $rc = 0 -a $rc2 = 0 -a "$out" = "ima-fput-hello 3.0, library 3.0" ]
+		mapfile -t files < <( { dpkg -L $hello; ls /var/lib/dpkg/info/$hello.preinst /var/lib/dpkg/info/$hello.postinst; } |
+			while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done)
+		out=$(ima-test verify "${files[@]}" 2>&1); rc=$?
+		hashes=$(for f in "${files[@]}"; do getfattr --absolute-names -e hex -n security.ima "$f" 2>/dev/null; done | grep -c '=0x04')
+		check "stage 5: every new file has the hash of its content, from its final close (${#files[@]} files, $hashes hashes, exit $rc)" \
+			[ $rc = 0 -a "$hashes" = "${#files[@]}" -a "${#files[@]}" = 5 ]
+		[ $rc = 0 ] || diag "$out"
+		check "stage 5: the new preinst and postinst ran under enforce" \
+			sh -c "grep -q '^preinst 3.0 upgrade 2.0' /var/log/$hello.log && grep -qx 'ima-fput-hello 3.0, library 3.0' /var/log/$hello.log"
+		others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
+		check "stage 5: the upgrade was denied nothing" [ -z "$others" ]
+		diag "$others"
+	else
 	# a kernel upgrade under enforce, through apt and its hooks: the
 	# kernel's files, its modules and maintainer scripts get their
 	# signatures from the manifest; its postinst builds the initramfs
@@ -414,6 +441,7 @@ case $stage in
 	others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
 	check "stage 5: the kernel upgrade was denied nothing" [ -z "$others" ]
 	diag "$others"
+	fi
 	;;
 6)
 	# the new kernel, booted as grub's default entry would boot it
