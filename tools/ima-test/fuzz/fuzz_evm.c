@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "evm.h"
+#include "evm_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

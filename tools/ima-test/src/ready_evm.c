@@ -8,6 +8,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "evm_check.h"
 #include "hashalgo.h"
 #include "kconfig.h"
 #include "util.h"

@@ -8,6 +8,7 @@
 #include "ima_check.h"
 #include "digest.h"
 #include "evm_opts.h"
+#include "evm_check.h"
 #include "keylime.h"
 #include "manifest.h"
 #include "imaxattr.h"

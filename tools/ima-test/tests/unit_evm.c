@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "evm.h"
+#include "evm_check.h"
 #include "tap.h"
 
 static void handle_cases(struct tap *t)

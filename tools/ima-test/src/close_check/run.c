@@ -16,6 +16,7 @@
 
 #include "close_check.h"
 #include "digest.h"
+#include "evm_check.h"
 
 static bool label_is(const struct cc_run *r, const uint8_t *want, size_t wlen,
 		     uint8_t *got, ssize_t *glen)
