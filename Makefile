@@ -11,7 +11,7 @@ PROVE ?= prove
 # the directories.  PROVE_FLAGS= runs them one at a time.
 PROVE_FLAGS ?= -j2
 RESULTS := build/test-results
-TESTS_FIRST := tests/system/system.t tests/system/debian-6.12.t tests/system/debian-6.1.t tests/vm/negctl-sqpoll.t tests/tool/fuzz.t tests/vm/demo.t tests/vm/enforce.t
+TESTS_FIRST := tests/system/debian-6.1.t tests/system/system.t tests/system/debian-6.12.t tests/vm/negctl-sqpoll.t tests/tool/fuzz.t tests/vm/demo.t tests/vm/enforce.t
 TESTS := $(TESTS_FIRST) $(filter-out $(TESTS_FIRST),$(wildcard tests/host/*.t \
 	tests/tool/*.t tests/vm/*.t tests/system/*.t))
 
