@@ -389,11 +389,14 @@ case $stage in
 		# the upgrade needs nothing but the final closes
 		check "stage 5: booted with ima_appraise=enforce, a policy of hashes only" \
 			sh -c "grep -qw 'ima_appraise=enforce' /proc/cmdline && ! grep -q imasig /etc/ima/ima-policy"
-		out=$(apt-get install -y ima-fput-hello=3.0 2>&1); rc=$?
-		diag "$(grep -E 'ima-test-apt|^E:|Unpacking|Setting up' <<<"$out")"
+		# the conffile the administrator edited in boot 2 is kept
+		out=$(apt-get install -y -o Dpkg::Options::=--force-confold ima-fput-hello=3.0 2>&1); rc=$?
+		diag "$(grep -E 'ima-test-apt|^E:|^dpkg:|Unpacking|Setting up' <<<"$out")"
 		out=$(ima-fput-hello 2>&1); rc2=$?
 		check "stage 5: apt upgrades to 3.0, which has no manifest, and the new program runs ($out, exit $rc)" \
 			[ $rc = 0 -a $rc2 = 0 -a "$out" = "ima-fput-hello 3.0, library 3.0" ]
+		check "stage 5: the conffile keeps the administrator's edit" \
+			grep -qx '# edited by the administrator' /etc/$hello.conf
 		mapfile -t files < <( { dpkg -L $hello; ls /var/lib/dpkg/info/$hello.preinst /var/lib/dpkg/info/$hello.postinst; } |
 			while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done)
 		out=$(ima-test verify "${files[@]}" 2>&1); rc=$?
