@@ -38,40 +38,32 @@ void imalog_put_le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-int imalog_fail(struct imalog *log, const char *fmt, ...)
+int imalog_fail(struct imalog_ps *ps, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(log->err, sizeof(log->err), "entry %zu: ", log->n + 1);
+	int n = snprintf(ps->err, sizeof(ps->err), "entry %zu: ", ps->n + 1);
 
 	va_start(ap, fmt);
-	vsnprintf(log->err + n, sizeof(log->err) - (size_t)n, fmt, ap);
+	vsnprintf(ps->err + n, sizeof(ps->err) - (size_t)n, fmt, ap);
 	va_end(ap);
 	return 1;
 }
 
-uint8_t *imalog_data_reserve(struct imalog *log, size_t len)
+uint8_t *imalog_data_reserve(struct imalog_ps *ps, size_t len)
 {
-	if (!log->data || len > log->data_cap - log->data_len) {
-		size_t cap = log->data_cap ? log->data_cap : 4096;
+	if (!ps->data || len > ps->data_cap - ps->data_len) {
+		size_t cap = ps->data_cap ? ps->data_cap : 4096;
 		uint8_t *p;
 
-		while (cap - log->data_len < len)
+		while (cap - ps->data_len < len)
 			cap *= 2;
-		p = realloc(log->data, cap);
+		p = realloc(ps->data, cap);
 		if (!p)
 			return NULL;
-		log->data = p;
-		log->data_cap = cap;
+		ps->data = p;
+		ps->data_cap = cap;
 	}
-	return log->data + log->data_len;
-}
-
-struct imalog_entry *imalog_entry_new(struct imalog *log)
-{
-	if (grow_array(&log->v, &log->cap, log->n + 1, sizeof(*log->v), 256))
-		return NULL;
-	memset(&log->v[log->n], 0, sizeof(log->v[0]));
-	return &log->v[log->n];
+	return ps->data + ps->data_len;
 }
 
 bool imalog_all_zero(const uint8_t *p, size_t n)
@@ -83,15 +75,15 @@ bool imalog_all_zero(const uint8_t *p, size_t n)
 }
 
 /* Template name: known, or a plausible custom name. */
-int imalog_set_template(struct imalog *log, struct imalog_entry *e,
+int imalog_set_template(struct imalog_ps *ps, struct imalog_entry *e,
 			const char *name, size_t len)
 {
 	if (len == 0 || len > IMALOG_TEMPLATE_NAME_MAX)
-		return imalog_fail(log, "template name length %zu (1-%d allowed)", len,
+		return imalog_fail(ps, "template name length %zu (1-%d allowed)", len,
 			    IMALOG_TEMPLATE_NAME_MAX);
 	for (size_t i = 0; i < len; i++)
 		if (name[i] <= ' ' || name[i] > '~')
-			return imalog_fail(log, "template name is not printable");
+			return imalog_fail(ps, "template name is not printable");
 	memcpy(e->tname, name, len);
 	e->tname[len] = '\0';
 	e->tmpl = IMALOG_T_OTHER;
@@ -106,202 +98,150 @@ int imalog_set_template(struct imalog *log, struct imalog_entry *e,
  * most PATH_MAX bytes.  Anything else would let the name the template
  * digest covers differ from the one a lookup sees.
  */
-static int check_name(struct imalog *log, const struct imalog_entry *e)
+static int check_name(struct imalog_ps *ps, const struct imalog_entry *e)
 {
 	struct imalog_field f[2];
 	const uint8_t *nul;
 
 	if (e->tmpl == IMALOG_T_IMA || e->tmpl == IMALOG_T_OTHER ||
-	    imalog_fields(log, e, f, 2) < 2)
+	    imalog_fields(e, f, 2) < 2)
 		return 0;
 	nul = f[1].len ? memchr(f[1].p, '\0', f[1].len) : NULL;
 	if (!nul || nul != f[1].p + f[1].len - 1)
-		return imalog_fail(log, "name field is not one NUL-terminated string");
+		return imalog_fail(ps, "name field is not one NUL-terminated string");
 	if (f[1].len - 1 > IMALOG_NAME_MAX)
-		return imalog_fail(log, "name of %u bytes is longer than PATH_MAX", f[1].len - 1);
+		return imalog_fail(ps, "name of %u bytes is longer than PATH_MAX", f[1].len - 1);
 	return 0;
 }
 
 /* Check that @e's template data is a sequence of fields as its template wants. */
-int imalog_check_fields(struct imalog *log, const struct imalog_entry *e)
+int imalog_check_fields(struct imalog_ps *ps, const struct imalog_entry *e)
 {
-	const uint8_t *p = log->data + e->tdata_off;
+	const uint8_t *p = e->tdata;
 	size_t left = e->tdata_len, n = 0;
 
 	while (left) {
 		uint32_t flen;
 
 		if (left < 4)
-			return imalog_fail(log, "template data ends inside a field length");
+			return imalog_fail(ps, "template data ends inside a field length");
 		flen = imalog_le32(p);
 		if (flen > left - 4)
-			return imalog_fail(log, "field %zu length %u exceeds the template data", n + 1, flen);
+			return imalog_fail(ps, "field %zu length %u exceeds the template data", n + 1, flen);
 		p += 4 + flen;
 		left -= 4 + (size_t)flen;
 		if (++n > IMALOG_FIELDS_MAX)
-			return imalog_fail(log, "more than %d fields", IMALOG_FIELDS_MAX);
+			return imalog_fail(ps, "more than %d fields", IMALOG_FIELDS_MAX);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(templates); i++)
 		if (templates[i].tmpl == e->tmpl && templates[i].fields != n)
-			return imalog_fail(log, "template %s has %zu fields, not %zu",
+			return imalog_fail(ps, "template %s has %zu fields, not %zu",
 				    e->tname, n, templates[i].fields);
-	return check_name(log, e);
+	return check_name(ps, e);
 }
 
-static int parse_binary_one(struct imalog *log, const uint8_t *buf, size_t len,
-			    size_t *pos, size_t dsize)
+/* The entry's bytes as the window holds them, @n from ps->pos. */
+static const uint8_t *at(const struct imalog_ps *ps, size_t n)
 {
-	struct imalog_entry *e = imalog_entry_new(log);
-	size_t p = *pos, left = len - p;
+	return ps->buf + ps->pos + n;
+}
+
+int imalog_parse_binary_one(struct imalog_ps *ps, struct imalog_entry *e)
+{
+	size_t dsize = ps->dsize, hdr = 8 + dsize, left, p;
 	uint32_t nlen, tlen;
 	uint8_t *dst;
 	int r;
 
-	if (!e)
-		return -ENOMEM;
-	e->where = p;
-	if (left < 4 + dsize + 4)
-		return imalog_fail(log, "truncated header at byte %zu", p);
-	e->pcr = imalog_le32(buf + p);
-	if (e->pcr >= IMALOG_PCRS)
-		return imalog_fail(log, "PCR %u out of range", e->pcr);
-	memcpy(e->digest, buf + p + 4, dsize);
-	e->violation = imalog_all_zero(e->digest, dsize);
-	nlen = imalog_le32(buf + p + 4 + dsize);
-	p += 8 + dsize;
-	left = len - p;
-	if (nlen > left)
-		return imalog_fail(log, "template name runs past the end");
-	log->depth = 1;
-	r = imalog_set_template(log, e, (const char *)buf + p, nlen);
+	memset(e, 0, sizeof(*e));
+	e->index = ps->n;
+	ps->data_len = 0;
+	ps->depth = 0;
+	r = imalog_need(ps, hdr);
 	if (r)
 		return r;
-	log->depth = 2;
-	p += nlen;
-	left -= nlen;
+	left = ps->len - ps->pos;
+	if (left < hdr)
+		return imalog_fail(ps, "truncated header at byte %llu",
+				   (unsigned long long)(ps->off + ps->pos));
+	e->pcr = imalog_le32(at(ps, 0));
+	if (e->pcr >= IMALOG_PCRS)
+		return imalog_fail(ps, "PCR %u out of range", e->pcr);
+	memcpy(e->digest, at(ps, 4), dsize);
+	e->violation = imalog_all_zero(e->digest, dsize);
+	nlen = imalog_le32(at(ps, 4 + dsize));
+	/* a name longer than any template's is malformed either way; which
+	 * message depends on whether the list even holds that many bytes */
+	if (nlen > IMALOG_TEMPLATE_NAME_MAX) {
+		r = imalog_has(ps, hdr + (uint64_t)nlen);
+	} else {
+		r = imalog_need(ps, hdr + nlen + 24);
+		if (!r)
+			r = ps->len - ps->pos >= hdr + nlen;
+	}
+	if (r < 0)
+		return r;
+	if (!r)
+		return imalog_fail(ps, "template name runs past the end");
+	ps->depth = 1;
+	r = imalog_set_template(ps, e, (const char *)at(ps, hdr), nlen);
+	if (r)
+		return r;
+	ps->depth = 2;
+	p = hdr + nlen;
+	left = ps->len - ps->pos - p;
 	if (e->tmpl == IMALOG_T_IMA) {
 		/* sha1 digest without length, then u32 length + name */
 		if (left < 24)
-			return imalog_fail(log, "truncated ima template data");
-		tlen = imalog_le32(buf + p + 20);
+			return imalog_fail(ps, "truncated ima template data");
+		tlen = imalog_le32(at(ps, p + 20));
+		r = tlen > IMALOG_EVENT_NAME_MAX ? 0 : imalog_need(ps, p + 24 + tlen);
+		if (r)
+			return r;
+		left = ps->len - ps->pos - p;
 		if (tlen > IMALOG_EVENT_NAME_MAX || tlen > left - 24)
-			return imalog_fail(log, "ima template name length %u", tlen);
-		if (memchr(buf + p + 24, '\0', tlen))
-			return imalog_fail(log, "ima template name has a NUL inside");
-		dst = imalog_data_reserve(log, 28 + (size_t)tlen);
+			return imalog_fail(ps, "ima template name length %u", tlen);
+		if (memchr(at(ps, p + 24), '\0', tlen))
+			return imalog_fail(ps, "ima template name has a NUL inside");
+		dst = imalog_data_reserve(ps, 28 + (size_t)tlen);
 		if (!dst)
 			return -ENOMEM;
 		imalog_put_le32(dst, 20);
-		memcpy(dst + 4, buf + p, 20);
+		memcpy(dst + 4, at(ps, p), 20);
 		imalog_put_le32(dst + 24, tlen);
-		memcpy(dst + 28, buf + p + 24, tlen);
+		memcpy(dst + 28, at(ps, p + 24), tlen);
 		e->tdata_len = 28 + tlen;
 		p += 24 + tlen;
 	} else {
 		if (left < 4)
-			return imalog_fail(log, "truncated template data length");
-		tlen = imalog_le32(buf + p);
+			return imalog_fail(ps, "truncated template data length");
+		tlen = imalog_le32(at(ps, p));
+		r = tlen > IMALOG_TDATA_MAX ? 0 : imalog_need(ps, p + 4 + tlen);
+		if (r)
+			return r;
+		left = ps->len - ps->pos - p;
 		if (tlen > IMALOG_TDATA_MAX || tlen > left - 4)
-			return imalog_fail(log, "template data length %u exceeds the list", tlen);
-		dst = imalog_data_reserve(log, tlen);
+			return imalog_fail(ps, "template data length %u exceeds the list", tlen);
+		dst = imalog_data_reserve(ps, tlen);
 		if (!dst)
 			return -ENOMEM;
-		memcpy(dst, buf + p + 4, tlen);
+		memcpy(dst, at(ps, p + 4), tlen);
 		e->tdata_len = tlen;
 		p += 4 + (size_t)tlen;
 	}
-	e->tdata_off = log->data_len;
-	log->depth = 3;
-	r = imalog_check_fields(log, e);
+	e->tdata = ps->data;
+	ps->depth = 3;
+	r = imalog_check_fields(ps, e);
 	if (r)
 		return r;
-	log->depth = 0;
-	log->data_len += e->tdata_len;
-	log->n++;
-	*pos = p;
+	ps->depth = 0;
+	ps->pos += p;
 	return 0;
 }
 
-static int parse_binary(const uint8_t *buf, size_t len, size_t dsize, struct imalog *log)
+size_t imalog_fields(const struct imalog_entry *e, struct imalog_field *f, size_t max)
 {
-	size_t pos = 0;
-	int r = 0;
-
-	while (pos < len && !r)
-		r = parse_binary_one(log, buf, len, &pos, dsize);
-	return r;
-}
-
-static const struct hash_algo *bank_by_size(size_t n)
-{
-	switch (n) {
-	case 20: return hash_algo_by_id(HASH_ALGO_SHA1);
-	case 28: return hash_algo_by_id(HASH_ALGO_SHA224);
-	case 32: return hash_algo_by_id(HASH_ALGO_SHA256);
-	case 48: return hash_algo_by_id(HASH_ALGO_SHA384);
-	case 64: return hash_algo_by_id(HASH_ALGO_SHA512);
-	}
-	return NULL;
-}
-
-void imalog_free(struct imalog *log)
-{
-	free(log->v);
-	free(log->data);
-	memset(log, 0, sizeof(*log));
-}
-
-int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log)
-{
-	static const size_t sizes[] = { 20, 32, 48, 64, 28 };
-	struct imalog best = { 0 };
-	int best_r = 1;
-
-	memset(log, 0, sizeof(*log));
-	if (len == 0) {
-		snprintf(log->err, sizeof(log->err), "empty list");
-		return 1;
-	}
-	if (len >= 4 && (buf[0] == ' ' || (buf[0] >= '0' && buf[0] <= '9')) &&
-	    buf[1] && buf[2] && buf[3]) {
-		log->ascii = true;
-		return imalog_parse_ascii(buf, len, log);
-	}
-	/* The digest size that parses furthest is the list's bank. */
-	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
-		struct imalog cur = { .bank = bank_by_size(sizes[i]) };
-		int r = parse_binary(buf, len, sizes[i], &cur);
-
-		if (r < 0) {
-			imalog_free(&cur);
-			imalog_free(&best);
-			return r;
-		}
-		/* ties: the size whose failing entry got furthest names the error */
-		if (i == 0 || cur.n > best.n || (cur.n == best.n && !r && best_r) ||
-		    (cur.n == best.n && r && best_r && cur.depth > best.depth)) {
-			imalog_free(&best);
-			best = cur;
-			best_r = r;
-		} else {
-			imalog_free(&cur);
-		}
-		if (!r)
-			break;
-	}
-	*log = best;
-	return best_r;
-}
-
-const uint8_t *imalog_tdata(const struct imalog *log, const struct imalog_entry *e)
-{
-	return log->data + e->tdata_off;
-}
-
-size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
-		     struct imalog_field *f, size_t max)
-{
-	const uint8_t *p = imalog_tdata(log, e);
+	const uint8_t *p = e->tdata;
 	size_t left = e->tdata_len, n = 0;
 
 	/* already validated by check_fields(); still never read past */
@@ -361,13 +301,12 @@ int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **a
 	return *len == (*alg)->len ? 0 : -1;
 }
 
-int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
-		       const struct hash_algo **alg, const uint8_t **md, size_t *len,
-		       enum imalog_digest_type *type)
+int imalog_file_digest(const struct imalog_entry *e, const struct hash_algo **alg,
+		       const uint8_t **md, size_t *len, enum imalog_digest_type *type)
 {
 	struct imalog_field f[2];
 
-	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(log, e, f, 2) < 1)
+	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(e, f, 2) < 1)
 		return -1;
 	if (e->tmpl == IMALOG_T_IMA) {
 		if (f[0].len != 20)
@@ -391,14 +330,13 @@ int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
 	return imalog_digest_field(&f[0], alg, md, len, type);
 }
 
-void imalog_name(const struct imalog *log, const struct imalog_entry *e,
-		 char *name, size_t cap)
+void imalog_name(const struct imalog_entry *e, char *name, size_t cap)
 {
 	struct imalog_field f[2];
 	size_t n;
 
 	name[0] = '\0';
-	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(log, e, f, 2) < 2 || cap == 0)
+	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(e, f, 2) < 2 || cap == 0)
 		return;
 	n = f[1].len;
 	if (n && f[1].p[n - 1] == '\0')

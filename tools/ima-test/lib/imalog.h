@@ -16,8 +16,15 @@
  * buffer holds is found from its content.
  *
  * Lists are untrusted input: every length is checked against what is left,
- * nothing is read past the buffer, and the first malformed entry ends the
+ * nothing is read past the list, and the first malformed entry ends the
  * parse with a message naming it; the entries before it are kept.
+ *
+ * A list is never held in memory.  The parse reads it once, front to back,
+ * and keeps each entry's PCR (one byte) and, per block of entries, where
+ * the block starts and the SHA-256 of its bytes.  A cursor then reads
+ * entries again, a block at a time, and refuses a block whose bytes are not
+ * the ones parsed: every check sees the same list, and memory stays near
+ * one block and one entry whatever the list's length.
  */
 #ifndef IMA_TEST_IMALOG_H
 #define IMA_TEST_IMALOG_H
@@ -54,40 +61,73 @@ struct imalog_field {
 };
 
 struct imalog_entry {
+	size_t index;			/* 0-based position in the list */
 	uint32_t pcr;
 	enum imalog_template tmpl;
 	char tname[IMALOG_TEMPLATE_NAME_MAX + 1];
 	uint8_t digest[HASH_MAX_DIGEST];	/* template digest as logged */
 	bool violation;				/* logged digest all zero */
-	size_t where;			/* byte offset (binary) or line (ascii) */
-	size_t tdata_off;		/* into imalog.data */
-	uint32_t tdata_len;		/* fields, each u32 length + bytes */
+	const uint8_t *tdata;		/* fields, each u32 length + bytes; valid until
+					 * the cursor (or parse) that gave @e moves */
+	uint32_t tdata_len;
+};
+
+/* Entries parsed together: where they are and the SHA-256 of their bytes. */
+struct imalog_block {
+	uint64_t off;
+	size_t first, n, len;
+	uint8_t md[32];
 };
 
 struct imalog {
 	const struct hash_algo *bank;	/* algorithm of the logged digests */
 	bool ascii;
-	struct imalog_entry *v;
-	size_t n, cap;
-	uint8_t *data;			/* template data of every entry */
-	size_t data_len, data_cap;
+	int fd;				/* the list (imalog_open), or -1 */
+	const uint8_t *mem;		/* or the list in memory (imalog_parse) */
+	size_t mem_len;
+	size_t n;			/* entries parsed */
+	uint8_t *pcr;			/* PCR of every entry */
+	size_t pcr_cap;
+	struct imalog_block *blk;
+	size_t nblk, blk_cap;
 	char err[IMALOG_ERR];		/* set when the parse stopped early */
 	unsigned depth;			/* how far the failing entry parsed */
 };
 
 /*
- * Parse @len bytes at @buf.  0 when the whole buffer parsed; 1 when an
- * entry is malformed (log->err names it; log->v holds the entries before
- * it); -ENOMEM.  log_free() in every case.
+ * Parse the list in @fd (which @log then owns and closes), or the @len
+ * bytes at @buf (which must outlive @log).  0 when the whole list parsed;
+ * 1 when an entry is malformed (log->err names it; log->n counts the
+ * entries before it); -errno (-ENOMEM, or a read error).  imalog_free()
+ * in every case.
  */
+int imalog_open(int fd, struct imalog *log);
 int imalog_parse(const uint8_t *buf, size_t len, struct imalog *log);
 void imalog_free(struct imalog *log);
 
-/* The template data of @e. */
-const uint8_t *imalog_tdata(const struct imalog *log, const struct imalog_entry *e);
+/* Reads the entries of a parsed list, in any order (forward is cheapest). */
+struct imalog_cursor {
+	const struct imalog *log;
+	struct imalog_ps *ps;		/* the reader */
+	size_t blk;			/* the block loaded, if ps holds one */
+	size_t next;			/* index of the entry after cur */
+	bool loaded;
+	struct imalog_entry cur;
+	char err[IMALOG_ERR];		/* why imalog_at() returned NULL */
+};
+
+/* 0 or -ENOMEM. */
+int imalog_cursor_init(struct imalog_cursor *cur, const struct imalog *log);
+void imalog_cursor_free(struct imalog_cursor *cur);
+/*
+ * Entry @i (< log->n), valid until the next call on @cur; NULL with
+ * cur->err set when it cannot be read, or when the list's bytes are no
+ * longer the ones parsed (it changed while it was checked).
+ */
+const struct imalog_entry *imalog_at(struct imalog_cursor *cur, size_t i);
+
 /* Split @e's template data into fields; returns how many (0..max). */
-size_t imalog_fields(const struct imalog *log, const struct imalog_entry *e,
-		     struct imalog_field *f, size_t max);
+size_t imalog_fields(const struct imalog_entry *e, struct imalog_field *f, size_t max);
 
 /* What a file digest is the digest of ("d-ngv2" names it; others are IMALOG_DT_FILE). */
 enum imalog_digest_type {
@@ -100,8 +140,7 @@ enum imalog_digest_type {
  * "TYPE:ALG:" NUL digest; "d": sha1): 0 with @alg, @md, @len and @type
  * (may be NULL) set; -1 if @e has none or it cannot be read.
  */
-int imalog_file_digest(const struct imalog *log, const struct imalog_entry *e,
-		       const struct hash_algo **alg, const uint8_t **md, size_t *len,
+int imalog_file_digest(const struct imalog_entry *e, const struct hash_algo **alg, const uint8_t **md, size_t *len,
 		       enum imalog_digest_type *type);
 /*
  * The same for one "[TYPE:]ALG:" NUL digest field (d-ng, d-ngv2,
@@ -114,13 +153,12 @@ int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **a
  * none.  The parser guarantees that a name has no NUL inside and at most
  * IMALOG_NAME_MAX bytes, so with @cap > IMALOG_NAME_MAX it is never cut.
  */
-void imalog_name(const struct imalog *log, const struct imalog_entry *e,
-		 char *name, size_t cap);
+void imalog_name(const struct imalog_entry *e, char *name, size_t cap);
 
 /* Human number of @e: 1-based. */
-static inline size_t imalog_index(const struct imalog *log, const struct imalog_entry *e)
+static inline size_t imalog_index(const struct imalog_entry *e)
 {
-	return (size_t)(e - log->v) + 1;
+	return e->index + 1;
 }
 
 enum imalog_digest_check {
@@ -133,8 +171,12 @@ enum imalog_digest_check {
 enum imalog_digest_check imalog_check_digest(const struct imalog *log,
 					     const struct imalog_entry *e);
 
-/* imalog_check_digest() of every entry into @out (log->n items).  0 or -1. */
-int imalog_check_digests(const struct imalog *log, enum imalog_digest_check *out);
+/*
+ * imalog_check_digest() of every entry into @out (log->n items, each an
+ * enum imalog_digest_check).  0, or -1 with @err (an algorithm missing, or
+ * the list could not be read again).
+ */
+int imalog_check_digests(const struct imalog *log, uint8_t *out, char *err, size_t errlen);
 
 /* PCR values of one bank; @have bit N set when PCR N is known. */
 struct pcr_bank {
@@ -164,10 +206,11 @@ struct replay_result {
 /*
  * Replay @log into bank @b->alg for every PCR: digests of @log's own bank
  * are taken as logged, others are computed from the template data;
- * violations extend all 0xff.  0 or -1 (algorithm not available).
+ * violations extend all 0xff.  0, or -1 with @err (algorithm not
+ * available, or the list could not be read again).
  */
 int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
-		  struct replay_result res[IMALOG_PCRS]);
+		  struct replay_result res[IMALOG_PCRS], char *err, size_t errlen);
 
 /*
  * boot_aggregate of @b: H(PCR 0-7) for sha1, H(PCR 0-9) otherwise, in

@@ -52,7 +52,7 @@ static int put_uint(const char *s, size_t n, size_t size, uint8_t *dst)
 }
 
 /* Append one field (u32 length + bytes) built from token @s of @n bytes. */
-static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
+static int add_field(struct imalog_ps *ps, size_t *tlen, enum field_kind kind,
 		     const char *s, size_t n, size_t idx)
 {
 	size_t prefix = 0, hexlen = n, blen;
@@ -65,7 +65,7 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 			if (s[i] == ':')
 				colon = s + i;
 		if (!colon)
-			return imalog_fail(log, "field %zu: digest without 'ALG:'", idx);
+			return imalog_fail(ps, "field %zu: digest without 'ALG:'", idx);
 		prefix = (size_t)(colon - s) + 1;	/* "ALG:" then a NUL */
 		hexlen = n - prefix;
 	}
@@ -78,8 +78,8 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 	else
 		blen = (prefix ? prefix + 1 : 0) + hexlen / 2;
 	if (blen > IMALOG_TDATA_MAX || *tlen + 4 + blen > IMALOG_TDATA_MAX)
-		return imalog_fail(log, "field %zu too long", idx);
-	dst = imalog_data_reserve(log, *tlen + 4 + blen);
+		return imalog_fail(ps, "field %zu too long", idx);
+	dst = imalog_data_reserve(ps, *tlen + 4 + blen);
 	if (!dst)
 		return -ENOMEM;
 	dst += *tlen;
@@ -87,12 +87,12 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 	dst += 4;
 	if (kind == F_STRING) {
 		if (memchr(s, '\0', n))
-			return imalog_fail(log, "field %zu: NUL in a name", idx);
+			return imalog_fail(ps, "field %zu: NUL in a name", idx);
 		memcpy(dst, s, n);
 		dst[n] = '\0';
 	} else if (kind == F_U32 || kind == F_U16) {
 		if (n && put_uint(s, n, blen, dst))
-			return imalog_fail(log, "field %zu is not a %zu-byte decimal", idx, blen);
+			return imalog_fail(ps, "field %zu is not a %zu-byte decimal", idx, blen);
 	} else {
 		if (prefix) {
 			memcpy(dst, s, prefix);
@@ -100,34 +100,31 @@ static int add_field(struct imalog *log, size_t *tlen, enum field_kind kind,
 			dst += prefix + 1;
 		}
 		if (hex_decode(s + prefix, hexlen, dst))
-			return imalog_fail(log, "field %zu is not hex", idx);
+			return imalog_fail(ps, "field %zu is not hex", idx);
 	}
 	*tlen += 4 + blen;
 	return 0;
 }
 
 /* The 'ima' template keeps its name without the NUL, as the binary list does. */
-static void strip_ima_name_nul(struct imalog *log, struct imalog_entry *e)
+static void strip_ima_name_nul(struct imalog_ps *ps, struct imalog_entry *e)
 {
-	uint8_t *t = log->data + log->data_len;
+	uint8_t *t = ps->data;
 	uint32_t nlen = imalog_le32(t + 24);
 
 	imalog_put_le32(t + 24, nlen - 1);
 	e->tdata_len--;
 }
 
-static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
+static int parse_line(struct imalog_ps *ps, struct imalog_entry *e, const char *s, size_t n,
+		      size_t line)
 {
-	struct imalog_entry *e = imalog_entry_new(log);
 	const char *tok[12];
 	size_t tlen[12], ntok = 0, dlen, t = 0, layout = 0;
 	const char *p = s, *end = s + n;
 	unsigned long pcr = 0;
 	int r;
 
-	if (!e)
-		return -ENOMEM;
-	e->where = line;
 	while (p < end && *p == ' ')
 		p++;
 	while (ntok < ARRAY_SIZE(tok)) {
@@ -141,80 +138,84 @@ static int parse_line(struct imalog *log, const char *s, size_t n, size_t line)
 		p = sp + 1;
 	}
 	if (ntok < 4)
-		return imalog_fail(log, "line %zu: fewer than four columns", line);
+		return imalog_fail(ps, "line %zu: fewer than four columns", line);
 	for (size_t i = 0; i < tlen[0]; i++) {
 		if (tok[0][i] < '0' || tok[0][i] > '9' || i > 2)
-			return imalog_fail(log, "line %zu: bad PCR number", line);
+			return imalog_fail(ps, "line %zu: bad PCR number", line);
 		pcr = pcr * 10 + (unsigned long)(tok[0][i] - '0');
 	}
 	if (!tlen[0] || pcr >= IMALOG_PCRS)
-		return imalog_fail(log, "line %zu: PCR out of range", line);
+		return imalog_fail(ps, "line %zu: PCR out of range", line);
 	e->pcr = (uint32_t)pcr;
 	dlen = tlen[1] / 2;
-	if (!log->bank) {
-		log->bank = dlen == 20 ? hash_algo_by_id(HASH_ALGO_SHA1) :
+	if (!ps->bank) {
+		ps->bank = dlen == 20 ? hash_algo_by_id(HASH_ALGO_SHA1) :
 			    dlen == 32 ? hash_algo_by_id(HASH_ALGO_SHA256) :
 			    dlen == 48 ? hash_algo_by_id(HASH_ALGO_SHA384) :
 			    dlen == 64 ? hash_algo_by_id(HASH_ALGO_SHA512) :
 			    dlen == 28 ? hash_algo_by_id(HASH_ALGO_SHA224) : NULL;
-		if (!log->bank)
-			return imalog_fail(log, "line %zu: template digest of %zu hex digits",
+		if (!ps->bank)
+			return imalog_fail(ps, "line %zu: template digest of %zu hex digits",
 					   line, tlen[1]);
 	}
-	if (tlen[1] != 2 * log->bank->len || hex_decode(tok[1], tlen[1], e->digest))
-		return imalog_fail(log, "line %zu: template digest is not %zu hex digits",
-				   line, 2 * log->bank->len);
-	e->violation = imalog_all_zero(e->digest, log->bank->len);
-	r = imalog_set_template(log, e, tok[2], tlen[2]);
+	if (tlen[1] != 2 * ps->bank->len || hex_decode(tok[1], tlen[1], e->digest))
+		return imalog_fail(ps, "line %zu: template digest is not %zu hex digits",
+				   line, 2 * ps->bank->len);
+	e->violation = imalog_all_zero(e->digest, ps->bank->len);
+	r = imalog_set_template(ps, e, tok[2], tlen[2]);
 	if (r)
 		return r;
 	for (layout = 0; layout < ARRAY_SIZE(layouts); layout++)
 		if (layouts[layout].tmpl == e->tmpl)
 			break;
 	if (layout == ARRAY_SIZE(layouts))
-		return imalog_fail(log, "line %zu: template %s cannot be rebuilt from ascii",
+		return imalog_fail(ps, "line %zu: template %s cannot be rebuilt from ascii",
 				   line, e->tname);
 	if (ntok - 3 != layouts[layout].n)
-		return imalog_fail(log, "line %zu: %s wants %zu fields, line has %zu",
+		return imalog_fail(ps, "line %zu: %s wants %zu fields, line has %zu",
 				   line, e->tname, layouts[layout].n, ntok - 3);
 	for (size_t i = 0; i < layouts[layout].n; i++) {
 		enum field_kind k = layouts[layout].kind[i];
 
-		r = add_field(log, &t, k, tok[3 + i], tlen[3 + i], i + 1);
+		r = add_field(ps, &t, k, tok[3 + i], tlen[3 + i], i + 1);
 		if (r)
 			return r;
 	}
-	e->tdata_off = log->data_len;
+	e->tdata = ps->data;
 	e->tdata_len = (uint32_t)t;
 	if (e->tmpl == IMALOG_T_IMA) {
-		if (imalog_le32(log->data + log->data_len) != 20 || t < 29)
-			return imalog_fail(log, "line %zu: ima digest is not sha1", line);
-		strip_ima_name_nul(log, e);
+		if (imalog_le32(ps->data) != 20 || t < 29)
+			return imalog_fail(ps, "line %zu: ima digest is not sha1", line);
+		strip_ima_name_nul(ps, e);
 	}
-	r = imalog_check_fields(log, e);
-	if (r)
-		return r;
-	log->data_len += e->tdata_len;
-	log->n++;
-	return 0;
+	return imalog_check_fields(ps, e);
 }
 
-int imalog_parse_ascii(const uint8_t *buf, size_t len, struct imalog *log)
+int imalog_parse_ascii_one(struct imalog_ps *ps, struct imalog_entry *e)
 {
-	const char *s = (const char *)buf, *end = s + len;
-	size_t line = 0;
+	size_t line = ps->n + 1, want = 256, avail;
+	const uint8_t *nl;
+	int r;
 
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		int r;
-
-		line++;
-		if (!nl)
-			return imalog_fail(log, "line %zu: no newline at the end", line);
-		r = parse_line(log, s, (size_t)(nl - s), line);
+	memset(e, 0, sizeof(*e));
+	e->index = ps->n;
+	ps->data_len = 0;
+	for (;;) {
+		r = imalog_need(ps, want);
 		if (r)
 			return r;
-		s = nl + 1;
+		avail = ps->len - ps->pos;
+		nl = memchr(ps->buf + ps->pos, '\n', avail);
+		if (nl)
+			break;
+		if (avail < want)
+			return imalog_fail(ps, "line %zu: no newline at the end", line);
+		want *= 2;
 	}
+	r = parse_line(ps, e, (const char *)ps->buf + ps->pos,
+		       (size_t)(nl - (ps->buf + ps->pos)), line);
+	if (r)
+		return r;
+	ps->pos += (size_t)(nl - (ps->buf + ps->pos)) + 1;
 	return 0;
 }

@@ -20,12 +20,11 @@ static int hash2(EVP_MD_CTX *ctx, const EVP_MD *md, const uint8_t *a, size_t ale
 	       EVP_DigestFinal_ex(ctx, out, NULL) > 0 ? 0 : -1;
 }
 
-static int template_digest(EVP_MD_CTX *ctx, const EVP_MD *md,
-			   const struct imalog *log, const struct imalog_entry *e,
+static int template_digest(EVP_MD_CTX *ctx, const EVP_MD *md, const struct imalog_entry *e,
 			   uint8_t *out)
 {
 	static const uint8_t zeros[IMALOG_EVENT_NAME_MAX + 1];
-	const uint8_t *t = imalog_tdata(log, e);
+	const uint8_t *t = e->tdata;
 
 	if (e->tmpl == IMALOG_T_IMA) {
 		/* digest, then the name padded to 256 bytes: no lengths */
@@ -56,27 +55,42 @@ static enum imalog_digest_check check_one(EVP_MD_CTX *ctx, const EVP_MD *md,
 
 	if (e->violation)
 		return IMALOG_DIGEST_VIOLATION;
-	if (!template_digest(ctx, md, log, e, d) && !memcmp(d, e->digest, n))
+	if (!template_digest(ctx, md, e, d) && !memcmp(d, e->digest, n))
 		return IMALOG_DIGEST_OK;
 	if (sha1md && n > 20 && imalog_all_zero(e->digest + 20, n - 20) &&
-	    !template_digest(ctx, sha1md, log, e, d) && !memcmp(d, e->digest, 20))
+	    !template_digest(ctx, sha1md, e, d) && !memcmp(d, e->digest, 20))
 		return IMALOG_DIGEST_PADDED_SHA1;
 	return IMALOG_DIGEST_MISMATCH;
 }
 
-int imalog_check_digests(const struct imalog *log, enum imalog_digest_check *out)
+int imalog_check_digests(const struct imalog *log, uint8_t *out, char *err, size_t errlen)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	EVP_MD *md = fetch_md(log->bank), *sha1md = NULL;
+	struct imalog_cursor cur;
 	int r = -1;
 
+	snprintf(err, errlen, "cannot compute %s template digests",
+		 log->bank ? log->bank->name : "?");
+	if (imalog_cursor_init(&cur, log))
+		goto out;
 	if (log->bank && log->bank->id != HASH_ALGO_SHA1)
 		sha1md = fetch_md(hash_algo_by_id(HASH_ALGO_SHA1));
 	if (ctx && md && (sha1md || log->bank->id == HASH_ALGO_SHA1)) {
-		for (size_t i = 0; i < log->n; i++)
-			out[i] = check_one(ctx, md, sha1md, log, &log->v[i]);
 		r = 0;
+		for (size_t i = 0; i < log->n && !r; i++) {
+			const struct imalog_entry *e = imalog_at(&cur, i);
+
+			if (e) {
+				out[i] = (uint8_t)check_one(ctx, md, sha1md, log, e);
+			} else {
+				snprintf(err, errlen, "%s", cur.err);
+				r = -1;
+			}
+		}
 	}
+out:
+	imalog_cursor_free(&cur);
 	EVP_MD_free(sha1md);
 	EVP_MD_free(md);
 	EVP_MD_CTX_free(ctx);
@@ -98,28 +112,36 @@ enum imalog_digest_check imalog_check_digest(const struct imalog *log,
 }
 
 int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
-		  struct replay_result res[IMALOG_PCRS])
+		  struct replay_result res[IMALOG_PCRS], char *err, size_t errlen)
 {
 	EVP_MD *md = fetch_md(b->alg);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t ff[HASH_MAX_DIGEST], d[HASH_MAX_DIGEST];
+	struct imalog_cursor cur;
 	size_t n = b->alg->len;
 	int r = -1;
 
+	snprintf(err, errlen, "cannot replay into %s", b->alg->name);
 	memset(res, 0, IMALOG_PCRS * sizeof(*res));
 	memset(ff, 0xff, sizeof(ff));
-	if (!ctx || !md)
+	if (imalog_cursor_init(&cur, log) || !ctx || !md)
 		goto out;
 	for (size_t i = 0; i < log->n; i++) {
-		const struct imalog_entry *e = &log->v[i];
-		struct replay_result *p = &res[e->pcr];
+		const struct imalog_entry *e = imalog_at(&cur, i);
+		struct replay_result *p;
 		const uint8_t *ext = d;
+
+		if (!e) {
+			snprintf(err, errlen, "%s", cur.err);
+			goto out;
+		}
+		p = &res[e->pcr];
 
 		if (e->violation)
 			ext = ff;
 		else if (b->alg == log->bank)
 			ext = e->digest;
-		else if (template_digest(ctx, md, log, e, d))
+		else if (template_digest(ctx, md, e, d))
 			goto out;
 		if (hash2(ctx, md, p->value, n, ext, n, p->value))
 			goto out;
@@ -133,6 +155,7 @@ int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
 		res[i].known = b->have >> i & 1;
 	r = 0;
 out:
+	imalog_cursor_free(&cur);
 	EVP_MD_free(md);
 	EVP_MD_CTX_free(ctx);
 	return r;

@@ -2,11 +2,13 @@
 /* ima-test log: verify the IMA measurement list against the TPM. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "common.h"
@@ -64,30 +66,59 @@ struct pcr_arg {
 	const char *path;
 };
 
+/* Open @path as a regular file: the fd, or -errno (-EINVAL: not regular). */
+static int open_list(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	} else if ((uint64_t)st.st_size > LIST_MAX) {
+		e = EFBIG;
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -e;
+}
+
+/*
+ * Parse the list at @path; it stays open, and is read again, block by
+ * block, by the checks (struct imalog): nothing of it is kept in memory
+ * but each entry's PCR.
+ */
 static int load_list(struct log_ctx *c, const char *path)
 {
 	struct log_list *l;
-	uint8_t *buf;
-	size_t len;
-	int r;
+	int fd;
 
 	if (c->nlists == LOG_LISTS_MAX) {
 		fprintf(stderr, "ima-test log: at most %d lists\n", LOG_LISTS_MAX);
 		return -1;
 	}
-	r = read_file(path, &buf, &len, LIST_MAX);
-	if (r) {
+	fd = open_list(path);
+	if (fd < 0) {
 		fprintf(stderr, "ima-test log: %s: cannot read: %s\n", path,
-			r == -EINVAL ? "not a regular file" : strerror(-r));
+			fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
 	l = &c->lists[c->nlists];
+	memset(l, 0, sizeof(*l));
 	l->path = strdup(path);
-	l->parse = imalog_parse(buf, len, &l->log);
-	free(buf);
-	if (!l->path || l->parse < 0) {
-		fprintf(stderr, "ima-test log: %s: out of memory\n", path);
+	l->parse = imalog_open(fd, &l->log);
+	l->cur = calloc(1, sizeof(*l->cur));
+	if (!l->path || !l->cur || l->parse < 0 || imalog_cursor_init(l->cur, &l->log)) {
+		fprintf(stderr, "ima-test log: %s: %s\n", path, l->parse < 0 ?
+			strerror(-l->parse) : "out of memory");
 		free(l->path);
+		if (l->cur)
+			imalog_cursor_free(l->cur);
+		free(l->cur);
 		imalog_free(&l->log);
 		return -1;
 	}
@@ -98,6 +129,8 @@ static int load_list(struct log_ctx *c, const char *path)
 static void free_lists(struct log_ctx *c)
 {
 	for (size_t k = 0; k < c->nlists; k++) {
+		imalog_cursor_free(c->lists[k].cur);
+		free(c->lists[k].cur);
 		imalog_free(&c->lists[k].log);
 		free(c->lists[k].path);
 		free(c->lists[k].dc);

@@ -18,19 +18,18 @@ static const char *const check_names[CK_N] = {
 };
 
 void log_line(struct log_ctx *c, const char *key, const char *subject,
-	      const struct log_list *l, const struct imalog_entry *e,
-	      const char *status, const char *detail)
+	      const struct imalog_entry *e, const char *status, const char *detail)
 {
 	char name[LOG_NAME_BUF] = "";
 	json_t *rec;
 	int r;
 
 	if (e)
-		imalog_name(&l->log, e, name, sizeof(name));
+		imalog_name(e, name, sizeof(name));
 	if (c->fmt == OUT_JSON) {
 		rec = json_pack("{s:o}", key, json_text(subject, NULL));
 		if (e) {
-			json_put(&rec, "entry", json_count(imalog_index(&l->log, e)));
+			json_put(&rec, "entry", json_count(imalog_index(e)));
 			json_put(&rec, "pcr", json_count(e->pcr));
 			json_put(&rec, "template", json_text(e->tname, NULL));
 			json_put(&rec, "path", json_text(name, NULL));
@@ -50,7 +49,7 @@ void log_line(struct log_ctx *c, const char *key, const char *subject,
 		fputs(": ", c->fp);
 	}
 	if (e) {
-		fprintf(c->fp, "entry %zu ", imalog_index(&l->log, e));
+		fprintf(c->fp, "entry %zu ", imalog_index(e));
 		text_write_name(c->fp, name[0] ? name : "(no name)");
 		fputs(": ", c->fp);
 	}
@@ -70,7 +69,18 @@ void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_en
 	va_end(ap);
 	if (finding)
 		c->findings++;
-	log_line(c, "list", l ? l->path : "", l, e, status, detail);
+	log_line(c, "list", l ? l->path : "", e, status, detail);
+}
+
+const struct imalog_entry *log_entry_at(struct log_ctx *c, const struct log_list *l, size_t i)
+{
+	const struct imalog_entry *e = imalog_at(l->cur, i);
+
+	if (!e) {
+		fprintf(stderr, "ima-test log: %s: %s\n", l->path, l->cur->err);
+		c->trouble = true;
+	}
+	return e;
 }
 
 void log_set(struct log_ctx *c, size_t row, enum log_check_id ck, enum log_verdict v)
@@ -102,18 +112,18 @@ static bool requested(const struct log_ctx *c, enum log_check_id ck)
 static void check_list(struct log_ctx *c, size_t k)
 {
 	struct log_list *l = &c->lists[k];
+	char err[IMALOG_ERR + 64];
 
-	l->dc = malloc((l->log.n ? l->log.n : 1) * sizeof(*l->dc));
-	if (!l->dc || imalog_check_digests(&l->log, l->dc)) {
-		log_say(c, l, NULL, false, "error", "cannot compute %s template digests",
-			l->log.bank->name);
+	l->dc = malloc(l->log.n ? l->log.n : 1);
+	if (!l->dc || imalog_check_digests(&l->log, l->dc, err, sizeof(err))) {
+		log_say(c, l, NULL, false, "error", "%s", l->dc ? err : "out of memory");
 		c->trouble = true;
 		free(l->dc);
 		l->dc = NULL;
 		return;
 	}
 	for (size_t i = 0; i < l->log.n; i++) {
-		const struct imalog_entry *e = &l->log.v[i];
+		const struct imalog_entry *e;
 
 		if (l->dc[i] != IMALOG_DIGEST_VIOLATION)
 			log_set(c, i, CK_VIOLATION, V_OK);
@@ -136,24 +146,29 @@ static void check_list(struct log_ctx *c, size_t k)
 				break;
 			}
 			log_set(c, i, CK_VIOLATION, V_FINDING);
-			log_say(c, l, e, true, "violation",
-				"measured while open for write elsewhere (open-writers) or "
-				"opened for write while measured (ToMToU)");
+			e = log_entry_at(c, l, i);
+			if (e)
+				log_say(c, l, e, true, "violation",
+					"measured while open for write elsewhere (open-writers) or "
+					"opened for write while measured (ToMToU)");
 			break;
 		case IMALOG_DIGEST_MISMATCH:
 			log_set(c, i, CK_DIGEST, V_FINDING);
-			log_say(c, l, e, true, "template-digest",
-				"logged %s template digest does not match the entry's data",
-				l->log.bank->name);
+			e = log_entry_at(c, l, i);
+			if (e)
+				log_say(c, l, e, true, "template-digest",
+					"logged %s template digest does not match the entry's data",
+					l->log.bank->name);
 			break;
 		}
 	}
 }
 
-/* The logged digests of entry @i of @a and @b agree, as far as two banks can. */
-static bool digests_agree(const struct log_list *a, const struct log_list *b, size_t i)
+/* The logged digests of entry @i, @x of @a and @y of @b, agree, as far as two banks can. */
+static bool digests_agree(const struct log_list *a, const struct imalog_entry *x,
+			  const struct log_list *b, const struct imalog_entry *y)
 {
-	const struct imalog_entry *x = &a->log.v[i], *y = &b->log.v[i];
+	size_t i = x->index;
 
 	if (x->violation != y->violation)
 		return false;
@@ -167,13 +182,11 @@ static bool digests_agree(const struct log_list *a, const struct log_list *b, si
 	return true;	/* each list's digest is checked against the same data */
 }
 
-static bool same_event(const struct log_list *a, const struct log_list *b, size_t i)
+static bool same_event(const struct log_list *a, const struct imalog_entry *x,
+		       const struct log_list *b, const struct imalog_entry *y)
 {
-	const struct imalog_entry *x = &a->log.v[i], *y = &b->log.v[i];
-
 	return x->pcr == y->pcr && x->tdata_len == y->tdata_len && !strcmp(x->tname, y->tname) &&
-	       !memcmp(imalog_tdata(&a->log, x), imalog_tdata(&b->log, y), x->tdata_len) &&
-	       digests_agree(a, b, i);
+	       !memcmp(x->tdata, y->tdata, x->tdata_len) && digests_agree(a, x, b, y);
 }
 
 /* Every list must describe the same events, with the same violations, as the first one. */
@@ -187,9 +200,13 @@ static void compare_lists(struct log_ctx *c)
 		bool said = false;
 
 		for (size_t i = 0; i < n; i++) {
+			const struct imalog_entry *x = log_entry_at(c, a, i);
+			const struct imalog_entry *y = x ? log_entry_at(c, b, i) : NULL;
 			char *other;
 
-			if (same_event(a, b, i)) {
+			if (!y)
+				break;	/* cells unset: not evaluated, and an error */
+			if (same_event(a, x, b, y)) {
 				log_set(c, i, CK_LISTS, V_OK);
 				continue;
 			}
@@ -199,13 +216,13 @@ static void compare_lists(struct log_ctx *c)
 			said = true;
 			other = malloc(LOG_NAME_BUF);
 			if (other)
-				imalog_name(&b->log, &b->log.v[i], other, LOG_NAME_BUF);
-			log_say(c, a, &a->log.v[i], true, "lists-differ",
+				imalog_name(y, other, LOG_NAME_BUF);
+			log_say(c, a, x, true, "lists-differ",
 				"entry %zu of %s is %s%s", i + 1, b->path,
 				other && other[0] ? other : "(no name)",
-				a->log.v[i].violation != b->log.v[i].violation ?
+				x->violation != y->violation ?
 				", and only one of them is a violation" :
-				digests_agree(a, b, i) ? "" : ", with another logged digest");
+				digests_agree(a, x, b, y) ? "" : ", with another logged digest");
 			free(other);
 		}
 		for (size_t i = n; i < c->rows; i++)
@@ -239,10 +256,14 @@ static void close_matrix(struct log_ctx *c, struct totals *t)
 				continue;
 			if (log_get(c, i, (enum log_check_id)ck) == V_UNSET) {
 				const struct log_list *l = list_of_row(c, i);
+				const struct imalog_entry *e = NULL;
 
 				log_set(c, i, (enum log_check_id)ck, V_CANNOT);
-				if (!c->trouble)	/* else the error said why */
-					log_say(c, l, l ? &l->log.v[i] : NULL, true, "not-evaluated",
+				/* after an error, the error said why */
+				if (!c->trouble && l)
+					e = log_entry_at(c, l, i);
+				if (!c->trouble)
+					log_say(c, l, e, true, "not-evaluated",
 						"the %s check did not evaluate this entry",
 						check_names[ck]);
 			}
@@ -295,13 +316,16 @@ static void check_rows(struct log_ctx *c)
 			check_list(c, k);
 	if (c->nlists > 1)
 		compare_lists(c);
-	for (size_t i = 0; i < c->rows; i++) {
+	for (size_t i = 0; i < c->rows && (c->certs || c->ref); i++) {
 		const struct log_list *l = list_of_row(c, i);
+		const struct imalog_entry *e = log_entry_at(c, l, i);
 
+		if (!e)
+			break;
 		if (c->certs)
-			log_check_signature(c, l, &l->log.v[i]);
+			log_check_signature(c, l, e);
 		if (c->ref)
-			log_check_reference(c, l, &l->log.v[i]);
+			log_check_reference(c, l, e);
 	}
 	log_check_boot_aggregate(c);
 	log_check_tpm(c);

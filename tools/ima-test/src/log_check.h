@@ -37,8 +37,9 @@
 struct log_list {
 	char *path;		/* as given, or the securityfs path */
 	struct imalog log;
-	int parse;		/* imalog_parse() result */
-	enum imalog_digest_check *dc;	/* per entry, once checked */
+	int parse;		/* imalog_open() result */
+	struct imalog_cursor *cur;	/* reads its entries for the checks */
+	uint8_t *dc;		/* per entry, once checked: enum imalog_digest_check */
 };
 
 /* The checks, one column each. */
@@ -98,15 +99,19 @@ int log_print_boot_aggregate(struct log_ctx *ctx);
  * One report line about @subject (a list, a quote, ...): JSON
  * {KEY:SUBJECT[,"entry","pcr","template","path"],"status","detail"}, text
  * "[SUBJECT: ][entry N NAME: ]STATUS (DETAIL)", SUBJECT left out when "".
- * @e (an entry of @l) may be NULL.
+ * @e may be NULL.
  */
 void log_line(struct log_ctx *c, const char *key, const char *subject,
-	      const struct log_list *l, const struct imalog_entry *e,
-	      const char *status, const char *detail);
+	      const struct imalog_entry *e, const char *status, const char *detail);
 /* A line about list @l (may be NULL) and entry @e (may be NULL); @finding counts it. */
 void log_say(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
 	     bool finding, const char *status, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/*
+ * Entry @i of @l, valid until the next call for @l; NULL (said on stderr,
+ * and an error: c->trouble) when it cannot be read again.
+ */
+const struct imalog_entry *log_entry_at(struct log_ctx *c, const struct log_list *l, size_t i);
 /* Merge @v into the cell (@row, @ck): the worse verdict stays. */
 void log_set(struct log_ctx *c, size_t row, enum log_check_id ck, enum log_verdict v);
 enum log_verdict log_get(const struct log_ctx *c, size_t row, enum log_check_id ck);

@@ -18,11 +18,6 @@
 #include "util.h"
 #include "verity.h"
 
-static size_t row_of(const struct log_list *l, const struct imalog_entry *e)
-{
-	return imalog_index(&l->log, e) - 1;
-}
-
 /* Set @e's @ck cell to @v, and say why when it is not ok. */
 static void verdict(struct log_ctx *c, const struct log_list *l, const struct imalog_entry *e,
 		    enum log_check_id ck, enum log_verdict v, const char *status,
@@ -34,7 +29,7 @@ static void verdict(struct log_ctx *c, const struct log_list *l, const struct im
 	char detail[512];
 	va_list ap;
 
-	log_set(c, row_of(l, e), ck, v);
+	log_set(c, e->index, ck, v);
 	if (v != V_FINDING && v != V_CANNOT)
 		return;
 	va_start(ap, fmt);
@@ -99,7 +94,7 @@ static void check_sig_field(struct log_ctx *c, const struct log_list *l,
 			why[0] ? why : "not a signature");
 		return;
 	}
-	if (imalog_file_digest(&l->log, e, &alg, &md, &len, &type)) {
+	if (imalog_file_digest(e, &alg, &md, &len, &type)) {
 		verdict(c, l, e, CK_SIG, V_FINDING, "malformed",
 			"no file digest to check the signature against");
 		return;
@@ -144,7 +139,7 @@ static void check_sig_field(struct log_ctx *c, const struct log_list *l,
 			return;
 		}
 	}
-	log_set(c, row_of(l, e), CK_SIG, V_OK);
+	log_set(c, e->index, CK_SIG, V_OK);
 }
 
 void log_check_signature(struct log_ctx *c, const struct log_list *l,
@@ -155,10 +150,10 @@ void log_check_signature(struct log_ctx *c, const struct log_list *l,
 	bool any = false;
 
 	if (e->violation) {
-		log_set(c, row_of(l, e), CK_SIG, V_NA);
+		log_set(c, e->index, CK_SIG, V_NA);
 		return;
 	}
-	nf = imalog_fields(&l->log, e, f, IMALOG_FIELDS_MAX);
+	nf = imalog_fields(e, f, IMALOG_FIELDS_MAX);
 	switch (e->tmpl) {
 	case IMALOG_T_IMA:
 	case IMALOG_T_IMA_NG:
@@ -192,7 +187,7 @@ void log_check_signature(struct log_ctx *c, const struct log_list *l,
 		return;
 	}
 	if (!any)
-		log_set(c, row_of(l, e), CK_SIG, V_NA);	/* nothing signed */
+		log_set(c, e->index, CK_SIG, V_NA);	/* nothing signed */
 }
 
 /* KEY_CHECK logs the key's payload: for an asymmetric key, its X.509 certificate. */
@@ -225,7 +220,7 @@ void log_check_reference(struct log_ctx *c, const struct log_list *l,
 	enum imalog_digest_type type;
 	const struct hash_algo *alg;
 	const uint8_t *md;
-	size_t len, row = row_of(l, e);
+	size_t len, row = e->index;
 	bool boot;
 
 	if (e->violation) {
@@ -241,7 +236,7 @@ void log_check_reference(struct log_ctx *c, const struct log_list *l,
 		verdict(c, l, e, CK_REF, V_FINDING, "not-ima-pcr",
 			"in PCR %u, not the IMA PCR %u: Keylime rejects it", e->pcr, c->ima_pcr);
 	}
-	if (imalog_file_digest(&l->log, e, &alg, &md, &len, &type)) {
+	if (imalog_file_digest(e, &alg, &md, &len, &type)) {
 		verdict(c, l, e, CK_REF, V_FINDING, "malformed", "file digest field cannot be read");
 		return;
 	}
@@ -255,8 +250,8 @@ void log_check_reference(struct log_ctx *c, const struct log_list *l,
 		verdict(c, l, e, CK_REF, V_CANNOT, "error", "out of memory");
 		return;
 	}
-	imalog_name(&l->log, e, name, LOG_NAME_BUF);
-	if (e->tmpl == IMALOG_T_IMA_BUF && imalog_fields(&l->log, e, f, 3) == 3) {
+	imalog_name(e, name, LOG_NAME_BUF);
+	if (e->tmpl == IMALOG_T_IMA_BUF && imalog_fields(e, f, 3) == 3) {
 		sec = buffer_is_key(&f[2]) ? REF_KEYRINGS : REF_IMA_BUF;
 		if (sec == REF_KEYRINGS && ref_policy_keyring_ignored(c->ref, name)) {
 			log_set(c, row, CK_REF, V_OK);

@@ -62,7 +62,7 @@ static void line(struct log_ctx *c, const char *key, const char *name, const cha
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	log_line(c, key, name, NULL, NULL, status, detail);
+	log_line(c, key, name, NULL, status, detail);
 }
 
 void log_pcrs_read(struct log_ctx *c, const char *source)
@@ -112,8 +112,8 @@ static uint32_t pcrs_extended(const struct log_ctx *c)
 
 	for (size_t k = 0; k < c->nlists; k++)
 		for (size_t i = 0; i < c->lists[k].log.n; i++)
-			if (c->lists[k].log.v[i].pcr < 32)
-				m |= 1u << c->lists[k].log.v[i].pcr;
+			if (c->lists[k].log.pcr[i] < 32)
+				m |= 1u << c->lists[k].log.pcr[i];
 	return m ? m : 1u << 10;
 }
 

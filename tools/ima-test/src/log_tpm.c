@@ -44,9 +44,12 @@ static void say_pcr(struct log_ctx *c, const struct log_list *l, const struct pc
 			"%s PCR %u matches the TPM at entry %zu, the last of its %zu entries",
 			b->alg->name, p, r->match, r->entries);
 	} else if (r->match) {
-		log_say(c, l, &l->log.v[r->match - 1], true, "list-continues",
-			"%s PCR %u matches the TPM at this entry; the list goes on to entry %zu",
-			b->alg->name, p, r->last);
+		const struct imalog_entry *e = log_entry_at(c, l, r->match - 1);
+
+		if (e)
+			log_say(c, l, e, true, "list-continues",
+				"%s PCR %u matches the TPM at this entry; the list goes on to "
+				"entry %zu", b->alg->name, p, r->last);
 	} else {
 		log_say(c, l, NULL, true, "replay-mismatch",
 			"%s PCR %u: no entry brings the replay to the TPM value; "
@@ -58,9 +61,10 @@ static void replay_bank(struct log_ctx *c, const struct pcr_bank *b, uint8_t *tp
 {
 	struct replay_result res[IMALOG_PCRS];
 	const struct log_list *l = list_for_bank(c, b);
+	char err[IMALOG_ERR + 64];
 
-	if (imalog_replay(&l->log, b, res)) {
-		log_say(c, l, NULL, false, "error", "cannot replay into %s", b->alg->name);
+	if (imalog_replay(&l->log, b, res, err, sizeof(err))) {
+		log_say(c, l, NULL, false, "error", "%s", err);
 		c->trouble = true;
 		return;
 	}
@@ -86,7 +90,7 @@ static void replay_bank(struct log_ctx *c, const struct pcr_bank *b, uint8_t *tp
 		}
 	}
 	for (size_t i = 0; i < l->log.n && i < c->rows; i++) {
-		const struct replay_result *r = &res[l->log.v[i].pcr];
+		const struct replay_result *r = &res[l->log.pcr[i]];
 
 		if (!r->known)
 			tpm[i] |= T_NO_VALUE;
@@ -102,22 +106,23 @@ static void say_unverified(struct log_ctx *c)
 {
 	for (unsigned p = 0; p < IMALOG_PCRS; p++) {
 		const struct log_list *l = &c->lists[0];
+		const struct imalog_entry *e;
 		size_t first = 0, count = 0;
 
 		for (size_t i = 0; i < l->log.n; i++) {
 			enum log_verdict v = log_get(c, i, CK_TPM);
 
-			if (l->log.v[i].pcr == p && (v == V_CANNOT || v == V_ACCEPTED) && !count++)
+			if (l->log.pcr[i] == p && (v == V_CANNOT || v == V_ACCEPTED) && !count++)
 				first = i;
 		}
-		if (!count)
+		if (!count || !(e = log_entry_at(c, l, first)))
 			continue;
 		if (log_get(c, first, CK_TPM) == V_ACCEPTED)
-			log_say(c, l, &l->log.v[first], false, "unverified",
+			log_say(c, l, e, false, "unverified",
 				"PCR %u has no TPM value in any bank: %zu entries from this one are "
 				"not checked against the TPM, accepted by --allow-unverified", p, count);
 		else
-			log_say(c, l, &l->log.v[first], true, "no-tpm-value",
+			log_say(c, l, e, true, "no-tpm-value",
 				"PCR %u has no TPM value in any bank: %zu entries from this one are "
 				"not checked against the TPM%s", p, count,
 				p == c->ima_pcr ? " (the IMA PCR must have one)" :
@@ -151,7 +156,7 @@ void log_check_tpm(struct log_ctx *c)
 	}
 	for (size_t i = 0; i < c->rows; i++) {
 		const struct log_list *l = &c->lists[0];
-		unsigned pcr = i < l->log.n ? l->log.v[i].pcr : c->ima_pcr;
+		unsigned pcr = i < l->log.n ? l->log.pcr[i] : c->ima_pcr;
 
 		if (tpm[i] & T_FINDING)
 			log_set(c, i, CK_TPM, V_FINDING);
@@ -169,7 +174,7 @@ void log_check_tpm(struct log_ctx *c)
 void log_check_boot_aggregate(struct log_ctx *c)
 {
 	const struct log_list *l = &c->lists[0];
-	const struct imalog_entry *e = &l->log.v[0];
+	const struct imalog_entry *e;
 	char name[LOG_NAME_BUF];
 	const struct hash_algo *alg;
 	enum imalog_digest_type type;
@@ -180,9 +185,12 @@ void log_check_boot_aggregate(struct log_ctx *c)
 
 	for (size_t i = 1; i < c->rows; i++)
 		log_set(c, i, CK_BOOT, V_NA);	/* later entries named so are files */
-	imalog_name(&l->log, e, name, sizeof(name));
+	e = log_entry_at(c, l, 0);
+	if (!e)
+		return;
+	imalog_name(e, name, sizeof(name));
 	if (strcmp(name, "boot_aggregate") || e->pcr != c->ima_pcr || e->violation ||
-	    imalog_file_digest(&l->log, e, &alg, &md, &len, &type) || type != IMALOG_DT_FILE) {
+	    imalog_file_digest(e, &alg, &md, &len, &type) || type != IMALOG_DT_FILE) {
 		log_set(c, 0, CK_BOOT, V_FINDING);
 		log_say(c, l, e, true, "no-boot-aggregate",
 			"the list must start with a boot_aggregate entry in the IMA PCR %u; "
@@ -220,13 +228,15 @@ void log_check_boot_aggregate(struct log_ctx *c)
 int log_print_boot_aggregate(struct log_ctx *c)
 {
 	const struct log_list *l = &c->lists[0];
+	const struct imalog_entry *e = c->nlists && l->log.n ? log_entry_at(c, l, 0) : NULL;
 	char hex[2 * HASH_MAX_DIGEST + 1];
 	const struct hash_algo *alg;
 	const uint8_t *md;
 	size_t len;
 
-	if (!c->nlists || !l->log.n || imalog_file_digest(&l->log, &l->log.v[0], &alg, &md,
-							  &len, NULL))
+	if (c->trouble)
+		return EXIT_TROUBLE;
+	if (!e || imalog_file_digest(e, &alg, &md, &len, NULL))
 		return EXIT_FINDINGS;
 	hex_encode(md, len, hex);
 	printf("%s\n", hex);
