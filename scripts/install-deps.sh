@@ -16,7 +16,7 @@ pkgs=(
 	swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 libtss2-tcti-device0 mmdebstrap
 	softhsm2 libengine-pkcs11-openssl libp11-dev p11-kit p11-kit-modules opensc gnutls-bin
 	debhelper devscripts lintian fakeroot dpkg-dev man-db bash-completion
-	shellcheck sparse python3-jsonschema strace xxd
+	shellcheck sparse python3-jsonschema strace xxd time
 )
 missing() {	# the packages among "$@" that are not installed
 	local p
