@@ -37,6 +37,7 @@ TREE_BIG_MB = env_int("BENCH_TREE_BIG_MB", 8 if QUICK else 1024)
 FLOOR = os.environ.get("BENCH_FLOOR", "")
 TOOL = os.environ["IMA_TEST"]
 EVMCTL = shutil.which("evmctl") or "evmctl"
+TIME = "/usr/bin/time"          # GNU time (Debian package time), for peak RSS
 OPENSSL = shutil.which("openssl") or "openssl"
 
 
@@ -56,6 +57,19 @@ def timed(argv, capture=False):
     p.returncode = os.waitstatus_to_exitcode(wstatus)
     status = "ok" if p.returncode == 0 else "exit-%d" % p.returncode
     return wall, ru.ru_utime, ru.ru_stime, status, out.decode(errors="replace")
+
+
+def peak_rss(argv):
+    """(peak RSS in KiB, status) of one run of argv, by GNU time: the
+    ru_maxrss wait4() reports here would include this Python process's
+    own, inherited through fork and kept across execve."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        p = subprocess.run([TIME, "-f", "%M", "-o", out.name] + argv,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        lines = out.read().split()
+    if p.returncode:
+        return 0, "exit-%d" % p.returncode
+    return (int(lines[-1]), "ok") if lines and lines[-1].isdigit() else (0, "no-rss")
 
 
 def xattr_dir(base):
@@ -233,9 +247,17 @@ def log_replay(samples, scratch):
     subprocess.run([sys.executable, gen, "make", d, "--entries", str(LOG_ENTRIES)], check=True)
     lst, p1, p256 = (os.path.join(d, n) for n in ("bin_sha1", "pcrs_sha1", "pcrs_sha256"))
     log("measurement list of %d entries" % (LOG_ENTRIES + 1))
-    interleave(samples, "log-replay", [
+    subjects = [
         ("ima-test", [TOOL, "log", "--list", lst, "--pcrs", "sha1," + p1, "--pcrs", "sha256," + p256]),
-        ("evmctl", [EVMCTL, "ima_measurement", "--pcrs", "sha256," + p256, "--pcrs", "sha1," + p1, lst])])
+        ("evmctl", [EVMCTL, "ima_measurement", "--pcrs", "sha256," + p256, "--pcrs", "sha1," + p1, lst])]
+    interleave(samples, "log-replay", subjects)
+    # peak RSS of the same commands: a number to read beside the times, not a timing
+    if not os.access(TIME, os.X_OK):
+        log("%s not installed (Debian package time): no peak RSS row" % TIME)
+        return
+    for name, argv in subjects:
+        kib, status = peak_rss(argv)
+        samples.add("log-replay-rss", name, 1, float(kib), status, unit="KiB")
 
 
 def pkcs11_rows(samples, scratch, key, tree, xu_tool, xu_evm):

@@ -19,7 +19,8 @@ TREE_BIG = os.environ.get("BENCH_TREE_BIG_MB", "?")
 
 # (key, title, bench, subject A, subject B, ratio, target op, target)
 # ratio "speed": how many times faster A is than B (median B / median A);
-# ratio "cost": median A / median B (the patched kernel's extra cost).
+# ratio "cost": median A / median B (the patched kernel's extra cost);
+# ratio "memory": how many times less peak RSS A needs than B (B / A).
 ROWS = [
     ("sign", "sign -r, %s x 4 KiB (RSA-2048)" % FILES, "sign-r",
      "ima-test", "evmctl", "speed", ">=", 6.0),
@@ -35,6 +36,8 @@ ROWS = [
      "ima-test", "openssl-dgst", "speed", None, None),
     ("log", "log: check and replay a %s-entry list, two banks" % LOG_ENTRIES, "log-replay",
      "ima-test", "evmctl", "speed", ">=", 2.0),
+    ("log-rss", "log: peak RSS of the same replay", "log-replay-rss",
+     "ima-test", "evmctl", "memory", None, None),
     ("sign-p11", "sign -r, %s x 4 KiB, key on a SoftHSM token (RSA-2048)" % FILES, "sign-r-p11",
      "ima-test", "evmctl", "speed", ">=", 3.0),
     ("sign-hash", "sign-hash, %s manifest lines, key on a SoftHSM token" % os.environ.get(
@@ -96,7 +99,7 @@ LABEL = {"evmctl": "evmctl", "openssl": "openssl speed", "ima-test": "ima-test",
          "floor": "machine floor",
          "patched": "patched", "baseline": "baseline", "nfsd-only": "baseline + nfsd patches"}
 LABEL_B = {"verify": "evmctl ima_verify loop", "big-ssl": "openssl speed (1 core)",
-           "log": "evmctl ima_measurement",
+           "log": "evmctl ima_measurement", "log-rss": "evmctl ima_measurement",
            "sign-p11": "evmctl --engine pkcs11", "sign-hash": "evmctl sign_hash --engine pkcs11"}
 
 
@@ -116,6 +119,8 @@ def load(path):
 
 def scale(v, unit):
     """(factor, unit name) to show a value of about v."""
+    if unit == "KiB":
+        return 1 / 1024, "MiB"
     if unit == "ns":
         v = v * 1e-9
     for f, name, lim in ((1, "s", 1), (1e3, "ms", 1e-3), (1e6, "µs", 1e-6), (1e9, "ns", 0)):
@@ -144,7 +149,7 @@ def summarize(samples):
 def ratio_of(kind, a, b):
     if a <= 0 or b <= 0:
         return None
-    return b / a if kind == "speed" else a / b
+    return b / a if kind in ("speed", "memory") else a / b
 
 
 def floor(data, what):
@@ -183,7 +188,7 @@ def fmt_ratio(row):
     r, p = row["ratio"], row["pairs"]
     if r is None:
         return "—"
-    f = "%.2fx" if row["kind"] == "speed" else "%.3f"
+    f = "%.2fx" if row["kind"] in ("speed", "memory") else "%.3f"
     s = f % r
     if len(p) > 1:
         s += " (" + (f % min(p)) + "–" + (f % max(p)) + ")"
@@ -241,6 +246,9 @@ def why(r):
                   "read() copy is the sys share): compare openssl's own file path, the 'openssl "
                   "dgst' row, and bench/NOTES.md" % (b["med"] / cpu_a if cpu_a else 0, BIG_MB))
         return s
+    if r["kind"] == "memory":
+        return ("peak RSS (ru_maxrss) of one run each: ima-test %.1f MiB, %s %.1f MiB; ratio = "
+                "%s / ima-test" % (a["med"] / 1024, r["sb"], b["med"] / 1024, r["sb"]))
     if r["kind"] == "cost":
         p = r["pairs"]
         noise = (r["b"]["hi"] - r["b"]["lo"]) / r["b"]["med"] if r["b"]["med"] else 0
