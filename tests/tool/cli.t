@@ -7,11 +7,17 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 33
+plan 34
 
-# --- help and version: every command of the command table in src/main.c ---
-mapfile -t cmds < <(sed -n '/^static const struct command commands\[\] = {/,/^};/s/^\t*\.name = "\([^"]*\)",$/\1/p' \
-	"$TOOL_ROOT/tools/ima-test/src/main.c")
+# --- help and version: every COMMAND() entry of src/, by rank ---
+src=$TOOL_ROOT/tools/ima-test/src
+table=$(grep -rhoE --include='*.c' '^COMMAND\("[^"]+", [0-9]+,' "$src" |
+	sed -E 's/^COMMAND\("([^"]+)", ([0-9]+),$/\2 \1/' | sort -n)
+mapfile -t cmds < <(cut -d' ' -f2 <<<"$table")
+[ ${#cmds[@]} -ge 10 ] && [ -z "$(cut -d' ' -f1 <<<"$table" | uniq -d)" ] &&
+	[ -z "$(printf '%s\n' "${cmds[@]}" | sort | uniq -d)" ]
+check_rc $? "src/ declares ${#cmds[@]} commands with COMMAND(), names and ranks unique" ||
+	diag "$table"
 expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
 out=$("$T" --help)
 listed=$(awk '/^Commands:$/ { f = 1; next } f && /^$/ { exit } f { print $1 }' <<<"$out")

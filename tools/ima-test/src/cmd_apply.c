@@ -392,7 +392,7 @@ static int hold_manifests(struct apply_ctx *c, char **manifests, size_t nm, cons
 	return status;
 }
 
-int cmd_apply(int argc, char **argv)
+static int cmd_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, 'm' },
@@ -487,3 +487,5 @@ out:
 	free(manifests);
 	return r;
 }
+
+COMMAND("apply", 100, "set IMA xattrs from FILE.sig files or a sign-hash manifest", cmd_apply);

@@ -28,7 +28,7 @@ static const char help[] =
 	EVM_CHECK_HELP
 	TREE_HELP;
 
-int cmd_audit(int argc, char **argv)
+static int cmd_audit(int argc, char **argv)
 {
 	struct scan_opts so = {
 		.fmt = OUT_TEXT,
@@ -39,3 +39,5 @@ int cmd_audit(int argc, char **argv)
 
 	return scan_main("audit", help, argc, argv, &so);
 }
+
+COMMAND("audit", 40, "classify every file; text, JSON lines or a Keylime policy", cmd_audit);

@@ -57,7 +57,7 @@ static int skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-int cmd_hash(int argc, char **argv)
+static int cmd_hash(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "hash", required_argument, NULL, 'a' },
@@ -95,3 +95,5 @@ int cmd_hash(int argc, char **argv)
 	out_finish(&c.out);
 	return r;
 }
+
+COMMAND("hash", 20, "write content digests to the IMA xattr, as fix mode does", cmd_hash);

@@ -37,8 +37,6 @@ static const char help[] =
 	"                      /boot/config-$(uname -r), then /proc/config.gz)\n"
 	"  -h, --help          show this help\n";
 
-enum { OPT_KERNEL_CONFIG = 0x200 };
-
 /*
  * Say on stderr what kind of keyring @ring_name is to the kernel, from its
  * config (security/integrity/digsig.c: keyring_name[]): a note, or a
@@ -236,7 +234,7 @@ static int keys_list(const char *ring_name)
 	return EXIT_OK;
 }
 
-int cmd_keys(int argc, char **argv)
+static int cmd_keys(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "keyring", required_argument, NULL, OPT_KEYRING },
@@ -295,3 +293,5 @@ int cmd_keys(int argc, char **argv)
 	}
 	return usage_error("keys", "unknown subcommand '%s' (add or list)", argv[optind]);
 }
+
+COMMAND("keys", 50, "add certificates to, or list, an IMA keyring", cmd_keys);

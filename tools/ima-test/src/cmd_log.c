@@ -23,11 +23,6 @@
 #define LIST_MAX ((size_t)1 << 31)
 #define SNAPSHOT_TRIES 10
 
-enum {
-	OPT_LIST = 0x200, OPT_PCRS, OPT_REFERENCE, OPT_IGNORE_VIOLATIONS, OPT_IMA_PCR,
-	OPT_ALLOW_UNVERIFIED, OPT_PRINT_BOOT_AGGREGATE,
-};
-
 static const char help[] =
 	"Usage: ima-test log [--list FILE]... [--pcrs [ALG,]FILE]... [--cert FILE]...\n"
 	"                    [--quote FILE --quote-sig FILE --ak FILE --nonce HEX\n"
@@ -389,7 +384,7 @@ static int print_boot_aggregate(struct log_ctx *c)
 	return r;
 }
 
-int cmd_log(int argc, char **argv)
+static int cmd_log(int argc, char **argv)
 {
 	static struct log_ctx zero;
 	struct log_ctx *c = malloc(sizeof(*c));
@@ -441,3 +436,5 @@ out:
 	free(c);
 	return r;
 }
+
+COMMAND("log", 80, "verify the IMA measurement list against the TPM and a reference", cmd_log);

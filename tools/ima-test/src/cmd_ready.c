@@ -70,12 +70,6 @@ static const char help[] =
 	"Exit status: 0 nothing would be denied, 1 some file would be, 2 usage,\n"
 	"policy or environment error.\n";
 
-enum {
-	OPT_POLICY = 0x200, OPT_UID, OPT_GID, OPT_EVM_STATE, OPT_MMAP_ANY, OPT_ACCESS,
-	OPT_EVM_XATTRS, OPT_EVM_XATTRS_FILE, OPT_KERNEL_CONFIG,
-};
-
-
 /* @json: the record's "line", "access" and "signature_required" (see struct record). */
 static void add_record(struct ready *r, const char *path, int v,
 		       const char *detail, const struct record *json)
@@ -307,7 +301,6 @@ static int ready_skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-
 static int cmp_record(const void *a, const void *b)
 {
 	return strcmp(((const struct record *)a)->path, ((const struct record *)b)->path);
@@ -503,7 +496,7 @@ static int ready_run(struct ready *r, const struct tree_opts *tree, char **paths
 	return status;
 }
 
-int cmd_ready(int argc, char **argv)
+static int cmd_ready(int argc, char **argv)
 {
 	struct tree_opts tree = { .walk.recursive = true };
 	struct certset certs = { 0 };
@@ -531,3 +524,5 @@ int cmd_ready(int argc, char **argv)
 	pthread_mutex_destroy(&r.lock);
 	return status;
 }
+
+COMMAND("ready", 60, "list what ima_appraise=enforce would deny under a policy", cmd_ready);

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "certs.h"
 #include "common.h"
+#include "key_opts.h"
 #include "digest.h"
 #include "evm_opts.h"
 #include "identity.h"
@@ -21,9 +22,6 @@
 #include "sigfile.h"
 #include "util.h"
 #include "verity.h"
-
-/* sign's own long option, clear of the shared ones in common.h */
-enum { OPT_PASS_FILE = 0x200, OPT_VERITY, OPT_NO_ENABLE, OPT_VERITY_HASH };
 
 struct sign_ctx {
 	EVP_PKEY *key;
@@ -44,12 +42,7 @@ struct sign_ctx {
 static const char help[] =
 	"Usage: ima-test sign --key KEY [OPTIONS] PATH...\n"
 	"Write a v2 signature of each file's content to security.ima.\n\n"
-	"  -k, --key KEY       private key (PEM or DER, RSA or EC)\n"
-	"      --cert CERT     certificate of KEY: keyid the kernel finds it by\n"
-	"                      (default: a certificate appended to KEY, if any)\n"
-	"      --keyid HEX     use this 4-byte keyid (8 hex digits)\n"
-	"      --pass-file F   passphrase of KEY: first line of F\n"
-	"                      (or env IMA_TEST_KEY_PASS; -p PASS is refused)\n"
+	KEY_HELP
 	"  -a, --hash ALG      sha1, sha224, sha256 (default), sha384, sha512\n"
 	"      --evm           then write a portable EVM signature (security.evm\n"
 	"                      type 5) over the protected xattrs and metadata;\n"
@@ -236,14 +229,10 @@ static int skip(void *arg, const char *path, const char *why, int status)
 	return status;
 }
 
-int cmd_sign(int argc, char **argv)
+static int cmd_sign(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "cert", required_argument, NULL, OPT_CERT },
-		{ "keyid", required_argument, NULL, OPT_KEYID },
-		{ "pass", required_argument, NULL, 'p' },
-		{ "pass-file", required_argument, NULL, OPT_PASS_FILE },
+		KEY_LONG_OPTIONS,
 		{ "hash", required_argument, NULL, 'a' },
 		{ "evm", no_argument, NULL, OPT_EVM },
 		{ "ima-hash", no_argument, NULL, OPT_IMA_HASH },
@@ -254,29 +243,23 @@ int cmd_sign(int argc, char **argv)
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct identity_args a = { .cmd = "sign", .pass = getenv("IMA_TEST_KEY_PASS") };
-	const char *pass_file = NULL;
 	struct sign_ctx c = { .alg = hash_algo_by_name("sha256") };
+	struct key_opts k;
 	bool alg_set = false;
-	char *pass = NULL, err[512];
 	int opt, r;
 
+	key_opts_init(&k, "sign");
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:p:a:f" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, KEY_SHORT_OPTIONS "a:f" TREE_SHORT_OPTIONS, opts,
+				  NULL)) != -1) {
 		r = tree_option("sign", opt, optarg, &c.tree);
+		if (!r)
+			r = key_option(&k, opt, optarg);
 		if (r < 0)
 			return EXIT_TROUBLE;
 		if (r)
 			continue;
 		switch (opt) {
-		case 'k': a.key = optarg; break;
-		case OPT_CERT: a.cert = optarg; break;
-		case OPT_KEYID: a.keyid = optarg; break;
-		case OPT_PASS_FILE: pass_file = optarg; break;
-		case 'p':
-			/* argv is readable by every user in /proc/PID/cmdline */
-			return usage_error("sign", "a passphrase on the command line is visible to "
-					   "other users; use --pass-file FILE or IMA_TEST_KEY_PASS");
 		case OPT_EVM: c.evm = true; break;
 		case OPT_IMA_HASH: c.ima_hash = true; break;
 		case 'f': c.sigfile = true; break;
@@ -302,8 +285,8 @@ int cmd_sign(int argc, char **argv)
 			return usage_error("sign", "bad option");
 		}
 	}
-	if (!a.key)
-		return usage_error("sign", "--key is required");
+	if (key_opts_check(&k))
+		return EXIT_TROUBLE;
 	if (c.ima_hash && !c.evm)
 		return usage_error("sign", "--ima-hash goes with --evm");
 	/* security.evm covers the security.ima the file has, not the one in FILE.sig */
@@ -331,25 +314,8 @@ int cmd_sign(int argc, char **argv)
 	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)
 		return usage_error("sign", "no files given");
-	/* from here until exit the process holds a key, and perhaps a PIN */
-	if (secrets_guard()) {
-		fprintf(stderr, "ima-test sign: cannot keep the key out of core dumps: %s\n", strerror(errno));
+	if (key_opts_load(&k, &c.key, c.keyid))
 		return EXIT_TROUBLE;
-	}
-	if (pass_file) {
-		pass = pass_file_read(pass_file, err, sizeof(err));
-		if (!pass) {
-			fprintf(stderr, "ima-test sign: %s\n", err);
-			return EXIT_TROUBLE;
-		}
-		a.pass = pass;
-	}
-	r = identity_load(&a, &c.key, c.keyid);
-	secret_free(pass);
-	if (r) {
-		EVP_PKEY_free(c.key);
-		return EXIT_TROUBLE;
-	}
 	out_init(&c.out, OUT_TEXT, true);
 	r = walk_paths(&c.tree.walk, argv + optind, (size_t)(argc - optind),
 		       sign_one, skip, &c);
@@ -362,3 +328,5 @@ int cmd_sign(int argc, char **argv)
 	EVP_PKEY_free(c.key);
 	return r;
 }
+
+COMMAND("sign", 10, "write v2 signatures to the IMA xattr", cmd_sign);

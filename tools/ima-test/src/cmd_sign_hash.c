@@ -19,14 +19,13 @@
 #include "identity.h"
 #include "certs.h"
 #include "common.h"
+#include "key_opts.h"
 #include "digest.h"
 #include "imaxattr.h"
 #include "manifest.h"
 #include "sig.h"
 #include "util.h"
 #include "verity.h"
-
-enum { OPT_PASS_FILE = 0x200, OPT_VERITY };
 
 struct line {
 	char *text;
@@ -49,12 +48,7 @@ static const char help[] =
 	"Usage: ima-test sign-hash --key KEY [OPTIONS] < MANIFEST\n"
 	"Read sha*sum lines on stdin; print each followed by a space and the\n"
 	"hex IMA signature of its digest (as evmctl sign_hash).\n\n"
-	"  -k, --key KEY       private key file or pkcs11: URI\n"
-	"      --cert CERT     certificate of KEY: keyid from its subject key id\n"
-	"      --keyid HEX     use this 4-byte keyid (8 hex digits)\n"
-	"      --pass-file FILE  passphrase or PIN of KEY, first line of FILE\n"
-	"                      (or env IMA_TEST_KEY_PASS; -p on the command line\n"
-	"                      is refused: other users could read it)\n"
+	KEY_HELP
 	"  -a, --hash ALG      digest algorithm of every line (default: from its length)\n"
 	"      --verity        the digests are fs-verity digests (lines of `fsverity\n"
 	"                      digest`, ALG:HEX NAME, or sha*sum lines): write\n"
@@ -232,38 +226,30 @@ static int run(struct sign_hash_ctx *c, unsigned jobs)
 	return status;
 }
 
-int cmd_sign_hash(int argc, char **argv)
+static int cmd_sign_hash(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "cert", required_argument, NULL, OPT_CERT },
-		{ "keyid", required_argument, NULL, OPT_KEYID },
-		{ "pass", required_argument, NULL, 'p' },
-		{ "pass-file", required_argument, NULL, OPT_PASS_FILE },
+		KEY_LONG_OPTIONS,
 		{ "hash", required_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "verity", no_argument, NULL, OPT_VERITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *key = NULL, *cert = NULL, *keyid = NULL;
-	const char *pass = getenv("IMA_TEST_KEY_PASS"), *pass_file = NULL;
-	char *pass_buf = NULL, err[256];
 	struct sign_hash_ctx c = { .want = NULL };
 	struct tree_opts tree = { .walk.jobs = 0 };
+	struct key_opts k;
 	int opt, r;
 
+	key_opts_init(&k, "sign-hash");
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:p:a:j:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, KEY_SHORT_OPTIONS "a:j:h", opts, NULL)) != -1) {
+		r = key_option(&k, opt, optarg);
+		if (r < 0)
+			return EXIT_TROUBLE;
+		if (r)
+			continue;
 		switch (opt) {
-		case 'k': key = optarg; break;
-		case OPT_CERT: cert = optarg; break;
-		case OPT_KEYID: keyid = optarg; break;
-		case OPT_PASS_FILE: pass_file = optarg; break;
-		case 'p':
-			/* argv is readable by every user in /proc/PID/cmdline */
-			return usage_error("sign-hash", "a passphrase on the command line is visible "
-					   "to other users; use --pass-file FILE or IMA_TEST_KEY_PASS");
 		case 'a':
 			c.want = parse_hash("sign-hash", optarg);
 			if (!c.want)
@@ -281,26 +267,11 @@ int cmd_sign_hash(int argc, char **argv)
 			return usage_error("sign-hash", "bad option");
 		}
 	}
-	if (!key)
-		return usage_error("sign-hash", "--key is required");
+	if (key_opts_check(&k))
+		return EXIT_TROUBLE;
 	if (optind < argc)
 		return usage_error("sign-hash", "the manifest is read on stdin, not from '%s'", argv[optind]);
-	/* from here until exit the process holds a key, and perhaps a PIN */
-	if (secrets_guard()) {
-		fprintf(stderr, "ima-test sign-hash: cannot keep the key out of core dumps: %s\n", strerror(errno));
-		return EXIT_TROUBLE;
-	}
-	if (pass_file) {
-		pass = pass_buf = pass_file_read(pass_file, err, sizeof(err));
-		if (!pass) {
-			fprintf(stderr, "ima-test sign-hash: %s\n", err);
-			return EXIT_TROUBLE;
-		}
-	}
-	r = identity_load(&(struct identity_args){ .cmd = "sign-hash", .key = key, .cert = cert,
-					       .keyid = keyid, .pass = pass },
-			  &c.key, c.keyid);
-	secret_free(pass_buf);
+	r = key_opts_load(&k, &c.key, c.keyid);
 	if (r)
 		r = EXIT_TROUBLE;
 	else if (read_lines(stdin, &c))
@@ -317,3 +288,6 @@ int cmd_sign_hash(int argc, char **argv)
 	EVP_PKEY_free(c.key);
 	return r;
 }
+
+COMMAND("sign-hash", 90, "sign the digests of a sha*sum manifest (evmctl sign_hash)",
+	cmd_sign_hash);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "hashalgo.h"
+#include "options.h"
 #include "walk.h"
 
 #define EXIT_OK 0
@@ -18,17 +19,6 @@ struct tree_opts {
 	struct walk_opts walk;
 	bool user_xattr;
 	bool verbose;
-};
-
-/* Long-only option ids, shared so front ends do not collide. */
-enum {
-	OPT_XATTR_USER = 0x100,
-	OPT_FOLLOW,
-	OPT_CERT,
-	OPT_KEYID,
-	OPT_FORMAT,
-	OPT_KEYRING,
-	OPT_HOLD,
 };
 
 #define TREE_LONG_OPTIONS \

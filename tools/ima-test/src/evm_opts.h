@@ -6,17 +6,9 @@
 #include <getopt.h>
 
 #include "evm.h"
+#include "options.h"
 
 /* Long-only option ids, above common.h's. */
-enum {
-	OPT_EVM = 0x300,
-	OPT_EVM_KEY,
-	OPT_UUID,
-	OPT_EVM_NO_FSUUID,
-	OPT_IMA_HASH,
-	OPT_KMK,
-};
-
 #define EVM_LONG_OPTIONS \
 	{ "evm", no_argument, NULL, OPT_EVM }, \
 	{ "evm-key", required_argument, NULL, OPT_EVM_KEY }, \

@@ -11,14 +11,7 @@
 #include <stdint.h>
 
 #include "log_check.h"
-
-enum {
-	OPT_QUOTE = 0x280,
-	OPT_QUOTE_SIG,
-	OPT_QUOTE_AK,
-	OPT_QUOTE_NONCE,
-	OPT_QUOTE_PCRS,
-};
+#include "options.h"
 
 #define LOG_QUOTE_LONG_OPTIONS \
 	{ "quote", required_argument, NULL, OPT_QUOTE }, \

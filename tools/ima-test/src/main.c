@@ -5,70 +5,44 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "common.h"
 #include "util.h"
 
-static const struct command commands[] = {
-	{
-		.name = "sign",
-		.summary = "write v2 signatures to the IMA xattr",
-		.run = cmd_sign,
-	},
-	{
-		.name = "hash",
-		.summary = "write content digests to the IMA xattr, as fix mode does",
-		.run = cmd_hash,
-	},
-	{
-		.name = "verify",
-		.summary = "check IMA xattrs against file contents and certificates",
-		.run = cmd_verify,
-	},
-	{
-		.name = "audit",
-		.summary = "classify every file; text, JSON lines or a Keylime policy",
-		.run = cmd_audit,
-	},
-	{
-		.name = "keys",
-		.summary = "add certificates to, or list, an IMA keyring",
-		.run = cmd_keys,
-	},
-	{
-		.name = "ready",
-		.summary = "list what ima_appraise=enforce would deny under a policy",
-		.run = cmd_ready,
-	},
-	{
-		.name = "close-check",
-		.summary = "prove security.ima is rewritten on every final close",
-		.run = cmd_close_check,
-	},
-	{
-		.name = "log",
-		.summary = "verify the IMA measurement list against the TPM and a reference",
-		.run = cmd_log,
-	},
-	{
-		.name = "sign-hash",
-		.summary = "sign the digests of a sha*sum manifest (evmctl sign_hash)",
-		.run = cmd_sign_hash,
-	},
-	{
-		.name = "apply",
-		.summary = "set IMA xattrs from FILE.sig files or a sign-hash manifest",
-		.run = cmd_apply,
-	},
-};
+/* The COMMAND() entries of every src/cmd_*.c, placed by the linker. */
+extern const struct command __start_ima_test_commands[];
+extern const struct command __stop_ima_test_commands[];
+
+static const struct command *commands[64];
+static size_t ncommands;
+
+static int by_rank(const void *a, const void *b)
+{
+	const struct command *x = *(const struct command *const *)a;
+	const struct command *y = *(const struct command *const *)b;
+
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static void collect_commands(void)
+{
+	for (const struct command *c = __start_ima_test_commands;
+	     c < __stop_ima_test_commands; c++) {
+		if (ncommands == ARRAY_SIZE(commands))
+			abort();	/* more commands than main.c has room for */
+		commands[ncommands++] = c;
+	}
+	qsort(commands, ncommands, sizeof(*commands), by_rank);
+}
 
 static void usage(FILE *fp)
 {
 	fputs("Usage: ima-test COMMAND [OPTIONS] [PATH...]\n\nCommands:\n", fp);
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < ncommands; i++)
+		fprintf(fp, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'ima-test COMMAND --help' describes a command.\n"
 	      "Exit status: 0 all good, 1 integrity findings, 2 usage or environment error.\n",
 	      fp);
@@ -101,6 +75,7 @@ static int close_stdout(int status)
 
 static int run(int argc, char **argv)
 {
+	collect_commands();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_TROUBLE;
@@ -114,9 +89,9 @@ static int run(int argc, char **argv)
 		printf("ima-test %s\n", IMA_TEST_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	for (size_t i = 0; i < ncommands; i++)
+		if (!strcmp(argv[1], commands[i]->name))
+			return commands[i]->run(argc - 1, argv + 1);
 	fprintf(stderr, "ima-test: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_TROUBLE;

@@ -333,7 +333,6 @@ int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
 int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	      struct scan_opts *so)
 {
-	enum { OPT_HASH_ALGO = 0x180, OPT_BOOT_AGGREGATE, OPT_MEASUREMENT_LIST, OPT_MANIFEST };
 	static const struct option opts[] = {
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "format", required_argument, NULL, OPT_FORMAT },

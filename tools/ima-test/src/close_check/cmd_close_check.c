@@ -39,7 +39,8 @@ static const char help[] =
 	"  -s, --scenario LIST   only these scenarios (comma separated)\n"
 	"      --timeout-ms MS   bound for asynchronous rewrites (default 10000)\n"
 	"      --no-trace        do not use the ima:ima_update_xattr tracepoint\n"
-	"      --json            JSON lines instead of TAP\n"
+	"      --format FMT      tap (default) or json (JSON lines)\n"
+	"      --json            the same as --format json\n"
 	"      --evm-key FILE    also check that security.evm is the kernel's HMAC\n"
 	"                        after every final close (EVM initialised with the\n"
 	"                        key in FILE: raw bytes or hex digits, or with\n"
@@ -52,8 +53,6 @@ static const char help[] =
 	"  -h, --help            show this help\n\n"
 	"Exit status: 0 all passed (skips are reported, never counted as passes),\n"
 	"1 a scenario failed, 2 the environment cannot show a failure.\n";
-
-enum { OPT_RANDOM = 0x200, OPT_SEED, OPT_TIMEOUT, OPT_NO_TRACE, OPT_JSON, OPT_EXEC_CHILD };
 
 static void bail(const struct cc_opts *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -292,6 +291,7 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "evm-key", required_argument, NULL, OPT_EVM_KEY },
@@ -333,6 +333,13 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		case 's': o->only = optarg; break;
 		case OPT_NO_TRACE: o->trace = false; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "tap") && strcmp(optarg, "json")) {
+				usage_error("close-check", "--format: tap or json, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->json = !strcmp(optarg, "json");
+			break;
 		case 'l':
 			for (size_t i = 0; i < cc_nscenarios; i++)
 				printf("%-16s %s%s\n", cc_scenarios[i].name, cc_scenarios[i].what,
@@ -359,7 +366,7 @@ bad_number:
 	return -EINVAL;
 }
 
-int cmd_close_check(int argc, char **argv)
+static int cmd_close_check(int argc, char **argv)
 {
 	struct cc_state s = { .opts = { .iterations = 1, .trace = true, .timeout_ms = 10000 } };
 	uint64_t rng;
@@ -451,3 +458,4 @@ int cmd_close_check(int argc, char **argv)
 	return trouble ? EXIT_TROUBLE : failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
+COMMAND("close-check", 70, "prove security.ima is rewritten on every final close", cmd_close_check);
