@@ -8,7 +8,7 @@
 command -v python3 >/dev/null || skip_all "python3 not installed"
 GEN="python3 $(dirname "$0")/loggen.py"
 setup_work
-plan 43
+plan 44
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 hexof() { od -An -v -tx1 "$1" | tr -d ' \n'; }
@@ -150,6 +150,7 @@ ima-ngv2 $WORK/f2 verity:sha256:$(sha "$WORK/f2")
 evm-sig $WORK/f3 sha256:$(sha "$WORK/f3") 050204aabbccdd0002beef - - - 0 0 33188
 ima-sigv2 $WORK/f1 ima:sha256:$(sha "$WORK/f1") 030302aabbccdd0002beef
 my-template $WORK/f2 sha256:$(sha "$WORK/f2")
+ima-sig $WORK/f3 sha256:$(sha "$WORK/f3") 050204aabbccdd0002beef
 EOF
 $GEN make "$D.t2" --entries 0 --spec "$T_TMP/spec.t2"
 mkref "$T_TMP/t2.json" "$D.t2"
@@ -159,7 +160,8 @@ for want in "entry 2 $WORK/other: not-in-reference" "entry 3 $WORK/f1: bad-signa
 	"entry 4 $WORK/f2: verity-digest" "entry 5 $WORK/f3: unchecked-signature \(the EVM portable" \
 	"entry 6 $WORK/f1: bad-signature \(signature field: unsupported signature version 3" \
 	"entry 7 \(no name\): unchecked-template \(template my-template: no name or digest" \
-	"entry 7 \(no name\): unchecked-template \(template my-template: its fields are not known"; do
+	"entry 7 \(no name\): unchecked-template \(template my-template: its fields are not known" \
+	"entry 8 $WORK/f3: unchecked-signature \(the sig field holds the file's EVM portable"; do
 	grep -Eq "$want" <<<"$out"
 	check_rc $? "${want#entry }" || diag "$out"
 done

@@ -88,6 +88,13 @@ static void check_sig_field(struct log_ctx *c, const struct log_list *l,
 	size_t n, len, fid_len;
 
 	why[0] = '\0';
+	/* ima_eventsig_init(): a file without an IMA signature gets its EVM one */
+	if (sig->len && sig->p[0] == EVM_XATTR_PORTABLE_DIGSIG) {
+		verdict(c, l, e, CK_SIG, V_CANNOT, "unchecked-signature",
+			"the sig field holds the file's EVM portable signature (the kernel "
+			"logs it where the file has no IMA signature); log does not check it");
+		return;
+	}
 	if (ima_xattr_decode(sig->p, sig->len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
 	    (x.type != EVM_IMA_XATTR_DIGSIG && x.type != IMA_VERITY_DIGSIG)) {
 		verdict(c, l, e, CK_SIG, V_FINDING, "bad-signature", "signature field: %s",
