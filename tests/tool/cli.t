@@ -7,7 +7,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 34
+plan 35
 
 # --- help and version: every COMMAND() entry of src/, by rank ---
 src=$TOOL_ROOT/tools/ima-test/src
@@ -18,6 +18,11 @@ mapfile -t cmds < <(cut -d' ' -f2 <<<"$table")
 	[ -z "$(printf '%s\n' "${cmds[@]}" | sort | uniq -d)" ]
 check_rc $? "src/ declares ${#cmds[@]} commands with COMMAND(), names and ranks unique" ||
 	diag "$table"
+# One error style: every message goes through common.c (cmd_warnx,
+# usage_error), which alone spells the "ima-test COMMAND: " prefix.
+spelled=$(grep -rnE --include='*.c' '(stderr, |fputs\()"ima-test[ :]' "$src" | grep -v '/common\.c:')
+[ -z "$spelled" ]
+check_rc $? "no source but common.c spells the message prefix" || diag "$spelled"
 expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
 out=$("$T" --help)
 listed=$(awk '/^Commands:$/ { f = 1; next } f && /^$/ { exit } f { print $1 }' <<<"$out")

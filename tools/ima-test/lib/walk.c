@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "exitcode.h"
 #include "walk_int.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ static void note_errno(struct walker *w, const char *path, const char *what, int
 	char why[256];
 
 	snprintf(why, sizeof(why), "%s%s", what, strerror(err));
-	walk_note(w, path, why, 2);
+	walk_note(w, path, why, EXIT_TROUBLE);
 }
 
 static bool same_inode(const struct stat *a, const struct stat *b)
@@ -169,7 +170,7 @@ static void visit_dir(struct walker *w, struct dirref *dir, const char *path,
 	size_t n;
 
 	if (!named && w->opts->one_fs && st->st_dev != w->root_dev) {
-		walk_note(w, path, "another file system, not entered (--one-file-system)", 0);
+		walk_note(w, path, "another file system, not entered (--one-file-system)", EXIT_OK);
 		return;
 	}
 	if ((named || st->st_dev != w->stack[w->depth - 1].dev) &&
@@ -177,17 +178,17 @@ static void visit_dir(struct walker *w, struct dirref *dir, const char *path,
 		char why[96];
 
 		snprintf(why, sizeof(why), "skipping pseudo file system (%s)", pseudo);
-		walk_note(w, path, why, named ? 2 : 0);
+		walk_note(w, path, why, named ? EXIT_TROUBLE : EXIT_OK);
 		return;
 	}
 
 	for (size_t i = 0; i < w->depth; i++)
 		if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino) {
-			walk_note(w, path, "directory loop, not entered again", 0);
+			walk_note(w, path, "directory loop, not entered again", EXIT_OK);
 			return;
 		}
 	if (w->depth == MAX_DEPTH) {
-		walk_note(w, path, "directory tree too deep", 2);
+		walk_note(w, path, "directory tree too deep", EXIT_TROUBLE);
 		return;
 	}
 	names = read_names(dfd, &n);
@@ -203,7 +204,7 @@ static void visit_dir(struct walker *w, struct dirref *dir, const char *path,
 		char *child = malloc(len);
 
 		if (!child) {
-			walk_note(w, path, "out of memory", 2);
+			walk_note(w, path, "out of memory", EXIT_TROUBLE);
 		} else {
 			bool slash = plen && path[plen - 1] == '/';
 
@@ -237,7 +238,7 @@ static void visit(struct walker *w, struct dirref *dir, const char *name,
 		walk_submit(w, dir, name, path, &st);
 	} else if (S_ISDIR(st.st_mode)) {
 		if (!w->opts->recursive) {
-			walk_note(w, path, "is a directory (use -r)", 2);
+			walk_note(w, path, "is a directory (use -r)", EXIT_TROUBLE);
 			return;
 		}
 		walk_reserve_dir(w);
@@ -246,14 +247,14 @@ static void visit(struct walker *w, struct dirref *dir, const char *name,
 		if (fd < 0 || !sub)
 			walk_unreserve_dir(w);
 		if (fd == -ESTALE) {
-			walk_note(w, path, replaced, 2);
+			walk_note(w, path, replaced, EXIT_TROUBLE);
 		} else if (fd == -EMFILE || fd == -ENFILE) {
-			walk_note(w, path, "directory tree too deep (too many open files)", 2);
+			walk_note(w, path, "directory tree too deep (too many open files)", EXIT_TROUBLE);
 		} else if (fd < 0) {
 			note_errno(w, path, "cannot read directory: ", -fd);
 		} else if (!sub) {
 			close(fd);
-			walk_note(w, path, "out of memory", 2);
+			walk_note(w, path, "out of memory", EXIT_TROUBLE);
 		} else {
 			sub->fd = fd;
 			sub->refs = 1;
@@ -261,9 +262,9 @@ static void visit(struct walker *w, struct dirref *dir, const char *name,
 			walk_put_dir(w, sub);
 		}
 	} else if (S_ISLNK(st.st_mode)) {
-		walk_note(w, path, "symlink not followed (use --follow)", named ? 2 : 0);
+		walk_note(w, path, "symlink not followed (use --follow)", named ? EXIT_TROUBLE : EXIT_OK);
 	} else {
-		walk_note(w, path, type_name(st.st_mode), named ? 2 : 0);
+		walk_note(w, path, type_name(st.st_mode), named ? EXIT_TROUBLE : EXIT_OK);
 	}
 }
 
@@ -286,7 +287,7 @@ static void visit_named(struct walker *w, const char *path)
 	}
 	parent = strndup(path, slash == path ? 1 : (size_t)(slash - path));
 	if (!parent) {
-		walk_note(w, path, "out of memory", 2);
+		walk_note(w, path, "out of memory", EXIT_TROUBLE);
 		return;
 	}
 	walk_reserve_dir(w);
@@ -300,7 +301,7 @@ static void visit_named(struct walker *w, const char *path)
 			note_errno(w, path, "", e);
 		} else {
 			close(fd);
-			walk_note(w, path, "out of memory", 2);
+			walk_note(w, path, "out of memory", EXIT_TROUBLE);
 		}
 		return;
 	}
@@ -356,7 +357,7 @@ int walk_paths(const struct walk_opts *opts, char *const *paths, size_t n,
 	int status;
 
 	if (!w)
-		return 2;
+		return EXIT_TROUBLE;
 	w->opts = opts;
 	w->file_fn = file_fn;
 	w->skip_fn = skip_fn;

@@ -17,8 +17,8 @@
  * Symlinks are not followed unless @follow (then directory loops are cut).
  * Named paths that cannot be processed (missing, a directory without
  * @recursive, a symlink without @follow, a special file) are reported with
- * status 2; special files and symlinks met while recursing are reported
- * with status 0 (a note).
+ * status EXIT_TROUBLE; special files and symlinks met while recursing are
+ * reported with status EXIT_OK (a note).  The statuses are exitcode.h's.
  *
  * The walking thread only reads directories and examines entries; the
  * workers open the files (relative to the directory's descriptor, which
@@ -37,6 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
+
+#include "exitcode.h"
 
 struct walk_opts {
 	bool recursive;
@@ -64,7 +66,7 @@ struct walk_entry {
 
 /*
  * Called once per regular file, possibly from several threads at once;
- * returns the file's exit status (0 ok, 1 finding, 2 error).  @fd is the
+ * returns the file's status (EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE).  @fd is the
  * file opened O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY (read its content and
  * xattrs through it; the walk closes it), or -errno when it could not be
  * opened.

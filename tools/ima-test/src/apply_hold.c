@@ -154,7 +154,7 @@ static void label_signed(struct hold *h, int fd, struct stat *st)
 		fd_name(fd, name, sizeof(name));
 		err = xattr_write_ima(fd, h->user_xattr, e->value, e->value_len);
 		if (err) {
-			fprintf(stderr, "ima-test apply: %s: %s\n", name,
+			cmd_warnx("%s: %s", name,
 				xattr_write_error(-err, h->user_xattr, why, sizeof(why)));
 			return;
 		}
@@ -190,7 +190,7 @@ static int events(struct hold *h, int fan)
 		if (m->pid != getpid())
 			label(h, m->fd);
 		if (write(fan, &r, sizeof(r)) != sizeof(r))
-			fprintf(stderr, "ima-test apply: fanotify response: %s\n", strerror(errno));
+			cmd_warnx("fanotify response: %s", strerror(errno));
 		close(m->fd);
 	}
 	return 0;
@@ -204,7 +204,7 @@ int apply_hold(struct hold_entry *e, size_t n, const char *root, bool user_xattr
 	int fan = -1, sfd = -1, r = EXIT_TROUBLE;
 
 	if (!h) {
-		fprintf(stderr, "ima-test apply: out of memory\n");
+		cmd_warnx("out of memory");
 		return EXIT_TROUBLE;
 	}
 	*h = (struct hold){ .e = e, .n = n, .user_xattr = user_xattr, .verbose = verbose };
@@ -222,23 +222,23 @@ int apply_hold(struct hold_entry *e, size_t n, const char *root, bool user_xattr
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &stop, NULL) || (sfd = signalfd(-1, &stop, SFD_CLOEXEC)) < 0) {
-		fprintf(stderr, "ima-test apply: signalfd: %s\n", strerror(errno));
+		cmd_warnx("signalfd: %s", strerror(errno));
 		goto out;
 	}
 	fan = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (fan < 0) {
-		fprintf(stderr, "ima-test apply: --hold: fanotify_init: %s%s\n", strerror(errno),
+		cmd_warnx("--hold: fanotify_init: %s%s", strerror(errno),
 			errno == EINVAL ? " (a kernel without CONFIG_FANOTIFY_ACCESS_PERMISSIONS)" :
 			errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
 		goto out;
 	}
 	if (fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_PERM, AT_FDCWD, root)) {
-		fprintf(stderr, "ima-test apply: --hold: the file system of %s: %s\n", root,
+		cmd_warnx("--hold: the file system of %s: %s", root,
 			strerror(errno));
 		goto out;
 	}
-	fprintf(stderr, "ima-test apply: holding every open on the file system of %s "
-		"(%zu signed digests) until SIGTERM\n", root, n);
+	cmd_warnx("holding every open on the file system of %s "
+		  "(%zu signed digests) until SIGTERM", root, n);
 	printf("ready\n");
 	fflush(stdout);
 	p[0] = (struct pollfd){ .fd = fan, .events = POLLIN };
@@ -249,18 +249,18 @@ int apply_hold(struct hold_entry *e, size_t n, const char *root, bool user_xattr
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "ima-test apply: poll: %s\n", strerror(errno));
+			cmd_warnx("poll: %s", strerror(errno));
 			goto out;
 		}
 		if (p[1].revents)
 			break;
 		err = events(h, fan);
 		if (err) {
-			fprintf(stderr, "ima-test apply: fanotify: %s\n", strerror(-err));
+			cmd_warnx("fanotify: %s", strerror(-err));
 			goto out;
 		}
 	}
-	fprintf(stderr, "ima-test apply: held %lu opens, hashed %lu times, labelled %lu files\n",
+	cmd_warnx("held %lu opens, hashed %lu times, labelled %lu files",
 		h->held, h->hashed, h->labelled);
 	r = EXIT_OK;
 out:

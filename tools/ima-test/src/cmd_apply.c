@@ -293,7 +293,7 @@ static int load_manifest(const char *manifest, struct manifest_line **v, size_t 
 	ssize_t r;
 
 	if (!fp) {
-		fprintf(stderr, "ima-test apply: %s: %s\n", manifest, strerror(errno));
+		cmd_warnx("%s: %s", manifest, strerror(errno));
 		return -1;
 	}
 	while ((r = getline(&buf, &bufcap, fp)) >= 0) {
@@ -301,11 +301,11 @@ static int load_manifest(const char *manifest, struct manifest_line **v, size_t 
 			buf[--r] = '\0';
 		if (grow_array(v, cap, *n + 1, sizeof(**v), 256)) {
 			bad = 1;
-			fprintf(stderr, "ima-test apply: out of memory\n");
+			cmd_warnx("out of memory");
 			break;
 		}
 		if (manifest_parse(buf, (size_t)r, true, NULL, &(*v)[*n], err, sizeof(err))) {
-			fprintf(stderr, "ima-test apply: %s:%zu: %s\n", manifest, *n - first + 1, err);
+			cmd_warnx("%s:%zu: %s", manifest, *n - first + 1, err);
 			memset(&(*v)[*n], 0, sizeof((*v)[*n]));
 			bad = 1;
 		}
@@ -313,17 +313,17 @@ static int load_manifest(const char *manifest, struct manifest_line **v, size_t 
 	}
 	free(buf);
 	if (ferror(fp)) {
-		fprintf(stderr, "ima-test apply: %s: read error\n", manifest);
+		cmd_warnx("%s: read error", manifest);
 		bad = 1;
 	}
 	if (fp != stdin)
 		fclose(fp);
 	if (*n == first && !bad) {
-		fprintf(stderr, "ima-test apply: %s: empty manifest (a failed sign-hash?): nothing applied\n",
+		cmd_warnx("%s: empty manifest (a failed sign-hash?): nothing applied",
 			manifest);
 		bad = 1;
 	} else if (bad) {
-		fprintf(stderr, "ima-test apply: %s: nothing applied\n", manifest);
+		cmd_warnx("%s: nothing applied", manifest);
 	}
 	return bad ? -1 : 0;
 }
@@ -364,7 +364,7 @@ static int hold_manifests(struct apply_ctx *c, char **manifests, size_t nm, cons
 		if (load_manifest(manifests[i], &v, &n, &cap))
 			status = EXIT_TROUBLE;
 	if (status == EXIT_OK && !(e = calloc(n, sizeof(*e)))) {
-		fprintf(stderr, "ima-test apply: out of memory\n");
+		cmd_warnx("out of memory");
 		status = EXIT_TROUBLE;
 	}
 	for (size_t i = 0; i < n && status == EXIT_OK; i++) {
@@ -375,8 +375,8 @@ static int hold_manifests(struct apply_ctx *c, char **manifests, size_t nm, cons
 		if (ima_xattr_decode(v[i].value, v[i].value_len, &x, why, sizeof(why)) != IMA_XATTR_OK ||
 		    x.type != EVM_IMA_XATTR_DIGSIG ||
 		    sig_matches(c, &x, v[i].digest, v[i].digest_len, &other) != 1) {
-			fprintf(stderr, "ima-test apply: %s: its signature does not verify with --cert: "
-				"nothing held\n", v[i].name);
+			cmd_warnx("%s: its signature does not verify with --cert: "
+				  "nothing held", v[i].name);
 			status = EXIT_TROUBLE;
 			break;
 		}
@@ -417,7 +417,7 @@ static int cmd_apply(int argc, char **argv)
 		switch (opt) {
 		case 'm':
 			if (grow_array(&manifests, &mcap, nm + 1, sizeof(*manifests), 8)) {
-				fprintf(stderr, "ima-test apply: out of memory\n");
+				cmd_warnx("out of memory");
 				goto out;
 			}
 			manifest = manifests[nm++] = optarg;
@@ -429,7 +429,7 @@ static int cmd_apply(int argc, char **argv)
 		case OPT_XATTR_USER: c.user_xattr = true; break;
 		case OPT_CERT:
 			if (certset_add(&c.certs, optarg, err, sizeof(err))) {
-				fprintf(stderr, "ima-test apply: %s\n", err);
+				cmd_warnx("%s", err);
 				goto out;
 			}
 			break;
@@ -438,28 +438,28 @@ static int cmd_apply(int argc, char **argv)
 			r = EXIT_OK;
 			goto out;
 		default:
-			r = usage_error("apply", "bad option");
+			r = usage_error("bad option");
 			goto out;
 		}
 	}
 	if (hold && !manifest) {
-		r = usage_error("apply", "--hold needs the manifests whose signatures it applies");
+		r = usage_error("--hold needs the manifests whose signatures it applies");
 		goto out;
 	}
 	if (nm > 1 && !hold) {
-		r = usage_error("apply", "one --manifest at a time, unless --hold");
+		r = usage_error("one --manifest at a time, unless --hold");
 		goto out;
 	}
 	if (manifest && optind < argc) {
-		r = usage_error("apply", "give a manifest or files, not both");
+		r = usage_error("give a manifest or files, not both");
 		goto out;
 	}
 	if (!manifest && (optind >= argc || root)) {
-		r = usage_error("apply", optind >= argc ? "no files given" : "--root goes with --manifest");
+		r = usage_error(optind >= argc ? "no files given" : "--root goes with --manifest");
 		goto out;
 	}
 	if (!c.certs.n) {
-		r = usage_error("apply", manifest ?
+		r = usage_error(manifest ?
 				"--cert is needed to check the manifest's signatures before they are written" :
 				"FILE.sig holds no digest: --cert is needed to check the content");
 		goto out;
@@ -473,7 +473,7 @@ static int cmd_apply(int argc, char **argv)
 	if (manifest) {
 		c.rootfd = open(root ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (c.rootfd < 0) {
-			fprintf(stderr, "ima-test apply: --root %s: %s\n", root ? root : "/", strerror(errno));
+			cmd_warnx("--root %s: %s", root ? root : "/", strerror(errno));
 			goto out;
 		}
 	}

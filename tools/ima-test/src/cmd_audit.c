@@ -37,7 +37,7 @@ static int cmd_audit(int argc, char **argv)
 		.quiet_ok = true,
 	};
 
-	return scan_main("audit", help, argc, argv, &so);
+	return scan_main(help, argc, argv, &so);
 }
 
 COMMAND("audit", 40, "classify every file; text, JSON lines or a Keylime policy", cmd_audit);

@@ -69,14 +69,14 @@ static int cmd_hash(int argc, char **argv)
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "a:" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
-		r = tree_option("hash", opt, optarg, &c.tree);
+		r = tree_option(opt, optarg, &c.tree);
 		if (r < 0)
 			return EXIT_TROUBLE;
 		if (r)
 			continue;
 		switch (opt) {
 		case 'a':
-			c.alg = parse_hash("hash", optarg);
+			c.alg = parse_hash(optarg);
 			if (!c.alg)
 				return EXIT_TROUBLE;
 			break;
@@ -84,11 +84,11 @@ static int cmd_hash(int argc, char **argv)
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("hash", "bad option");
+			return usage_error("bad option");
 		}
 	}
 	if (optind >= argc)
-		return usage_error("hash", "no files given");
+		return usage_error("no files given");
 	out_init(&c.out, OUT_TEXT, true);
 	r = walk_paths(&c.tree.walk, argv + optind, (size_t)(argc - optind),
 		       hash_one, skip, &c);

@@ -46,38 +46,35 @@ static const char help[] =
 static int report_kind(const char *ring_name, const char *config)
 {
 	bool evm = !strcmp(ring_name, "_evm");
-	char *text = NULL, used[300], err[512];
+	char *text = NULL, used[300], err[512], lead[160];
 
 	if (!evm && strcmp(ring_name, "_ima"))
 		return 0;
 	if (kconfig_read(config, &text, used, sizeof(used), err, sizeof(err))) {
 		if (config) {
-			fputs("ima-test keys: ", stderr);
-			text_write_escaped(stderr, err);
-			fputc('\n', stderr);
+			cmd_warnx_escaped("", err);
 			return -1;
 		}
-		fprintf(stderr, "ima-test keys: note: %s is used where the kernel is built without "
-			"CONFIG_INTEGRITY_TRUSTED_KEYRING (else .%s is); cannot tell here: ",
-			ring_name, ring_name + 1);
-		text_write_escaped(stderr, err);
-		fputc('\n', stderr);
+		snprintf(lead, sizeof(lead), "note: %s is used where the kernel is built without "
+			 "CONFIG_INTEGRITY_TRUSTED_KEYRING (else .%s is); cannot tell here: ",
+			 ring_name, ring_name + 1);
+		cmd_warnx_escaped(lead, err);
 		return 0;
 	}
 	if (!kconfig_set(text, "INTEGRITY_SIGNATURE"))
-		fprintf(stderr, "ima-test keys: warning: %s: CONFIG_INTEGRITY_SIGNATURE is not set: "
-			"the kernel checks no signatures, from any keyring\n", used);
+		cmd_warnx("warning: %s: CONFIG_INTEGRITY_SIGNATURE is not set: "
+			  "the kernel checks no signatures, from any keyring", used);
 	else if (kconfig_set(text, "INTEGRITY_TRUSTED_KEYRING"))
-		fprintf(stderr, "ima-test keys: warning: %s: CONFIG_INTEGRITY_TRUSTED_KEYRING=y: "
-			"the kernel verifies with its own .%s keyring, which takes only certificates "
-			"signed by a key in the builtin or secondary trusted keyring; %s is not used "
-			"(keyctl padd asymmetric '' %%keyring:.%s < CERT.der)\n",
+		cmd_warnx("warning: %s: CONFIG_INTEGRITY_TRUSTED_KEYRING=y: "
+			  "the kernel verifies with its own .%s keyring, which takes only certificates "
+			  "signed by a key in the builtin or secondary trusted keyring; %s is not used "
+			  "(keyctl padd asymmetric '' %%keyring:.%s < CERT.der)",
 			used, ring_name + 1, ring_name, ring_name + 1);
 	else
-		fprintf(stderr, "ima-test keys: note: %s is a plain keyring (%s: "
-			"CONFIG_INTEGRITY_TRUSTED_KEYRING is not set): the kernel looks it up "
-			"from the process it appraises for, and trusts every certificate root "
-			"puts in it\n", ring_name, used);
+		cmd_warnx("note: %s is a plain keyring (%s: "
+			  "CONFIG_INTEGRITY_TRUSTED_KEYRING is not set): the kernel looks it up "
+			  "from the process it appraises for, and trusts every certificate root "
+			  "puts in it", ring_name, used);
 	free(text);
 	return 0;
 }
@@ -130,20 +127,20 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 		int len, npem = pem_cert_count(certs[i]);
 
 		if (npem > 1) {
-			fprintf(stderr, "ima-test keys: %s: holds %d PEM certificates; the kernel takes one "
-				"certificate per key: give each in a file of its own (nothing added)\n",
+			cmd_warnx("%s: holds %d PEM certificates; the kernel takes one "
+				  "certificate per key: give each in a file of its own (nothing added)",
 				certs[i], npem);
 			status = EXIT_TROUBLE;
 			continue;
 		}
 		if (cert_load(certs[i], &c, err, sizeof(err))) {
-			fprintf(stderr, "ima-test keys: %s\n", err);
+			cmd_warnx("%s", err);
 			status = EXIT_TROUBLE;
 			continue;
 		}
 		/* created only once there is something to put in it */
 		if (ring < 0 && (ring = find_keyring(ring_name, true)) < 0) {
-			fprintf(stderr, "ima-test keys: cannot find or create keyring %s: %s\n",
+			cmd_warnx("cannot find or create keyring %s: %s",
 				ring_name, strerror(errno));
 			cert_free(&c);
 			return EXIT_TROUBLE;
@@ -151,7 +148,7 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 		len = i2d_X509(c.x509, &der);
 		k = len > 0 ? add_key("asymmetric", NULL, der, (size_t)len, ring) : -1;
 		if (k < 0) {
-			fprintf(stderr, "ima-test keys: %s: kernel refused the certificate: %s%s\n",
+			cmd_warnx("%s: kernel refused the certificate: %s%s",
 				certs[i], strerror(errno),
 				errno == EBADMSG || errno == ENOPKG || errno == ENOENT ?
 				" (kernel without X.509 or this key type's support?)" : "");
@@ -160,7 +157,7 @@ static int keys_add(const char *ring_name, char *const *certs, int n)
 			hex_encode(c.keyid, 4, hex);
 			printf("%d keyid %s added to %s (%s)\n", k, hex, ring_name, certs[i]);
 			if (c.unusable[0])
-				fprintf(stderr, "ima-test keys: %s: warning: %s\n",
+				cmd_warnx("%s: warning: %s",
 					certs[i], c.unusable);
 		}
 		OPENSSL_free(der);
@@ -194,13 +191,13 @@ static int keys_list(const char *ring_name)
 	long bytes;
 
 	if (ring < 0) {
-		fprintf(stderr, "ima-test keys: no keyring %s in the user or session keyring\n",
+		cmd_warnx("no keyring %s in the user or session keyring",
 			ring_name);
 		return EXIT_TROUBLE;
 	}
 	bytes = keyctl_read_alloc(ring, (void **)&ids);
 	if (bytes < 0) {
-		fprintf(stderr, "ima-test keys: cannot read keyring %s: %s\n",
+		cmd_warnx("cannot read keyring %s: %s",
 			ring_name, strerror(errno));
 		return EXIT_TROUBLE;
 	}
@@ -258,11 +255,11 @@ static int cmd_keys(int argc, char **argv)
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("keys", "bad option");
+			return usage_error("bad option");
 		}
 	}
 	if (optind >= argc)
-		return usage_error("keys", "expected 'add' or 'list'");
+		return usage_error("expected 'add' or 'list'");
 	if (!strcmp(argv[optind], "add") || !strcmp(argv[optind], "list")) {
 		const char *sub = argv[optind];
 
@@ -280,18 +277,18 @@ static int cmd_keys(int argc, char **argv)
 				fputs(help, stdout);
 				return EXIT_OK;
 			} else
-				return usage_error("keys", "bad option");
+				return usage_error("bad option");
 		}
 		if (!strcmp(sub, "list") && optind != argc)
-			return usage_error("keys", "list takes no files");
+			return usage_error("list takes no files");
 		if (!strcmp(sub, "add") && optind == argc)
-			return usage_error("keys", "add needs a certificate");
+			return usage_error("add needs a certificate");
 		if (report_kind(ring, config))
 			return EXIT_TROUBLE;
 		return !strcmp(sub, "list") ? keys_list(ring) :
 		       keys_add(ring, argv + optind, argc - optind);
 	}
-	return usage_error("keys", "unknown subcommand '%s' (add or list)", argv[optind]);
+	return usage_error("unknown subcommand '%s' (add or list)", argv[optind]);
 }
 
 COMMAND("keys", 50, "add certificates to, or list, an IMA keyring", cmd_keys);

@@ -93,12 +93,12 @@ static int load_list(struct log_ctx *c, const char *path)
 	int fd;
 
 	if (c->nlists == LOG_LISTS_MAX) {
-		fprintf(stderr, "ima-test log: at most %d lists\n", LOG_LISTS_MAX);
+		cmd_warnx("at most %d lists", LOG_LISTS_MAX);
 		return -1;
 	}
 	fd = open_list(path);
 	if (fd < 0) {
-		fprintf(stderr, "ima-test log: %s: cannot read: %s\n", path,
+		cmd_warnx("%s: cannot read: %s", path,
 			fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
@@ -108,7 +108,7 @@ static int load_list(struct log_ctx *c, const char *path)
 	l->parse = imalog_open(fd, &l->log);
 	l->cur = calloc(1, sizeof(*l->cur));
 	if (!l->path || !l->cur || l->parse < 0 || imalog_cursor_init(l->cur, &l->log)) {
-		fprintf(stderr, "ima-test log: %s: %s\n", path, l->parse < 0 ?
+		cmd_warnx("%s: %s", path, l->parse < 0 ?
 			strerror(-l->parse) : "out of memory");
 		free(l->path);
 		if (l->cur)
@@ -151,7 +151,7 @@ static int read_tpm(struct log_ctx *c)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", TPM_SYSFS, de->d_name);
 		if (pcr_bank_read_dir(dir, alg, &c->banks[c->nbanks], err, sizeof(err))) {
-			fprintf(stderr, "ima-test log: %s\n", err);
+			cmd_warnx("%s", err);
 			closedir(d);
 			return -1;
 		}
@@ -171,7 +171,7 @@ static int load_securityfs_lists(struct log_ctx *c)
 	if (r == GLOB_NOMATCH && access(SECURITYFS_LIST_SHA1, R_OK) == 0)
 		return load_list(c, SECURITYFS_LIST_SHA1);
 	if (r) {
-		fprintf(stderr, "ima-test log: no %s nor %s (is securityfs mounted and IMA on?)\n",
+		cmd_warnx("no %s nor %s (is securityfs mounted and IMA on?)",
 			SECURITYFS_LISTS, SECURITYFS_LIST_SHA1);
 		return -1;
 	}
@@ -208,7 +208,7 @@ static int snapshot(struct log_ctx *c, bool read_lists, bool read_pcrs)
 		if (nb == c->nbanks && !memcmp(before, c->banks, sizeof(before)))
 			return 0;
 	}
-	fprintf(stderr, "ima-test log: the measurement list kept growing while it was read\n");
+	cmd_warnx("the measurement list kept growing while it was read");
 	return -1;
 }
 
@@ -268,26 +268,26 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 		switch (opt) {
 		case OPT_LIST:
 			if (a->nlists == LOG_LISTS_MAX)
-				return usage_error("log", "at most %d --list", LOG_LISTS_MAX);
+				return usage_error("at most %d --list", LOG_LISTS_MAX);
 			a->lists[a->nlists++] = optarg;
 			break;
 		case OPT_PCRS:
 			if (a->npcrs == LOG_BANKS_MAX)
-				return usage_error("log", "at most %d --pcrs", LOG_BANKS_MAX);
+				return usage_error("at most %d --pcrs", LOG_BANKS_MAX);
 			if (parse_pcrs_arg(optarg, &a->pcrs[a->npcrs]))
-				return usage_error("log", "--pcrs wants [ALG,]FILE with ALG one of %s, not '%s'",
+				return usage_error("--pcrs wants [ALG,]FILE with ALG one of %s, not '%s'",
 						   hash_algo_supported_names(), optarg);
 			a->npcrs++;
 			break;
 		case OPT_CERT:
 			if (certset_add(&a->certs, optarg, err, sizeof(err))) {
-				fprintf(stderr, "ima-test log: %s\n", err);
+				cmd_warnx("%s", err);
 				return EXIT_TROUBLE;
 			}
 			break;
 		case OPT_REFERENCE:
 			if (a->nrefs == LOG_REFS_MAX) {
-				fprintf(stderr, "ima-test log: more than %d --reference\n", LOG_REFS_MAX);
+				cmd_warnx("more than %d --reference", LOG_REFS_MAX);
 				return EXIT_TROUBLE;
 			}
 			a->refs[a->nrefs++] = optarg;
@@ -298,10 +298,10 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 		case OPT_IMA_PCR:
 			/* CONFIG_IMA_MEASURE_PCR_IDX is 8-14 */
 			if (strlen(optarg) != 1 && strlen(optarg) != 2)
-				return usage_error("log", "--ima-pcr wants 8-14, not '%s'", optarg);
+				return usage_error("--ima-pcr wants 8-14, not '%s'", optarg);
 			c->ima_pcr = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || c->ima_pcr < 8 || c->ima_pcr > 14)
-				return usage_error("log", "--ima-pcr wants 8-14, not '%s'", optarg);
+				return usage_error("--ima-pcr wants 8-14, not '%s'", optarg);
 			break;
 		case OPT_ALLOW_UNVERIFIED:
 			c->allow_unverified = true;
@@ -310,7 +310,7 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 			a->print_boot_aggregate = true;
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("log", optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
+			if (scan_parse_format(optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
 				return EXIT_TROUBLE;
 			break;
 		case 'h':
@@ -319,11 +319,11 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 		default:
 			if (log_quote_option(&a->quote, opt, optarg))
 				break;
-			return usage_error("log", "bad option");
+			return usage_error("bad option");
 		}
 	}
 	if (optind < argc)
-		return usage_error("log", "unexpected argument '%s'", argv[optind]);
+		return usage_error("unexpected argument '%s'", argv[optind]);
 	return log_quote_check_args(&a->quote, a->npcrs);
 }
 
@@ -337,10 +337,10 @@ static int log_load_inputs(struct log_ctx *c, const struct log_args *a)
 	for (size_t i = 0; i < a->npcrs; i++) {
 		for (size_t k = 0; k < c->nbanks; k++)
 			if (c->banks[k].alg == a->pcrs[i].alg)
-				return usage_error("log", "two --pcrs for %s", a->pcrs[i].alg->name);
+				return usage_error("two --pcrs for %s", a->pcrs[i].alg->name);
 		if (pcr_bank_read_file(a->pcrs[i].path, a->pcrs[i].alg, &c->banks[c->nbanks],
 				       err, sizeof(err))) {
-			fprintf(stderr, "ima-test log: %s\n", err);
+			cmd_warnx("%s", err);
 			return EXIT_TROUBLE;
 		}
 		c->nbanks++;
@@ -366,7 +366,7 @@ static int print_boot_aggregate(struct log_ctx *c)
 	int r;
 
 	if (!null) {
-		fprintf(stderr, "ima-test log: /dev/null: %s\n", strerror(errno));
+		cmd_warnx("/dev/null: %s", strerror(errno));
 		return EXIT_TROUBLE;
 	}
 	c->fp = null;
@@ -378,9 +378,9 @@ static int print_boot_aggregate(struct log_ctx *c)
 	c->fp = stdout;
 	if (r == EXIT_OK)
 		return log_print_boot_aggregate(c);
-	fprintf(stderr, "ima-test log: the list does not check out against the TPM "
-		"(run ima-test log without --print-boot-aggregate to see why); "
-		"no boot_aggregate printed\n");
+	cmd_warnx("the list does not check out against the TPM "
+		  "(run ima-test log without --print-boot-aggregate to see why); "
+		  "no boot_aggregate printed");
 	return r;
 }
 
@@ -395,7 +395,7 @@ static int cmd_log(int argc, char **argv)
 	bool have_ref = false;
 
 	if (!c || !a) {
-		fprintf(stderr, "ima-test log: out of memory\n");
+		cmd_warnx("out of memory");
 		free(c);
 		free(a);
 		return EXIT_TROUBLE;
@@ -411,7 +411,7 @@ static int cmd_log(int argc, char **argv)
 	for (size_t i = 0; i < a->nrefs; i++) {
 		if (i ? ref_policy_load_more(a->refs[i], &ref, err, sizeof(err)) :
 			ref_policy_load(a->refs[i], &ref, err, sizeof(err))) {
-			fprintf(stderr, "ima-test log: %s\n", err);
+			cmd_warnx("%s", err);
 			goto out;
 		}
 		have_ref = true;

@@ -111,9 +111,7 @@ static void add_assumption(char *buf, size_t cap, const struct ima_decision *d)
 /* Errors quote policy text: escaped like any untrusted text. */
 static void ready_error(const char *err)
 {
-	fputs("ima-test ready: ", stderr);
-	text_write_escaped(stderr, err);
-	fputc('\n', stderr);
+	cmd_warnx_escaped("", err);
 }
 
 /* " for uid U gid G", with the effective ids where they differ. */
@@ -313,7 +311,7 @@ static int parse_id(const char *opt, const char *arg, unsigned long *out)
 	errno = 0;
 	*out = strtoul(arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end || errno) {
-		usage_error("ready", "%s wants a decimal id, not '%s'", opt, arg);
+		usage_error("%s wants a decimal id, not '%s'", opt, arg);
 		return -1;
 	}
 	return 0;
@@ -354,10 +352,10 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
-		int t = tree_option("ready", opt, optarg, tree);
+		int t = tree_option(opt, optarg, tree);
 
 		if (!t)
-			t = evm_option("ready", opt, optarg, &r->evm.ctx, &a->evm_on, &keys);
+			t = evm_option(opt, optarg, &r->evm.ctx, &a->evm_on, &keys);
 		if (t < 0)
 			return EXIT_TROUBLE;
 		if (t)
@@ -373,7 +371,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 			}
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format("ready", optarg, SCAN_FORMATS_TEXT_JSON, &r->fmt))
+			if (scan_parse_format(optarg, SCAN_FORMATS_TEXT_JSON, &r->fmt))
 				return EXIT_TROUBLE;
 			break;
 		case OPT_UID:
@@ -388,7 +386,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 			break;
 		case OPT_ACCESS:
 			if (ima_access_kinds_parse(optarg, &r->kinds))
-				return usage_error("ready", "--access wants a list of read, write, "
+				return usage_error("--access wants a list of read, write, "
 						   "exec and mmap, not '%s'", optarg);
 			break;
 		case OPT_EVM_STATE:
@@ -407,12 +405,12 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("ready", "bad option");
+			return usage_error("bad option");
 		}
 	}
 	if (optind >= argc)
-		return usage_error("ready", "no ROOT given");
-	if (evm_key_files_load("ready", &keys, &r->evm.ctx, &a->evm_on))
+		return usage_error("no ROOT given");
+	if (evm_key_files_load(&keys, &r->evm.ctx, &a->evm_on))
 		return EXIT_TROUBLE;
 	return -1;
 }
@@ -489,7 +487,7 @@ static int ready_run(struct ready *r, const struct tree_opts *tree, char **paths
 	}
 	out_finish(&r->out);
 	if (ready_print_summary(r) || hdr) {
-		fprintf(stderr, "ima-test ready: cannot write the report\n");
+		cmd_warnx("cannot write the report");
 		status = EXIT_TROUBLE;
 	}
 	fflush(stdout);

@@ -248,11 +248,11 @@ static int cmd_sign(int argc, char **argv)
 	bool alg_set = false;
 	int opt, r;
 
-	key_opts_init(&k, "sign");
+	key_opts_init(&k);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, KEY_SHORT_OPTIONS "a:f" TREE_SHORT_OPTIONS, opts,
 				  NULL)) != -1) {
-		r = tree_option("sign", opt, optarg, &c.tree);
+		r = tree_option(opt, optarg, &c.tree);
 		if (!r)
 			r = key_option(&k, opt, optarg);
 		if (r < 0)
@@ -268,12 +268,12 @@ static int cmd_sign(int argc, char **argv)
 		case OPT_VERITY_HASH:
 			c.verity_alg = verity_algo_by_name(optarg);
 			if (!c.verity_alg)
-				return usage_error("sign", "--verity-hash: fs-verity has sha256 and "
+				return usage_error("--verity-hash: fs-verity has sha256 and "
 						   "sha512, not '%s'", optarg);
 			c.verity_alg_set = true;
 			break;
 		case 'a':
-			c.alg = parse_hash("sign", optarg);
+			c.alg = parse_hash(optarg);
 			if (!c.alg)
 				return EXIT_TROUBLE;
 			alg_set = true;
@@ -282,28 +282,28 @@ static int cmd_sign(int argc, char **argv)
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("sign", "bad option");
+			return usage_error("bad option");
 		}
 	}
 	if (key_opts_check(&k))
 		return EXIT_TROUBLE;
 	if (c.ima_hash && !c.evm)
-		return usage_error("sign", "--ima-hash goes with --evm");
+		return usage_error("--ima-hash goes with --evm");
 	/* security.evm covers the security.ima the file has, not the one in FILE.sig */
 	if (c.sigfile && c.evm)
-		return usage_error("sign", "--sigfile cannot go with --evm: the EVM signature "
+		return usage_error("--sigfile cannot go with --evm: the EVM signature "
 				   "would cover the file's old security.ima, not the one in FILE.sig");
 	if ((c.no_enable || c.verity_alg_set) && !c.verity)
-		return usage_error("sign", "--no-enable and --verity-hash go with --verity");
+		return usage_error("--no-enable and --verity-hash go with --verity");
 	if (c.verity && (c.evm || c.ima_hash))
-		return usage_error("sign", "--verity cannot go with --evm or --ima-hash");
+		return usage_error("--verity cannot go with --evm or --ima-hash");
 	if (c.verity && alg_set && !verity_algo_number(c.alg))
-		return usage_error("sign", "--verity: -a %s is no fs-verity algorithm (sha256, sha512)",
+		return usage_error("--verity: -a %s is no fs-verity algorithm (sha256, sha512)",
 				   c.alg->name);
 	/* calc_file_id_hash() hashes with the verity digest's algorithm and
 	 * asymmetric_verify() takes the header's: they must be the same */
 	if (c.verity && alg_set && c.verity_alg_set && c.alg != c.verity_alg)
-		return usage_error("sign", "--verity: the kernel checks the signature with the "
+		return usage_error("--verity: the kernel checks the signature with the "
 				   "fs-verity digest's algorithm: -a %s cannot go with --verity-hash %s",
 				   c.alg->name, c.verity_alg->name);
 	if (c.verity && !c.verity_alg_set) {
@@ -313,7 +313,7 @@ static int cmd_sign(int argc, char **argv)
 	evm_ctx_init(&c.evm_ctx);
 	c.evm_ctx.user_xattr = c.tree.user_xattr;
 	if (optind >= argc)
-		return usage_error("sign", "no files given");
+		return usage_error("no files given");
 	if (key_opts_load(&k, &c.key, c.keyid))
 		return EXIT_TROUBLE;
 	out_init(&c.out, OUT_TEXT, true);
@@ -321,10 +321,10 @@ static int cmd_sign(int argc, char **argv)
 		       sign_one, skip, &c);
 	out_finish(&c.out);
 	if (c.evm && r != EXIT_TROUBLE)
-		fprintf(stderr, "ima-test sign: note: files with a portable EVM signature are "
-			"immutable under EVM: the kernel refuses changes to their protected "
-			"xattrs, owner and mode, and a later write leaves them failing "
-			"appraisal (the final close cannot sign them again)\n");
+		cmd_warnx("note: files with a portable EVM signature are "
+			  "immutable under EVM: the kernel refuses changes to their protected "
+			  "xattrs, owner and mode, and a later write leaves them failing "
+			  "appraisal (the final close cannot sign them again)");
 	EVP_PKEY_free(c.key);
 	return r;
 }

@@ -178,13 +178,13 @@ static int read_lines(FILE *fp, struct sign_hash_ctx *c)
 	}
 	free(buf);
 	if (ferror(fp)) {
-		fprintf(stderr, "ima-test sign-hash: reading stdin: %s\n", strerror(errno));
+		cmd_warnx("reading stdin: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 nomem:
 	free(buf);
-	fprintf(stderr, "ima-test sign-hash: out of memory\n");
+	cmd_warnx("out of memory");
 	return -1;
 }
 
@@ -198,7 +198,7 @@ static int run(struct sign_hash_ctx *c, unsigned jobs)
 		jobs = c->n ? (unsigned)c->n : 1;
 	t = calloc(jobs, sizeof(*t));
 	if (!t) {
-		fprintf(stderr, "ima-test sign-hash: out of memory\n");
+		cmd_warnx("out of memory");
 		return EXIT_TROUBLE;
 	}
 	for (unsigned i = 1; i < jobs; i++)
@@ -210,7 +210,7 @@ static int run(struct sign_hash_ctx *c, unsigned jobs)
 	free(t);
 	for (size_t i = 0; i < c->n; i++) {
 		if (!c->v[i].sighex) {
-			fprintf(stderr, "ima-test sign-hash: %s\n", c->v[i].err);
+			cmd_warnx("%s", c->v[i].err);
 			status = EXIT_TROUBLE;
 			continue;
 		}
@@ -220,7 +220,7 @@ static int run(struct sign_hash_ctx *c, unsigned jobs)
 		putchar('\n');
 	}
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "ima-test sign-hash: writing stdout: %s\n", strerror(errno));
+		cmd_warnx("writing stdout: %s", strerror(errno));
 		status = EXIT_TROUBLE;
 	}
 	return status;
@@ -241,7 +241,7 @@ static int cmd_sign_hash(int argc, char **argv)
 	struct key_opts k;
 	int opt, r;
 
-	key_opts_init(&k, "sign-hash");
+	key_opts_init(&k);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, KEY_SHORT_OPTIONS "a:j:h", opts, NULL)) != -1) {
 		r = key_option(&k, opt, optarg);
@@ -251,33 +251,33 @@ static int cmd_sign_hash(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'a':
-			c.want = parse_hash("sign-hash", optarg);
+			c.want = parse_hash(optarg);
 			if (!c.want)
 				return EXIT_TROUBLE;
 			break;
 		case OPT_VERITY: c.verity = true; break;
 		case 'j':
-			if (tree_option("sign-hash", opt, optarg, &tree) < 0)
+			if (tree_option(opt, optarg, &tree) < 0)
 				return EXIT_TROUBLE;
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
-			return usage_error("sign-hash", "bad option");
+			return usage_error("bad option");
 		}
 	}
 	if (key_opts_check(&k))
 		return EXIT_TROUBLE;
 	if (optind < argc)
-		return usage_error("sign-hash", "the manifest is read on stdin, not from '%s'", argv[optind]);
+		return usage_error("the manifest is read on stdin, not from '%s'", argv[optind]);
 	r = key_opts_load(&k, &c.key, c.keyid);
 	if (r)
 		r = EXIT_TROUBLE;
 	else if (read_lines(stdin, &c))
 		r = EXIT_TROUBLE;
 	else if (!c.n)
-		r = usage_error("sign-hash", "no lines on stdin: nothing to sign (a failed sha*sum?)");
+		r = usage_error("no lines on stdin: nothing to sign (a failed sha*sum?)");
 	else
 		r = run(&c, tree.walk.jobs ? tree.walk.jobs : walk_default_jobs());
 	for (size_t i = 0; i < c.n; i++) {

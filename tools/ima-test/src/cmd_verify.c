@@ -20,7 +20,7 @@ static int cmd_verify(int argc, char **argv)
 {
 	struct scan_opts so = { .fmt = OUT_TEXT, .formats = SCAN_FORMATS_TEXT_JSON };
 
-	return scan_main("verify", help, argc, argv, &so);
+	return scan_main(help, argc, argv, &so);
 }
 
 COMMAND("verify", 30, "check IMA xattrs against file contents and certificates", cmd_verify);

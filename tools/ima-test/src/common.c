@@ -4,30 +4,70 @@
 #include <stdlib.h>
 
 #include "common.h"
+#include "out.h"
 
-int usage_error(const char *cmd, const char *fmt, ...)
+/* The command being run: set once by main(), before any thread starts. */
+static const char *msg_cmd;
+
+void msg_set_command(const char *name)
+{
+	msg_cmd = name;
+}
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	if (msg_cmd)
+		fprintf(stderr, "ima-test %s: ", msg_cmd);
+	else
+		fputs("ima-test: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+void cmd_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ima-test %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'ima-test %s --help'.\n", cmd);
+	fputc('\n', stderr);
+}
+
+void cmd_warnx_escaped(const char *lead, const char *text)
+{
+	if (msg_cmd)
+		fprintf(stderr, "ima-test %s: %s", msg_cmd, lead);
+	else
+		fprintf(stderr, "ima-test: %s", lead);
+	text_write_escaped(stderr, text);
+	fputc('\n', stderr);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	if (msg_cmd)
+		fprintf(stderr, "\nTry 'ima-test %s --help'.\n", msg_cmd);
+	else
+		fputs("\nTry 'ima-test --help'.\n", stderr);
 	return EXIT_TROUBLE;
 }
 
-const struct hash_algo *parse_hash(const char *cmd, const char *arg)
+const struct hash_algo *parse_hash(const char *arg)
 {
 	const struct hash_algo *alg = hash_algo_by_name(arg);
 
 	if (!alg)
-		usage_error(cmd, "unsupported hash algorithm '%s' (use one of %s)",
+		usage_error("unsupported hash algorithm '%s' (use one of %s)",
 			    arg, hash_algo_supported_names());
 	return alg;
 }
 
-int tree_option(const char *cmd, int opt, const char *arg, struct tree_opts *t)
+int tree_option(int opt, const char *arg, struct tree_opts *t)
 {
 	char *end;
 	unsigned long n;
@@ -51,7 +91,7 @@ int tree_option(const char *cmd, int opt, const char *arg, struct tree_opts *t)
 	case 'j':
 		n = strtoul(arg, &end, 10);
 		if (*arg < '0' || *arg > '9' || *end || n < 1 || n > 1024) {
-			usage_error(cmd, "--jobs wants a number from 1 to 1024, not '%s'", arg);
+			usage_error("--jobs wants a number from 1 to 1024, not '%s'", arg);
 			return -1;
 		}
 		t->walk.jobs = (unsigned)n;

@@ -10,9 +10,7 @@
 #include "options.h"
 #include "walk.h"
 
-#define EXIT_OK 0
-#define EXIT_FINDINGS 1
-#define EXIT_TROUBLE 2
+#include "exitcode.h"
 
 /* Options every tree command takes. */
 struct tree_opts {
@@ -44,13 +42,25 @@ struct tree_opts {
  * Handle a TREE_LONG_OPTIONS option.  Returns 1 if handled, 0 if @opt is
  * not one of them, -1 after a usage error was printed.
  */
-int tree_option(const char *cmd, int opt, const char *arg, struct tree_opts *t);
+int tree_option(int opt, const char *arg, struct tree_opts *t);
 
 /* Parse a --hash argument; prints a usage error and returns NULL if bad. */
-const struct hash_algo *parse_hash(const char *cmd, const char *arg);
+const struct hash_algo *parse_hash(const char *arg);
 
-/* "ima-test CMD: MESSAGE" + a pointer to --help on stderr; returns 2. */
-int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/*
+ * Messages on stderr, one style for every command: "ima-test COMMAND:
+ * MESSAGE" (as util-linux's warnx() prefixes the program).  main() names
+ * the command once, before it runs; callers never spell the prefix.
+ */
+void msg_set_command(const char *name);
+
+/* One line: the prefix, the message and a newline. */
+void cmd_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The prefix, @lead and then @text, untrusted, escaped as out.h does. */
+void cmd_warnx_escaped(const char *lead, const char *text);
+
+/* cmd_warnx() and a pointer to --help; returns EXIT_TROUBLE (2). */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -5,7 +5,7 @@
 #include "evm_opts.h"
 #include "util.h"
 
-int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
+int evm_option(int opt, const char *arg, struct evm_ctx *ctx,
 	       bool *on, struct evm_key_files *files)
 {
 	switch (opt) {
@@ -20,7 +20,7 @@ int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
 		return 1;
 	case OPT_UUID:
 		if (evm_uuid_parse(arg, ctx->uuid)) {
-			usage_error(cmd, "--uuid wants 32 hex digits (dashes allowed), not '%s'", arg);
+			usage_error("--uuid wants 32 hex digits (dashes allowed), not '%s'", arg);
 			return -1;
 		}
 		ctx->have_uuid = true;
@@ -32,14 +32,14 @@ int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
 	return 0;
 }
 
-int evm_key_files_load(const char *cmd, const struct evm_key_files *files,
+int evm_key_files_load(const struct evm_key_files *files,
 		       struct evm_ctx *ctx, bool *on)
 {
 	char err[512];
 	int rc;
 
 	if (files->kmk && !files->key) {
-		usage_error(cmd, "--kmk is the master key of an encrypted --evm-key: "
+		usage_error("--kmk is the master key of an encrypted --evm-key: "
 			    "give --evm-key too");
 		return -1;
 	}
@@ -47,7 +47,7 @@ int evm_key_files_load(const char *cmd, const struct evm_key_files *files,
 		return 0;
 	/* the HMAC key is kept until exit: no core dump may hold it */
 	if (secrets_guard()) {
-		fprintf(stderr, "ima-test %s: cannot keep the EVM key out of core dumps\n", cmd);
+		cmd_warnx("cannot keep the EVM key out of core dumps");
 		return -1;
 	}
 	if (files->kmk)
@@ -55,7 +55,7 @@ int evm_key_files_load(const char *cmd, const struct evm_key_files *files,
 	else
 		rc = evm_key_load(files->key, ctx->key, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "ima-test %s: %s\n", cmd, err);
+		cmd_warnx("%s", err);
 		return -1;
 	}
 	ctx->have_key = true;

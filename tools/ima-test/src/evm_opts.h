@@ -38,7 +38,7 @@ struct evm_key_files {
  * files into @files.  1 if handled, 0 if not one of them, -1 after printing
  * an error.
  */
-int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
+int evm_option(int opt, const char *arg, struct evm_ctx *ctx,
 	       bool *on, struct evm_key_files *files);
 
 /*
@@ -46,7 +46,7 @@ int evm_option(const char *cmd, int opt, const char *arg, struct evm_ctx *ctx,
  * first making the process undumpable.  0 (also when no key was given), or
  * -1 after printing an error.
  */
-int evm_key_files_load(const char *cmd, const struct evm_key_files *files,
+int evm_key_files_load(const struct evm_key_files *files,
 		       struct evm_ctx *ctx, bool *on);
 
 #endif

@@ -15,17 +15,17 @@
 #include "sig.h"
 #include "util.h"
 
-static int check_key(const char *cmd, const char *key, EVP_PKEY *pkey, mode_t mode)
+static int check_key(const char *key, EVP_PKEY *pkey, mode_t mode)
 {
 	char why[160];
 
 	if (!key_kernel_usable(pkey, why, sizeof(why))) {
-		fprintf(stderr, "ima-test %s: %s: %s\n", cmd, key, why);
+		cmd_warnx("%s: %s", key, why);
 		return -1;
 	}
 	if (mode & (S_IRGRP | S_IROTH))
-		fprintf(stderr, "ima-test %s: %s: warning: private key readable by %s (mode %04o); "
-			"chmod go-rwx it\n", cmd, key,
+		cmd_warnx("%s: warning: private key readable by %s (mode %04o); "
+			  "chmod go-rwx it", key,
 			mode & S_IROTH ? "every user" : "its group", (unsigned)mode);
 	return 0;
 }
@@ -40,15 +40,14 @@ static int check_keyid(const struct identity_args *a, const struct cert *crt,
 	char hex[9];
 
 	if (crt->unusable[0]) {
-		fprintf(stderr, "ima-test %s: %s: %s %s\n", a->cmd, crt->path,
+		cmd_warnx("%s: %s %s", crt->path,
 			a->cert == a->key ? "warning:" : "refused:", crt->unusable);
 		return a->cert == a->key ? 0 : -1;
 	}
 	if (cert_ids_match(&crt->ids, keyid))
 		return 0;
 	hex_encode(keyid, 4, hex);
-	fprintf(stderr, "ima-test %s: %s: %s the kernel will not find %s by keyid %s\n",
-		a->cmd, a->cert == a->key ? shown : a->cert,
+	cmd_warnx("%s: %s the kernel will not find %s by keyid %s", a->cert == a->key ? shown : a->cert,
 		a->cert == a->key ? "warning:" : "refused:", crt->path, hex);
 	return a->cert == a->key ? 0 : -1;
 }
@@ -68,8 +67,8 @@ static void warn_token_keyid(const struct identity_args *a, const struct cert *c
 		return;
 	hex_encode(crt->keyid, 4, hex);
 	hex_encode(token_keyid, 4, thex);
-	fprintf(stderr, "ima-test %s: %s: warning: keyid %s of %s differs from %s, the hash of "
-		"the token's public key; writing %s\n", a->cmd, shown, hex, a->cert, thex, hex);
+	cmd_warnx("%s: warning: keyid %s of %s differs from %s, the hash of "
+		  "the token's public key; writing %s", shown, hex, a->cert, thex, hex);
 }
 
 int identity_load(struct identity_args *a, EVP_PKEY **key, uint8_t keyid[4])
@@ -85,18 +84,18 @@ int identity_load(struct identity_args *a, EVP_PKEY **key, uint8_t keyid[4])
 	if (!token)
 		snprintf(shown, sizeof(shown), "%s", a->key);
 	if (key_load_private(a->key, a->pass, key, &mode, err, sizeof(err))) {
-		fprintf(stderr, "ima-test %s: %s\n", a->cmd, err);
+		cmd_warnx("%s", err);
 		return -1;
 	}
-	if (check_key(a->cmd, shown, *key, mode))
+	if (check_key(shown, *key, mode))
 		return -1;
 	if (keyid_from_pubkey(*key, keyid)) {
-		fprintf(stderr, "ima-test %s: %s: cannot derive keyid\n", a->cmd, shown);
+		cmd_warnx("%s: cannot derive keyid", shown);
 		return -1;
 	}
 	memcpy(token_keyid, keyid, 4);
 	if (a->keyid && keyid_parse_hex(a->keyid, keyid)) {
-		usage_error(a->cmd, "--keyid wants 8 hex digits, not '%s'", a->keyid);
+		usage_error("--keyid wants 8 hex digits, not '%s'", a->keyid);
 		return -1;
 	}
 	/*
@@ -111,15 +110,14 @@ int identity_load(struct identity_args *a, EVP_PKEY **key, uint8_t keyid[4])
 	if (!a->cert)
 		return 0;
 	if (cert_load(a->cert, &crt, err, sizeof(err))) {
-		fprintf(stderr, "ima-test %s: %s\n", a->cmd, err);
+		cmd_warnx("%s", err);
 		return -1;
 	}
 	if (!sig_key_matches(*key, crt.pub)) {
 		if (a->cert == a->key)
-			fprintf(stderr, "ima-test %s: %s: the appended certificate does not match the key\n",
-				a->cmd, shown);
+			cmd_warnx("%s: the appended certificate does not match the key", shown);
 		else
-			fprintf(stderr, "ima-test %s: %s does not match key %s\n", a->cmd, a->cert, shown);
+			cmd_warnx("%s does not match key %s", a->cert, shown);
 		cert_free(&crt);
 		return -1;
 	}

@@ -6,7 +6,6 @@
 #include <openssl/evp.h>
 
 struct identity_args {
-	const char *cmd;	/* for messages: "sign", "sign-hash" */
 	const char *key, *cert, *keyid, *pass;
 };
 

@@ -9,10 +9,9 @@
 #include "certs.h"
 #include "util.h"
 
-void key_opts_init(struct key_opts *k, const char *cmd)
+void key_opts_init(struct key_opts *k)
 {
 	memset(k, 0, sizeof(*k));
-	k->id.cmd = cmd;
 	k->id.pass = getenv("IMA_TEST_KEY_PASS");
 }
 
@@ -25,7 +24,7 @@ int key_option(struct key_opts *k, int opt, const char *arg)
 	case OPT_PASS_FILE: k->pass_file = arg; return 1;
 	case 'p':
 		/* argv is readable by every user in /proc/PID/cmdline */
-		usage_error(k->id.cmd, "a passphrase on the command line is visible to other "
+		usage_error("a passphrase on the command line is visible to other "
 			    "users; use --pass-file FILE or IMA_TEST_KEY_PASS");
 		return -1;
 	}
@@ -36,7 +35,7 @@ int key_opts_check(const struct key_opts *k)
 {
 	if (k->id.key)
 		return 0;
-	usage_error(k->id.cmd, "--key is required");
+	usage_error("--key is required");
 	return -1;
 }
 
@@ -48,14 +47,13 @@ int key_opts_load(struct key_opts *k, EVP_PKEY **key, uint8_t keyid[4])
 	*key = NULL;
 	/* from here until exit the process holds a key, and perhaps a PIN */
 	if (secrets_guard()) {
-		fprintf(stderr, "ima-test %s: cannot keep the key out of core dumps: %s\n",
-			k->id.cmd, strerror(errno));
+		cmd_warnx("cannot keep the key out of core dumps: %s", strerror(errno));
 		return -1;
 	}
 	if (k->pass_file) {
 		pass = pass_file_read(k->pass_file, err, sizeof(err));
 		if (!pass) {
-			fprintf(stderr, "ima-test %s: %s\n", k->id.cmd, err);
+			cmd_warnx("%s", err);
 			return -1;
 		}
 		k->id.pass = pass;

@@ -36,7 +36,7 @@ struct key_opts {
 	"                      (or env IMA_TEST_KEY_PASS; -p PASS is refused:\n" \
 	"                      other users could read it)\n"
 
-void key_opts_init(struct key_opts *k, const char *cmd);
+void key_opts_init(struct key_opts *k);
 
 /* A KEY_LONG_OPTIONS option: 1 handled, 0 not one of them, -1 after a usage error. */
 int key_option(struct key_opts *k, int opt, const char *arg);

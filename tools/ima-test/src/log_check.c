@@ -38,7 +38,7 @@ void log_line(struct log_ctx *c, const char *key, const char *subject,
 		json_put(&rec, "detail", json_text(detail, NULL));
 		r = json_emit(c->fp, rec);
 		if (r) {
-			fprintf(stderr, "ima-test log: cannot write a JSON record: %s\n",
+			cmd_warnx("cannot write a JSON record: %s",
 				strerror(-r));
 			c->trouble = true;
 		}
@@ -77,7 +77,7 @@ const struct imalog_entry *log_entry_at(struct log_ctx *c, const struct log_list
 	const struct imalog_entry *e = imalog_at(l->cur, i);
 
 	if (!e) {
-		fprintf(stderr, "ima-test log: %s: %s\n", l->path, l->cur->err);
+		cmd_warnx("%s: %s", l->path, l->cur->err);
 		c->trouble = true;
 	}
 	return e;
@@ -295,7 +295,7 @@ static void summary(struct log_ctx *c, const struct totals *t)
 		int r = json_emit(c->fp, sum ? json_pack("{s:o}", "summary", sum) : NULL);
 
 		if (r) {
-			fprintf(stderr, "ima-test log: cannot write the summary: %s\n",
+			cmd_warnx("cannot write the summary: %s",
 				strerror(-r));
 			c->trouble = true;
 		}
@@ -352,12 +352,12 @@ int log_check_all(struct log_ctx *c)
 	}
 	c->cell = calloc(c->rows ? c->rows : 1, CK_N);
 	if (!c->cell) {
-		fprintf(stderr, "ima-test log: out of memory\n");
+		cmd_warnx("out of memory");
 		return EXIT_TROUBLE;
 	}
 	if (!c->nlists || !c->lists[0].log.n) {
 		if (!c->findings) {
-			fprintf(stderr, "ima-test log: no measurement list entries to check\n");
+			cmd_warnx("no measurement list entries to check");
 			c->trouble = true;
 		}
 	} else {

@@ -36,15 +36,15 @@ int log_quote_check_args(struct log_quote_args *q, size_t npcrs)
 	if (!q->quote && !q->sig && !q->ak && !q->nonce_hex && !q->pcrs)
 		return -1;
 	if (!q->quote || !q->sig || !q->ak || !q->nonce_hex || !q->pcrs)
-		return usage_error("log", "--quote, --quote-sig, --ak, --nonce and --quote-pcrs "
+		return usage_error("--quote, --quote-sig, --ak, --nonce and --quote-pcrs "
 				   "go together");
 	if (npcrs)
-		return usage_error("log", "--quote and --pcrs: the PCR values come from the quote "
+		return usage_error("--quote and --pcrs: the PCR values come from the quote "
 				   "or from a file, not both");
 	n = strlen(q->nonce_hex);
 	if (n % 2 || n / 2 < LOG_QUOTE_NONCE_MIN || n / 2 > LOG_QUOTE_NONCE_MAX ||
 	    hex_decode(q->nonce_hex, n, q->nonce))
-		return usage_error("log", "--nonce wants %d to %d bytes in hex (a fresh random "
+		return usage_error("--nonce wants %d to %d bytes in hex (a fresh random "
 				   "value per quote, e.g. openssl rand -hex 20)",
 				   LOG_QUOTE_NONCE_MIN, LOG_QUOTE_NONCE_MAX);
 	q->nonce_len = n / 2;
@@ -82,7 +82,7 @@ static int failed(struct log_ctx *c, const struct log_quote_args *q, const char 
 						   "quote", "failed", "findings", 1));
 
 		if (r) {
-			fprintf(stderr, "ima-test log: cannot write the summary: %s\n",
+			cmd_warnx("cannot write the summary: %s",
 				strerror(-r));
 			fflush(c->fp);
 			return EXIT_TROUBLE;
@@ -100,7 +100,7 @@ static int read_input(const char *path, size_t max, uint8_t **buf, size_t *len)
 	int r = read_file(path, buf, len, max);
 
 	if (r)
-		fprintf(stderr, "ima-test log: %s: cannot read: %s\n", path,
+		cmd_warnx("%s: cannot read: %s", path,
 			r == -EINVAL ? "not a regular file" : r == -EFBIG ? "too large" : strerror(-r));
 	return r;
 }
@@ -185,7 +185,7 @@ static int verify(struct log_ctx *c, const struct log_quote_args *q, struct quot
 		return failed(c, q, "quote-pcr-digest", why);
 	alg = tpmq_hash(in->s.hash);
 	if (tpmq_pcr_digest(&in->v, alg, md, &md_len)) {
-		fprintf(stderr, "ima-test log: cannot compute %s\n", alg->name);
+		cmd_warnx("cannot compute %s", alg->name);
 		return EXIT_TROUBLE;
 	}
 	if (md_len != in->a.pcr_digest_len || memcmp(md, in->a.pcr_digest, md_len))
@@ -211,7 +211,7 @@ static int add_banks(struct log_ctx *c, const struct tpmq_pcr_values *v)
 				b = &c->banks[k];
 		if (!b) {
 			if (c->nbanks == LOG_BANKS_MAX) {
-				fprintf(stderr, "ima-test log: the quote has too many banks\n");
+				cmd_warnx("the quote has too many banks");
 				return EXIT_TROUBLE;
 			}
 			b = &c->banks[c->nbanks++];
@@ -233,11 +233,11 @@ int log_quote_load(struct log_ctx *c, const struct log_quote_args *q)
 	int r = EXIT_TROUBLE;
 
 	if (!in) {
-		fprintf(stderr, "ima-test log: out of memory\n");
+		cmd_warnx("out of memory");
 		return EXIT_TROUBLE;
 	}
 	if (tpmq_ak_load(q->ak, &in->ak, &in->ak_checked, err, sizeof(err))) {
-		fprintf(stderr, "ima-test log: --ak %s\n", err);
+		cmd_warnx("--ak %s", err);
 		goto out;
 	}
 	if (read_input(q->quote, QUOTE_FILE_MAX, &in->msg, &in->msg_len) ||

@@ -137,7 +137,7 @@ void log_check_tpm(struct log_ctx *c)
 	bool ima_known = false;
 
 	if (!tpm) {
-		fprintf(stderr, "ima-test log: out of memory\n");
+		cmd_warnx("out of memory");
 		c->trouble = true;
 		return;
 	}
@@ -146,8 +146,8 @@ void log_check_tpm(struct log_ctx *c)
 		ima_known |= c->banks[b].have >> c->ima_pcr & 1;
 	}
 	if (c->replayed == replayed) {
-		fprintf(stderr, "ima-test log: no TPM values to replay the list against "
-			"(give --pcrs, or run where /sys/class/tpm/tpm0/pcr-* exists)\n");
+		cmd_warnx("no TPM values to replay the list against "
+			  "(give --pcrs, or run where /sys/class/tpm/tpm0/pcr-* exists)");
 		c->trouble = true;
 	} else if (!ima_known) {
 		c->list_findings++;

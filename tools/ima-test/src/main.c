@@ -68,7 +68,7 @@ static int close_stdout(int status)
 	}
 	if (!failed)
 		return status;
-	fprintf(stderr, "ima-test: error writing standard output%s%s\n",
+	cmd_warnx("error writing standard output%s%s",
 		err ? ": " : "", err ? strerror(err) : "");
 	return EXIT_TROUBLE;
 }
@@ -90,9 +90,11 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < ncommands; i++)
-		if (!strcmp(argv[1], commands[i]->name))
+		if (!strcmp(argv[1], commands[i]->name)) {
+			msg_set_command(commands[i]->name);
 			return commands[i]->run(argc - 1, argv + 1);
-	fprintf(stderr, "ima-test: unknown command '%s'\n", argv[1]);
+		}
+	cmd_warnx("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_TROUBLE;
 }

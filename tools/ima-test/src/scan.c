@@ -156,7 +156,7 @@ static int print_summary(struct scan *s, FILE *fp)
 		}
 		r = json_emit(fp, sum ? json_pack("{s:o}", "summary", sum) : NULL);
 		if (r)
-			fprintf(stderr, "ima-test: cannot write the summary: %s\n", strerror(-r));
+			cmd_warnx("cannot write the summary: %s", strerror(-r));
 		return r;
 	}
 	fprintf(fp, "summary: %lu files:", files);
@@ -184,7 +184,7 @@ static int keylime_prepare(const struct scan_opts *o, struct keylime_policy *p)
 	int r;
 
 	if (keylime_init(p)) {
-		fprintf(stderr, "ima-test audit: cannot determine the current directory\n");
+		cmd_warnx("cannot determine the current directory");
 		keylime_free(p);
 		return -1;
 	}
@@ -193,17 +193,17 @@ static int keylime_prepare(const struct scan_opts *o, struct keylime_policy *p)
 	else
 		r = keylime_boot_aggregate_from_list(p, list, err, sizeof(err));
 	if (r && (o->boot_aggregate || o->measurement_list)) {
-		fprintf(stderr, "ima-test audit: %s\n", err);
+		cmd_warnx("%s", err);
 		keylime_free(p);
 		return -1;
 	}
 	if (r)
-		fprintf(stderr, "ima-test audit: warning: no boot_aggregate in the policy (%s%s); "
-			"Keylime rejects a log whose first record it does not list: "
-			"give --boot-aggregate HEX\n",
+		cmd_warnx("warning: no boot_aggregate in the policy (%s%s); "
+			  "Keylime rejects a log whose first record it does not list: "
+			  "give --boot-aggregate HEX",
 			r == -ENOENT ? "no measurement list " : "", r == -ENOENT ? list : err);
 	if (keylime_set_keys(p, &o->certs, err, sizeof(err))) {
-		fprintf(stderr, "ima-test audit: %s\n", err);
+		cmd_warnx("%s", err);
 		keylime_free(p);
 		return -1;
 	}
@@ -225,7 +225,7 @@ static int keylime_add_manifest(const struct scan_opts *o, const char *path,
 	int r = read_file(path, &buf, &len, 256u << 20);
 
 	if (r) {
-		fprintf(stderr, "ima-test audit: --manifest %s: %s\n", path, strerror(-r));
+		cmd_warnx("--manifest %s: %s", path, strerror(-r));
 		return -1;
 	}
 	for (line = (char *)buf; line < (char *)buf + len && !r; line = end + 1) {
@@ -239,7 +239,7 @@ static int keylime_add_manifest(const struct scan_opts *o, const char *path,
 			end = (char *)buf + len;
 		lineno++;
 		if (manifest_parse(line, (size_t)(end - line), true, o->keylime_md, &ml, err, sizeof(err))) {
-			fprintf(stderr, "ima-test audit: %s:%zu: %s\n", path, lineno, err);
+			cmd_warnx("%s:%zu: %s", path, lineno, err);
 			r = -1;
 			break;
 		}
@@ -247,19 +247,19 @@ static int keylime_add_manifest(const struct scan_opts *o, const char *path,
 		    x.type != EVM_IMA_XATTR_DIGSIG ||
 		    certset_verify(&o->certs, x.keyid, x.algo, ml.digest, ml.digest_len, x.sig,
 				   x.sig_len, &other) != 1) {
-			fprintf(stderr, "ima-test audit: %s:%zu: the signature does not verify with "
-				"--cert: not taken\n", path, lineno);
+			cmd_warnx("%s:%zu: the signature does not verify with "
+				  "--cert: not taken", path, lineno);
 			r = -1;
 		} else if (asprintf(&name, "/%s", ml.name) < 0 ||
 			   keylime_add(p, name, ml.digest, ml.digest_len)) {
-			fprintf(stderr, "ima-test audit: out of memory\n");
+			cmd_warnx("out of memory");
 			r = -1;
 		}
 		free(name);
 		manifest_line_free(&ml);
 	}
 	if (!r && !lineno) {
-		fprintf(stderr, "ima-test audit: --manifest %s: empty\n", path);
+		cmd_warnx("--manifest %s: empty", path);
 		r = -1;
 	}
 	free(buf);
@@ -295,12 +295,12 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 		int r = keylime_write(&s.policy, stdout, &invalid);
 
 		if (r) {
-			fprintf(stderr, "ima-test: cannot write the Keylime policy: %s\n",
+			cmd_warnx("cannot write the Keylime policy: %s",
 				strerror(-r));
 			status = EXIT_TROUBLE;
 		} else if (invalid)
-			fprintf(stderr, "ima-test: warning: %zu path(s) are not valid UTF-8; "
-				"written with U+FFFD, they will not match the IMA log\n", invalid);
+			cmd_warnx("warning: %zu path(s) are not valid UTF-8; "
+				  "written with U+FFFD, they will not match the IMA log", invalid);
 		keylime_free(&s.policy);
 	}
 	if (opts->summary && print_summary(&s, opts->fmt == OUT_KEYLIME ? stderr : stdout))
@@ -309,7 +309,7 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n)
 	return status;
 }
 
-int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
+int scan_parse_format(const char *arg, unsigned allowed,
 		      enum out_format *fmt)
 {
 	static const struct {
@@ -326,12 +326,11 @@ int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
 			*fmt = formats[i].fmt;
 			return 0;
 		}
-	usage_error(cmd, "unknown format '%s'", arg);
+	usage_error("unknown format '%s'", arg);
 	return -1;
 }
 
-int scan_main(const char *cmd, const char *help, int argc, char **argv,
-	      struct scan_opts *so)
+int scan_main(const char *help, int argc, char **argv, struct scan_opts *so)
 {
 	static const struct option opts[] = {
 		{ "cert", required_argument, NULL, OPT_CERT },
@@ -353,9 +352,9 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 	so->evm_ctx.certs = &so->certs;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
-		r = tree_option(cmd, opt, optarg, &so->tree);
+		r = tree_option(opt, optarg, &so->tree);
 		if (!r)
-			r = evm_option(cmd, opt, optarg, &so->evm_ctx, &so->evm, &keys);
+			r = evm_option(opt, optarg, &so->evm_ctx, &so->evm, &keys);
 		if (r < 0) {
 			r = EXIT_TROUBLE;
 			goto out;
@@ -366,16 +365,16 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 		switch (opt) {
 		case OPT_CERT:
 			if (certset_add(&so->certs, optarg, err, sizeof(err))) {
-				fprintf(stderr, "ima-test %s: %s\n", cmd, err);
+				cmd_warnx("%s", err);
 				goto out;
 			}
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format(cmd, optarg, so->formats, &so->fmt))
+			if (scan_parse_format(optarg, so->formats, &so->fmt))
 				goto out;
 			break;
 		case OPT_HASH_ALGO:
-			if (!(so->keylime_md = parse_hash(cmd, optarg)))
+			if (!(so->keylime_md = parse_hash(optarg)))
 				goto out;
 			keylime_only = "--hash-algo";
 			break;
@@ -389,11 +388,11 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 			break;
 		case OPT_MANIFEST:
 			if (!(so->formats & SCAN_FORMAT(OUT_KEYLIME))) {
-				usage_error(cmd, "bad option");
+				usage_error("bad option");
 				goto out;
 			}
 			if (so->nmanifests == SCAN_MANIFESTS_MAX) {
-				usage_error(cmd, "more than %d --manifest", SCAN_MANIFESTS_MAX);
+				usage_error("more than %d --manifest", SCAN_MANIFESTS_MAX);
 				goto out;
 			}
 			so->manifests[so->nmanifests++] = optarg;
@@ -404,24 +403,24 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
 			r = EXIT_OK;
 			goto out;
 		default:
-			usage_error(cmd, "bad option");
+			usage_error("bad option");
 			goto out;
 		}
 	}
 	r = EXIT_TROUBLE;
 	if (optind >= argc && !so->nmanifests) {
-		usage_error(cmd, "no files given");
+		usage_error("no files given");
 		goto out;
 	}
 	if (so->nmanifests && !so->certs.n) {
-		usage_error(cmd, "--manifest needs --cert: only signed digests go into the policy");
+		usage_error("--manifest needs --cert: only signed digests go into the policy");
 		goto out;
 	}
 	if (keylime_only && so->fmt != OUT_KEYLIME) {
-		usage_error(cmd, "%s is for --format keylime", keylime_only);
+		usage_error("%s is for --format keylime", keylime_only);
 		goto out;
 	}
-	if (evm_key_files_load(cmd, &keys, &so->evm_ctx, &so->evm))
+	if (evm_key_files_load(&keys, &so->evm_ctx, &so->evm))
 		goto out;
 	if (!so->keylime_md)
 		so->keylime_md = hash_algo_by_id(HASH_ALGO_SHA256);

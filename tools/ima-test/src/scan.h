@@ -38,8 +38,7 @@ int scan_run(const struct scan_opts *opts, char *const *paths, size_t n);
  * paths.  JSON output always ends with the summary object.  Returns the
  * exit status.
  */
-int scan_main(const char *cmd, const char *help, int argc, char **argv,
-	      struct scan_opts *so);
+int scan_main(const char *help, int argc, char **argv, struct scan_opts *so);
 
 /* The bit of one output format in an @allowed mask. */
 #define SCAN_FORMAT(f) (1u << (f))
@@ -50,7 +49,7 @@ int scan_main(const char *cmd, const char *help, int argc, char **argv,
  * Parse --format, accepting only the formats in @allowed (SCAN_FORMAT()
  * bits); prints a usage error and returns -1 when bad.
  */
-int scan_parse_format(const char *cmd, const char *arg, unsigned allowed,
+int scan_parse_format(const char *arg, unsigned allowed,
 		      enum out_format *fmt);
 
 #endif

@@ -72,7 +72,7 @@ static void bail(const struct cc_opts *o, const char *fmt, ...)
 		printf("Bail out! %s\n", msg);
 	}
 	fflush(stdout);
-	fprintf(stderr, "ima-test close-check: %s\n", msg);
+	cmd_warnx("%s", msg);
 }
 
 /* A diagnostic line of TAP (a "note" in JSON). */
@@ -80,7 +80,7 @@ static void diag_line(const struct cc_opts *o, const char *msg)
 {
 	if (o->json) {
 		if (json_emit(stdout, json_pack("{s:o}", "note", json_text(msg, NULL))))
-			fprintf(stderr, "ima-test close-check: %s\n", msg);
+			cmd_warnx("%s", msg);
 	} else {
 		printf("# %s\n", msg);
 	}
@@ -162,7 +162,7 @@ static void report_json(const struct cc_state *s, size_t i)
 		json_put(&rec, "traced_runs", json_count(st->traced_runs));
 	}
 	if (json_emit(stdout, rec))
-		fprintf(stderr, "ima-test close-check: cannot write the %s record\n", sc->name);
+		cmd_warnx("cannot write the %s record", sc->name);
 }
 
 /* Refuse to run where no scenario could fail.  0, or 2 after a bail. */
@@ -265,7 +265,7 @@ static int select_scenarios(struct cc_state *s)
 			if (!strcmp(tok, cc_scenarios[i].name))
 				break;
 		if (i == cc_nscenarios) {
-			usage_error("close-check", "no scenario '%s' (see --list)", tok);
+			usage_error("no scenario '%s' (see --list)", tok);
 			free(list);
 			return -1;
 		}
@@ -307,7 +307,7 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 
 	evm_ctx_init(&o->evm);
 	while ((opt = getopt_long(argc, argv, "n:s:lh", longopts, NULL)) != -1) {
-		int r = evm_option("close-check", opt, optarg, &o->evm, &o->evm_on, &keys);
+		int r = evm_option(opt, optarg, &o->evm, &o->evm_on, &keys);
 
 		if (r < 0)
 			return -EINVAL;
@@ -335,7 +335,7 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		case OPT_JSON: o->json = true; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "tap") && strcmp(optarg, "json")) {
-				usage_error("close-check", "--format: tap or json, not '%s'", optarg);
+				usage_error("--format: tap or json, not '%s'", optarg);
 				return -EINVAL;
 			}
 			o->json = !strcmp(optarg, "json");
@@ -349,20 +349,20 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 			fputs(help, stdout);
 			return 1;
 		default:
-			usage_error("close-check", "unknown option");
+			usage_error("unknown option");
 			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
-		usage_error("close-check", "exactly one DIR expected");
+		usage_error("exactly one DIR expected");
 		return -EINVAL;
 	}
-	if (evm_key_files_load("close-check", &keys, &o->evm, &o->evm_on))
+	if (evm_key_files_load(&keys, &o->evm, &o->evm_on))
 		return -EINVAL;
 	return 0;
 
 bad_number:
-	usage_error("close-check", "bad number '%s'", optarg);
+	usage_error("bad number '%s'", optarg);
 	return -EINVAL;
 }
 
@@ -445,7 +445,7 @@ static int cmd_close_check(int argc, char **argv)
 						"final_closes", json_count(s.closes),
 						"seconds", json_2dp((cc_now_ms() - start) / 1e3),
 						"tracepoint", s.trace.available))) {
-			fprintf(stderr, "ima-test close-check: cannot write the summary\n");
+			cmd_warnx("cannot write the summary");
 			trouble = true;
 		}
 	} else {
