@@ -26,7 +26,11 @@
           lie (ENTRY's template data length says 1000000 more),
           unviolate (a violation's zero digest replaced by its data's hash),
           nulname (a NUL as the 5th byte of ENTRY's name, the template
-          digest recomputed to agree).
+          digest recomputed to agree), pcr=N (ENTRY moved to PCR N; ENTRY
+          0 moves every entry), template=NAME (ENTRY's template renamed;
+          its digest, over the fields, still agrees), cutname=N (ENTRY's
+          n-ng name cut to N bytes and its NUL, the template digest
+          recomputed; cutname-asis=N: not).  digest also takes an entry of template ima.
       ENTRY is 1-based.  DSIZE is the list's template digest size.
 
   loggen.py pcr FILE PCR HEX     replace one PCR value in a PCR file
@@ -198,8 +202,35 @@ def split(data, dsize):
 def mutate(src, dst, dsize, op, entry):
     data = bytearray(open(src, "rb").read())
     ents = split(bytes(data), dsize)
+    if op.startswith("pcr=") and entry == 0:
+        for s, _, _ in ents:
+            struct.pack_into("<I", data, s, int(op[4:]))
+        open(dst, "wb").write(data)
+        return
     s, lenoff, e = ents[entry - 1]
-    if op in ("digest", "digest-fixed"):
+    alg = {20: "sha1", 32: "sha256"}[dsize]
+    if op.startswith("pcr="):
+        struct.pack_into("<I", data, s, int(op[4:]))
+    elif op.startswith("template="):
+        name = op[9:].encode()
+        old = struct.unpack_from("<I", data, s + 4 + dsize)[0]
+        data[s + 4 + dsize:s + 8 + dsize + old] = struct.pack("<I", len(name)) + name
+    elif op.startswith("cutname=") or op.startswith("cutname-asis="):
+        keep = int(op.split("=")[1])
+        flen = struct.unpack_from("<I", data, lenoff + 4)[0]
+        noff = lenoff + 8 + flen
+        nlen = struct.unpack_from("<I", data, noff)[0]
+        # the kernel's n-ng holds the name and its NUL: keep both forms
+        data[noff + 4 + keep:noff + 4 + nlen] = b"\0"
+        struct.pack_into("<I", data, noff, keep + 1)
+        tlen = struct.unpack_from("<I", data, lenoff)[0] - (nlen - keep - 1)
+        struct.pack_into("<I", data, lenoff, tlen)
+        if op.startswith("cutname="):
+            data[s + 4:s + 4 + dsize] = hashlib.new(alg, bytes(data[lenoff + 4:lenoff + 4 + tlen])).digest()
+    elif op == "digest" and lenoff is None:    # template ima: d is 20 bytes, no length
+        nlen = struct.unpack_from("<I", data, s + 4 + dsize)[0]
+        data[s + 8 + dsize + nlen + 19] ^= 0x01
+    elif op in ("digest", "digest-fixed"):
         # the file digest is the last byte of the first field (d-ng)
         flen = struct.unpack_from("<I", data, lenoff + 4)[0]
         data[lenoff + 8 + flen - 1] ^= 0x01
