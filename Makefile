@@ -12,10 +12,12 @@ PROVE ?= prove
 PROVE_FLAGS ?= -j2
 RESULTS := build/test-results
 TESTS_FIRST := tests/system/debian-6.1.t tests/system/system.t tests/system/debian-6.12.t tests/vm/negctl-sqpoll.t tests/tool/fuzz.t tests/vm/demo.t tests/vm/enforce.t
+# The VM suites' test files are made from tests/vm/suites.list.
+VM_SUITES := $(shell tests/vm/gen-suites.sh --list)
 TESTS := $(TESTS_FIRST) $(filter-out $(TESTS_FIRST),$(wildcard tests/host/*.t \
-	tests/tool/*.t tests/vm/*.t tests/system/*.t))
+	tests/tool/*.t tests/vm/*.t) $(VM_SUITES) $(wildcard tests/system/*.t))
 
-.PHONY: all deps tool tool-check kernel kernels vm check check-host check-vm \
+.PHONY: all deps tool tool-check kernel kernels vm vm-tests check check-host check-vm \
 	demo bench stress system clean install uninstall deb
 
 # Steps run in the order written, so that `deps` comes before what needs it
@@ -63,7 +65,11 @@ vm: kernels
 		tests/vm/mkinitramfs.sh "$$kdir" build/vm/$$(basename $$kdir)/initramfs.cpio.gz || exit 1; \
 	done
 
-check: deps tool-check vm
+# The VM suites' test files, from tests/vm/suites.list.
+vm-tests:
+	@tests/vm/gen-suites.sh
+
+check: deps tool-check vm vm-tests
 	@mkdir -p $(RESULTS)
 	@rm -f $(RESULTS)/prove-state.yml
 	$(PROVE) -v $(PROVE_FLAGS) --state=save --statefile=$(RESULTS)/prove-state.yml \
@@ -79,8 +85,8 @@ system: deps tool kernels
 check-host: deps tool-check kernels
 	$(PROVE) -v tests/host/*.t tests/tool/*.t
 
-check-vm: deps vm
-	$(PROVE) -v tests/vm/*.t
+check-vm: deps vm vm-tests
+	$(PROVE) -v tests/vm/*.t $(VM_SUITES)
 
 # Targets whose scripts live beside their tests; each says so if missing.
 define run-script

@@ -9,7 +9,7 @@
 #    a list entry verified and one with its signature changed;
 #  - sign --verity enabling fs-verity on an ext4 image made with -O verity
 #    and loop-mounted, where this kernel has fs-verity (skipped otherwise;
-#    the VM suites tests/vm/verity-*.t do it on the test kernels).
+#    the VM suites build/vm-tests/verity-*.t do it on the test kernels).
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$IMA_TEST" ] || skip_all "$IMA_TEST not built"
@@ -147,7 +147,7 @@ if [ -n "$mounted" ]; then
 	umount "$mnt"
 else
 	for d in "sign --verity enables fs-verity" "the kernel's digest is libfsverity's" "verify against the live digest"; do
-		skip "$d" "this kernel cannot enable fs-verity on a loop-mounted ext4 image (no /sys/fs/ext4/features/verity, or not root); tests/vm/verity-*.t do it"
+		skip "$d" "this kernel cannot enable fs-verity on a loop-mounted ext4 image (no /sys/fs/ext4/features/verity, or not root); build/vm-tests/verity-*.t do it"
 	done
 fi
 finish

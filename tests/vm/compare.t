@@ -20,7 +20,8 @@ for k in series none; do
 	tap=$res/closecheck-$k/guest.tap
 	if [ ! -s "$tap" ] || [ "$top/tools/ima-test/ima-test.static" -nt "$tap" ]; then
 		echo "# running closecheck-$k.t first"
-		RUN_SUITE_LOCKED=closecheck-$k "$here/closecheck-$k.t" > /dev/null
+		"$here/gen-suites.sh" &&
+			RUN_SUITE_LOCKED=closecheck-$k "$top/build/vm-tests/closecheck-$k.t" > /dev/null
 	fi
 done
 # scenario lines: "NAME STATUS"

@@ -1,3 +1,0 @@
-#!/bin/bash
-# The attestation chain on the series kernel (tests/vm/attest.sh).
-exec "$(dirname "$0")/attest.sh" series

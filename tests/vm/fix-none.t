@@ -1,3 +1,0 @@
-#!/bin/bash
-exec "$(dirname "$0")/run-suite.sh" --kernel none --suite fix \
-	--cmdline "ima_appraise=fix ima_policy=appraise_tcb"

@@ -1,3 +1,0 @@
-#!/bin/bash
-exec "$(dirname "$0")/run-suite.sh" --kernel series --suite negctl --name negctl-write-series \
-	--cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.negctl=write" --expect negctl

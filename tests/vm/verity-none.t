@@ -1,3 +1,0 @@
-#!/bin/bash
-# fs-verity signatures (sigv3) under enforce on the none kernel (tests/vm/verity.sh).
-exec "$(dirname "$0")/verity.sh" none
