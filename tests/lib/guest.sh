@@ -40,3 +40,49 @@ guest_judge() {
 		printf '%s\n' "$reports" | head -n 20 | sed 's/^/#   /'
 	fi
 }
+
+# guest_boot CONSOLE TAP QEMULOG TIMEOUT QEMU-ARGS...: the one way every
+#   harness boots a guest: QEMU (TCG, 2 CPUs, no display, no reboot) with
+#   the kernel console on the first serial port (CONSOLE) and the guest's
+#   TAP on the second (TAP), the TPM of swtpm_start (tests/lib/swtpm.sh) if
+#   one runs, and QEMU-ARGS (-m, -kernel, -initrd, -append, drives, ...).
+#   QEMU's own output goes to QEMULOG; after TIMEOUT seconds QEMU is
+#   killed.  The TPM is stopped afterwards.  Sets guest_qrc (QEMU's exit
+#   status; 124 or 137: timed out) and guest_secs.
+# shellcheck disable=SC2034 # guest_qrc and guest_secs are read by the caller
+guest_qrc=0 guest_secs=0
+guest_boot() {
+	local console=$1 tap=$2 qlog=$3 limit=$4 start
+	shift 4
+	rm -f "$console" "$tap"
+	start=$(date +%s)
+	# shellcheck disable=SC2154 # tpmargs: set by swtpm_start
+	timeout --kill-after=10 "$limit" qemu-system-x86_64 \
+		-nodefaults -display none -no-reboot -smp 2 \
+		-serial "file:$console" -serial "file:$tap" ${tpmargs[@]+"${tpmargs[@]}"} "$@" \
+		> "$qlog" 2>&1
+	guest_qrc=$?
+	guest_secs=$(( $(date +%s) - start ))
+	if declare -F swtpm_stop > /dev/null; then swtpm_stop; fi
+}
+
+# guest_ended WHAT LIMIT MARKER CONSOLE: after guest_boot and guest_relay,
+#   one test: WHAT ran to its end (QEMU ended within LIMIT seconds, the
+#   guest ran its whole plan, and the line MARKER is in CONSOLE).  On
+#   failure the last console lines follow.  Returns 1 on failure.
+guest_ended() {
+	if [ "$guest_qrc" = 124 ] || [ "$guest_qrc" = 137 ]; then
+		not_ok "$1 ended within ${2}s (timed out; last console lines below)"
+	elif [ -n "$guest_bail" ]; then
+		not_ok "$1: the guest bailed out: ${guest_bail#Bail out! }"
+	elif [ "$guest_count" = 0 ] || [ "$guest_plan" != "$guest_count" ] ||
+		! grep -qF "$3" "$4"; then
+		not_ok "$1 ran to its end (plan ${guest_plan:-none}, ran $guest_count${3:+, $3 $(grep -qF "$3" "$4" && echo seen || echo missing)})"
+		grep -h 'IMA-FPUT: initramfs-fail' "$4" | sed 's/^/#   /'
+	else
+		ok "$1 ran to its end ($guest_count tests)"
+		return 0
+	fi
+	tail -n 15 "$4" | sed 's/^/#   /'
+	return 1
+}

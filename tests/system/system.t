@@ -35,37 +35,20 @@ fi
 # boot KERNEL STAGE APPEND [tpm]: boot the image (with a software TPM when
 # asked), relay the probe's TAP, judge
 boot() {
-	local k=$1 stage=$2 name=$1-boot$2 console tap start qrc gplan gcount
+	local k=$1 stage=$2 name=$1-boot$2 console tap
 	local tpmargs=() tpmpid=
 	console=$results/$name.console tap=$results/$name.tap
-	rm -f "$console" "$tap"
 	if [ "${4:-}" = tpm ] && ! swtpm_start "$work/tpm-$name"; then
 		not_ok "$k: boot $stage: start swtpm (see $work/tpm-$name/setup.log, swtpm.log)"
 	fi
-	start=$(date +%s)
-	timeout --kill-after=10 "${SYSTEM_BOOT_TIMEOUT:-600}" qemu-system-x86_64 \
-		-nodefaults -display none -no-reboot -m 1024 -smp 2 \
+	guest_boot "$console" "$tap" "$results/$name.qemu.log" "${SYSTEM_BOOT_TIMEOUT:-600}" -m 1024 \
 		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz" \
 		-drive "file=$img,if=virtio,format=raw" \
-		-serial "file:$console" -serial "file:$tap" "${tpmargs[@]}" \
-		-append "console=ttyS0 panic=-1 root=/dev/vda rw ima_policy=tcb $3 imafput.stage=$stage" \
-		> "$results/$name.qemu.log" 2>&1
-	qrc=$?
-	swtpm_stop
-	echo "# $name: boot, probe and shutdown took $(( $(date +%s) - start ))s (qemu exit $qrc)"
+		-append "console=ttyS0 panic=-1 root=/dev/vda rw ima_policy=tcb $3 imafput.stage=$stage"
+	echo "# $name: boot, probe and shutdown took ${guest_secs}s (qemu exit $guest_qrc)"
 	guest_relay "$tap" "$k: "
-	gplan=$guest_plan gcount=$guest_count
-	if [ $qrc = 124 ] || [ $qrc = 137 ]; then
-		not_ok "$k: boot $stage ended within ${SYSTEM_BOOT_TIMEOUT:-600}s (last console lines below)"
-		tail -n 15 "$console" | sed 's/^/#   /'
-	elif [ "$gcount" = 0 ] || [ "$gplan" != "$gcount" ] ||
-		! grep -q "IMA-FPUT: probe-end stage=$stage" "$console"; then
-		not_ok "$k: boot $stage ran the probe to its end (plan ${gplan:-none}, ran $gcount)"
-		grep -h 'IMA-FPUT: initramfs-fail' "$console" | sed 's/^/#   /'
-		tail -n 15 "$console" | sed 's/^/#   /'
-	else
-		ok "$k: boot $stage ran the probe to its end ($gcount tests) and shut down"
-	fi
+	guest_ended "$k: boot $stage, the probe," "${SYSTEM_BOOT_TIMEOUT:-600}" \
+		"IMA-FPUT: probe-end stage=$stage" "$console"
 	guest_judge "$console" "$k: boot $stage: no WARNING, BUG or lockdep report on the console"
 }
 

@@ -81,42 +81,21 @@ if [ ! -f "$disk" ]; then
 fi
 
 console=$out/console.log tap=$out/tap.log
-rm -f "$console" "$tap"
 tpmargs=() tpmpid=
 if [ "$tpm" = 1 ] && ! swtpm_start "$out/tpm"; then
 	not_ok "$name: start swtpm (see $out/tpm/setup.log, $out/tpm/swtpm.log)"
 	end_run
 fi
-start=$(date +%s)
-timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
-	-nodefaults -display none -no-reboot -m 1024 -smp 2 \
+guest_boot "$console" "$tap" "$out/qemu.log" "$timeout" -m 1024 \
 	-kernel "${bzimage:-$kdir/arch/x86/boot/bzImage}" -initrd "$initrd" \
 	-drive "file=$disk,if=virtio,format=raw" \
-	-serial "file:$console" -serial "file:$tap" "${tpmargs[@]}" \
-	-append "console=ttyS0 panic=-1 imafput.suite=$suite imafput.kernel=$kernel $cmdline" \
-	> "$out/qemu.log" 2>&1
-qrc=$?
-swtpm_stop
-echo "# $name: boot took $(( $(date +%s) - start ))s (qemu exit $qrc)"
+	-append "console=ttyS0 panic=-1 imafput.suite=$suite imafput.kernel=$kernel $cmdline"
+echo "# $name: boot took ${guest_secs}s (qemu exit $guest_qrc)"
 
 # the guest's tests, renumbered into ours
 tr -d '\r' < "$tap" > "$out/guest.tap" 2>/dev/null || : > "$out/guest.tap"
 guest_relay "$out/guest.tap" "$name: "
-gplan=$guest_plan gcount=$guest_count bail=$guest_bail
-
-if [ -n "$bail" ]; then
-	not_ok "$name: guest suite bailed out: ${bail#Bail out! }"
-elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
-	not_ok "$name: guest finished within ${timeout}s (timed out; last console lines below)"
-	tail -n 15 "$console" | sed 's/^/#   /'
-elif ! grep -q "IMA-FPUT: suite-end $suite" "$console"; then
-	not_ok "$name: guest reached the end of the suite (see $console)"
-	tail -n 15 "$console" | sed 's/^/#   /'
-elif [ "$gplan" != "$gcount" ] || [ "$gcount" = 0 ]; then
-	not_ok "$name: guest ran its whole plan (plan ${gplan:-none}, ran $gcount)"
-else
-	ok "$name: guest ran its whole plan ($gcount tests)"
-fi
+guest_ended "$name: the guest suite" "$timeout" "IMA-FPUT: suite-end $suite" "$console"
 
 guest_judge "$console" "$name: no unexpected WARNING/BUG/lockdep report in the kernel log"
 if [ -n "$expect" ]; then
