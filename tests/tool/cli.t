@@ -7,7 +7,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 35
+plan 36
 
 # --- help and version: every COMMAND() entry of src/, by rank ---
 src=$TOOL_ROOT/tools/ima-test/src
@@ -23,6 +23,12 @@ check_rc $? "src/ declares ${#cmds[@]} commands with COMMAND(), names and ranks 
 spelled=$(grep -rnE --include='*.c' '(stderr, |fputs\()"ima-test[ :]' "$src" | grep -v '/common\.c:')
 [ -z "$spelled" ]
 check_rc $? "no source but common.c spells the message prefix" || diag "$spelled"
+# lib/ returns 0 or -errno; the only -1s are OpenSSL's password callback
+# and hex_digit()'s "not a hex digit".
+minus1=$(grep -rn --include='*.c' 'return -1;' "$TOOL_ROOT/tools/ima-test/lib" |
+	grep -v -e 'return -1;	/\* pem_password_cb: ' -e 'return -1;	/\* not a digit: ')
+[ -z "$minus1" ]
+check_rc $? "lib/ returns -errno, not -1" || diag "$minus1"
 expect 0 "^Usage: ima-test COMMAND" "--help" -- "$T" --help
 out=$("$T" --help)
 listed=$(awk '/^Commands:$/ { f = 1; next } f && /^$/ { exit } f { print $1 }' <<<"$out")

@@ -34,7 +34,7 @@ static int slurp_or_err(const char *path, const char *what, uint8_t **buf,
 	if (r < 0) {
 		snprintf(err, errlen, "%s: cannot read %s: %s", path, what,
 			 r == -EINVAL ? "not a regular file" : strerror(-r));
-		return -1;
+		return r;
 	}
 	return 0;
 }
@@ -49,7 +49,7 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	if (slurp_or_err(path, "certificate", &data, &len, NULL, err, errlen))
-		return -1;
+		return -EINVAL;
 	if (strstr((char *)data, "-----BEGIN")) {
 		BIO *bio = BIO_new_mem_buf(data, (int)len);
 
@@ -65,7 +65,7 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 	ERR_clear_error();
 	if (!x) {
 		snprintf(err, errlen, "%s: not an X.509 certificate (PEM or DER)", path);
-		return -1;
+		return -EINVAL;
 	}
 	c->x509 = x;
 	c->pub = X509_get0_pubkey(x);
@@ -73,7 +73,7 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: certificate has an unusable public key", path);
 		X509_free(x);
 		memset(c, 0, sizeof(*c));
-		return -1;
+		return -EINVAL;
 	}
 	if (!key_kernel_usable(c->pub, c->unusable, sizeof(c->unusable)) &&
 	    !c->unusable[0])
@@ -89,7 +89,7 @@ int cert_load(const char *path, struct cert *c, char *err, size_t errlen)
 	if (!c->path) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		X509_free(x);
-		return -1;
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -107,11 +107,11 @@ int certset_add(struct certset *set, const char *path, char *err, size_t errlen)
 
 	if (!v) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
+		return -ENOMEM;
 	}
 	set->v = v;
 	if (cert_load(path, &set->v[set->n], err, errlen))
-		return -1;
+		return -EINVAL;
 	set->n++;
 	return 0;
 }
@@ -139,9 +139,9 @@ int certset_verify(const struct certset *set, const uint8_t keyid[4],
 
 	*signed_other = false;
 	if (!n)
-		return -1;
+		return -ENOKEY;
 	if (n > 8)
-		return -2;
+		return -E2BIG;
 	/* the kernel may pick any certificate that matches: all must verify */
 	for (size_t i = 0; i < n; i++)
 		if (m[i]->unusable[0] || !sig_v2_verify(m[i]->pub, alg, md, md_len, sig, sig_len)) {
@@ -174,10 +174,10 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 	(void)rwflag;
 	req->asked = 1;
 	if (!req->pass)
-		return -1;
+		return -1;	/* pem_password_cb: no passphrase */
 	len = strlen(req->pass);
 	if (len > (size_t)size)
-		return -1;
+		return -1;	/* pem_password_cb: too long */
 	memcpy(buf, req->pass, len);
 	return (int)len;
 }
@@ -198,7 +198,7 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 		return pkcs11_key_load(path, pass, out, err, errlen);
 	}
 	if (slurp_or_err(path, "key", &data, &len, mode, err, errlen))
-		return -1;
+		return -EINVAL;
 	if (strstr((char *)data, "-----BEGIN")) {
 		BIO *bio = BIO_new_mem_buf(data, (int)len);
 
@@ -222,7 +222,7 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 		else
 			snprintf(err, errlen, "%s: not a private key (PEM or DER)", path);
 		wipe_free(data, len);
-		return -1;
+		return -EINVAL;
 	}
 	wipe_free(data, len);
 	type = EVP_PKEY_get_base_id(pkey);
@@ -230,7 +230,7 @@ int key_load_private(const char *path, const char *pass, EVP_PKEY **out,
 		snprintf(err, errlen, "%s: unsupported key type %s (use RSA or EC)",
 			 path, OBJ_nid2sn(type));
 		EVP_PKEY_free(pkey);
-		return -1;
+		return -EOPNOTSUPP;
 	}
 	*out = pkey;
 	return 0;

@@ -40,7 +40,7 @@ struct certset {
 	size_t n;
 };
 
-/* Load a PEM or DER X.509 certificate.  0, or -1 with @err set. */
+/* Load a PEM or DER X.509 certificate.  0, or -errno with @err set. */
 int cert_load(const char *path, struct cert *c, char *err, size_t errlen);
 void cert_free(struct cert *c);
 
@@ -57,7 +57,7 @@ size_t certset_match(const struct certset *set, const uint8_t keyid[4],
  * Does the v2 signature @sig, naming @keyid, sign @md (@alg)?  Every
  * certificate the kernel could pick for @keyid must verify it.  1 yes,
  * 0 no (*@signed_other: it is a valid signature of another digest by the
- * key), -1 no certificate has @keyid, -2 more than 8 do.
+ * key), -ENOKEY no certificate has @keyid, -E2BIG more than 8 do.
  */
 int certset_verify(const struct certset *set, const uint8_t keyid[4],
 		   const struct hash_algo *alg, const uint8_t *md, size_t md_len,
@@ -66,7 +66,7 @@ void certset_free(struct certset *set);
 
 /*
  * Load a private key (PEM, PKCS#8 or traditional, possibly encrypted; or
- * DER).  @pass may be NULL.  Only RSA and EC keys are accepted.  0, or -1
+ * DER).  @pass may be NULL.  Only RSA and EC keys are accepted.  0, or -errno
  * with @err set (encrypted key without passphrase, wrong passphrase, not a
  * private key, unsupported key type).  @mode (may be NULL) gets the key
  * file's permission bits.  Every buffer that held the key is cleansed.  A "pkcs11:" URI names a key

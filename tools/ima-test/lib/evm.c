@@ -96,7 +96,7 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 
 	if (rc) {
 		say(err, errlen, "%s: cannot read the EVM key: %s", path, strerror(-rc));
-		return -1;
+		return rc;
 	}
 	digits = len;
 	/* A final newline ends hex digits; raw bytes are taken as they are. */
@@ -105,7 +105,7 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 	for (i = 0; i < digits && hex; i++)
 		hex = hex_digit((char)buf[i]) >= 0;
 	memset(key, 0, EVM_KEY_LEN);
-	rc = -1;
+	rc = -EINVAL;
 	if (hex && digits % 2 == 0 && digits >= 2 && digits <= 2 * EVM_KEY_LEN) {
 		rc = hex_decode((const char *)buf, digits, key);
 	} else if (!hex && len >= 1 && len <= EVM_KEY_LEN) {
@@ -135,7 +135,7 @@ int evm_key_load_encrypted(const char *blob_path, const char *kmk_path,
 	memset(key, 0, EVM_KEY_LEN);
 	if (!b) {
 		say(err, errlen, "%s", strerror(ENOMEM));
-		return -1;
+		return -ENOMEM;
 	}
 	rc = read_file(blob_path, &text, &tlen, ENCKEY_BLOB_MAX + 2);
 	if (rc) {
@@ -196,7 +196,7 @@ int evm_uuid_parse(const char *s, uint8_t uuid[EVM_UUID_LEN])
 			continue;
 		v = hex_digit(*s);
 		if (v < 0 || n == EVM_UUID_LEN)
-			return -1;
+			return -EINVAL;
 		if (hi < 0) {
 			hi = v;
 		} else {
@@ -256,10 +256,10 @@ static int uuid_by_dev(dev_t dev, uint8_t uuid[EVM_UUID_LEN])
 	DIR *d = opendir("/dev/disk/by-uuid");
 	struct dirent *de;
 	struct stat st;
-	int fd, rc = -1;
+	int fd, rc = -ENOENT;
 
 	if (!d)
-		return -1;
+		return -errno;
 	fd = dirfd(d);
 	while (rc && (de = readdir(d))) {
 		if (strlen(de->d_name) != 36 || fstatat(fd, de->d_name, &st, 0) ||
@@ -450,7 +450,7 @@ static int feed(const struct evm_ctx *ctx, const struct evm_inode *in,
 	if (portable && !in->have[EVM_X_IMA]) {
 		say(err, errlen, "a portable signature needs %s",
 		    ctx->user_xattr ? "user.ima" : "security.ima");
-		return -1;
+		return -EINVAL;
 	}
 	memset(&misc, 0, sizeof(misc));
 	if (!portable) {
@@ -465,7 +465,7 @@ static int feed(const struct evm_ctx *ctx, const struct evm_inode *in,
 	if (ctx->fsuuid && !portable) {
 		if (!in->have_uuid) {
 			say(err, errlen, "the file system UUID is unknown (give --uuid)");
-			return -1;
+			return -EINVAL;
 		}
 		ok &= mac ? EVP_MAC_update(mac, in->uuid, EVM_UUID_LEN)
 			  : EVP_DigestUpdate(md, in->uuid, EVM_UUID_LEN);
@@ -484,7 +484,7 @@ static int hmac(const struct evm_ctx *ctx, const struct evm_inode *in,
 		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA1", 0),
 		OSSL_PARAM_construct_end(),
 	};
-	int rc = -1;
+	int rc = -EINVAL;
 
 	if (!mc || !EVP_MAC_init(mc, ctx->key, EVM_KEY_LEN, params)) {
 		say(err, errlen, "hmac(sha1) is not available");
@@ -509,22 +509,22 @@ int evm_digest(const struct evm_ctx *ctx, const struct evm_inode *in,
 {
 	EVP_MD_CTX *mc;
 	unsigned int n;
-	int rc = -1;
+	int rc = -EINVAL;
 
 	if (type == EVM_XATTR_HMAC) {
 		if (!ctx->have_key) {
 			say(err, errlen, "no EVM HMAC key given (--evm-key)");
-			return -1;
+			return -ENOKEY;
 		}
 		return hmac(ctx, in, md, md_len, err, errlen);
 	}
 	if (type != EVM_IMA_XATTR_DIGSIG && type != EVM_XATTR_PORTABLE_DIGSIG) {
 		say(err, errlen, "no digest for type 0x%02x", type);
-		return -1;
+		return -EINVAL;
 	}
 	if (!hash_algo_md(alg)) {
 		say(err, errlen, "hash algorithm %s not supported", alg ? alg->name : "?");
-		return -1;
+		return -EOPNOTSUPP;
 	}
 	mc = EVP_MD_CTX_new();
 	if (!mc || !EVP_DigestInit_ex(mc, hash_algo_md(alg), NULL)) {

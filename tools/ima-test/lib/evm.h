@@ -70,7 +70,7 @@ void evm_ctx_init(struct evm_ctx *ctx);
  * Load an HMAC key file into @key, zero padded: either raw bytes (1 to
  * 128) or their hex digits (what `keyctl add encrypted evm-key "new
  * default user:kmk 64 HEX"` was given), a final newline allowed.
- * 0, or -1 with @err naming the file (never the key).
+ * 0, or -errno with @err naming the file (never the key).
  */
 int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
 		 char *err, size_t errlen);
@@ -81,13 +81,13 @@ int evm_key_load(const char *path, uint8_t key[EVM_KEY_LEN],
  * enckey.h), @kmk_path the bytes of the user key NAME (what `keyctl pipe`
  * prints for it; if they end in newlines and do not match, the bytes
  * without them, as `keyctl add user NAME "$(cat FILE)"` loads).  The
- * blob's HMAC is checked before anything is decrypted.  0, or -1 with @err
+ * blob's HMAC is checked before anything is decrypted.  0, or -errno with @err
  * naming the file (never a key).
  */
 int evm_key_load_encrypted(const char *blob_path, const char *kmk_path,
 			   uint8_t key[EVM_KEY_LEN], char *err, size_t errlen);
 
-/* Parse a UUID (hex digits, dashes allowed).  0 or -1. */
+/* Parse a UUID (hex digits, dashes allowed).  0 or -errno. */
 int evm_uuid_parse(const char *s, uint8_t uuid[EVM_UUID_LEN]);
 
 #define EVM_VALUE_MAX 4096
@@ -143,7 +143,7 @@ int evm_handle_generation(int type, const uint8_t *h, size_t len, uint64_t ino,
 /*
  * The digest of @in for a security.evm of @type: for EVM_XATTR_HMAC the
  * HMAC (20 bytes, @alg ignored; needs ctx->have_key), otherwise the @alg
- * hash a signature of that type signs.  0, or -1 with @err set (no key,
+ * hash a signature of that type signs.  0, or -errno with @err set (no key,
  * no generation or UUID where one is needed, a portable signature without
  * security.ima).
  */

@@ -269,10 +269,10 @@ int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **a
 	/* "[TYPE:]ALG:" NUL digest */
 	nul = memchr(f->p, '\0', f->len);
 	if (!nul)
-		return -1;
+		return -EINVAL;
 	plen = (size_t)(nul - f->p);
 	if (plen < 2 || f->p[plen - 1] != ':')
-		return -1;
+		return -EINVAL;
 	start = f->p;
 	colon = memchr(f->p, ':', plen - 1);
 	if (type)
@@ -284,18 +284,18 @@ int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **a
 			if (type)
 				*type = IMALOG_DT_VERITY;
 		} else if (tlen != 3 || memcmp(f->p, "ima", 3)) {
-			return -1;
+			return -EINVAL;
 		}
 		start = colon + 1;
 	}
 	nlen = (size_t)(nul - 1 - start);
 	if (nlen >= sizeof(name) || memchr(start, ':', nlen))
-		return -1;
+		return -EINVAL;
 	memcpy(name, start, nlen);
 	name[nlen] = '\0';
 	*alg = hash_algo_by_name(name);
 	if (!*alg)
-		return -1;
+		return -EINVAL;
 	*md = nul + 1;
 	*len = f->len - (size_t)(nul + 1 - f->p);
 	return *len == (*alg)->len ? 0 : -1;
@@ -307,10 +307,10 @@ int imalog_file_digest(const struct imalog_entry *e, const struct hash_algo **al
 	struct imalog_field f[2];
 
 	if (e->tmpl == IMALOG_T_OTHER || imalog_fields(e, f, 2) < 1)
-		return -1;
+		return -EINVAL;
 	if (e->tmpl == IMALOG_T_IMA) {
 		if (f[0].len != 20)
-			return -1;
+			return -EINVAL;
 		*alg = hash_algo_by_id(HASH_ALGO_SHA1);
 		*md = f[0].p;
 		*len = 20;
@@ -325,7 +325,7 @@ int imalog_file_digest(const struct imalog_entry *e, const struct hash_algo **al
 		const uint8_t *c = memchr(f[0].p, ':', f[0].len);
 
 		if (nul && c < nul - 1)
-			return -1;
+			return -EINVAL;
 	}
 	return imalog_digest_field(&f[0], alg, md, len, type);
 }

@@ -138,13 +138,13 @@ enum imalog_digest_type {
 /*
  * The file digest field of @e ("d-ng": "ALG:" NUL digest; "d-ngv2":
  * "TYPE:ALG:" NUL digest; "d": sha1): 0 with @alg, @md, @len and @type
- * (may be NULL) set; -1 if @e has none or it cannot be read.
+ * (may be NULL) set; -EINVAL if @e has none or it cannot be read.
  */
 int imalog_file_digest(const struct imalog_entry *e, const struct hash_algo **alg, const uint8_t **md, size_t *len,
 		       enum imalog_digest_type *type);
 /*
  * The same for one "[TYPE:]ALG:" NUL digest field (d-ng, d-ngv2,
- * d-modsig); TYPE is "ima" or "verity", anything else is -1.
+ * d-modsig); TYPE is "ima" or "verity", anything else is -EINVAL.
  */
 int imalog_digest_field(const struct imalog_field *f, const struct hash_algo **alg,
 			const uint8_t **md, size_t *len, enum imalog_digest_type *type);
@@ -173,7 +173,7 @@ enum imalog_digest_check imalog_check_digest(const struct imalog *log,
 
 /*
  * imalog_check_digest() of every entry into @out (log->n items, each an
- * enum imalog_digest_check).  0, or -1 with @err (an algorithm missing, or
+ * enum imalog_digest_check).  0, or -errno with @err (an algorithm missing, or
  * the list could not be read again).
  */
 int imalog_check_digests(const struct imalog *log, uint8_t *out, char *err, size_t errlen);
@@ -186,11 +186,11 @@ struct pcr_bank {
 };
 
 /*
- * Read evmctl's PCR file ("PCR-00: hex" lines).  0, or -1 with @err.
+ * Read evmctl's PCR file ("PCR-00: hex" lines).  0, or -errno with @err.
  */
 int pcr_bank_read_file(const char *path, const struct hash_algo *alg,
 		       struct pcr_bank *b, char *err, size_t errlen);
-/* Read /sys/class/tpm/tpm0/pcr-ALG/N style directory @dir.  0 or -1. */
+/* Read /sys/class/tpm/tpm0/pcr-ALG/N style directory @dir.  0 or -errno. */
 int pcr_bank_read_dir(const char *dir, const struct hash_algo *alg,
 		      struct pcr_bank *b, char *err, size_t errlen);
 
@@ -206,7 +206,7 @@ struct replay_result {
 /*
  * Replay @log into bank @b->alg for every PCR: digests of @log's own bank
  * are taken as logged, others are computed from the template data;
- * violations extend all 0xff.  0, or -1 with @err (algorithm not
+ * violations extend all 0xff.  0, or -errno with @err (algorithm not
  * available, or the list could not be read again).
  */
 int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
@@ -214,7 +214,7 @@ int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
 
 /*
  * boot_aggregate of @b: H(PCR 0-7) for sha1, H(PCR 0-9) otherwise, in
- * @b->alg.  0, or -1 when those PCRs are not all known.
+ * @b->alg.  0, or -errno when those PCRs are not all known.
  */
 int pcr_boot_aggregate(const struct pcr_bank *b, uint8_t *md, size_t *len);
 

@@ -38,14 +38,14 @@ static int put_uint(const char *s, size_t n, size_t size, uint8_t *dst)
 	unsigned long long v = 0;
 
 	if (n == 0 || n > 10)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return -1;
+			return -EINVAL;
 		v = v * 10 + (unsigned)(s[i] - '0');
 	}
 	if (v >> (8 * size))
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < size; i++)
 		dst[i] = (uint8_t)(v >> (8 * i));
 	return 0;

@@ -68,7 +68,7 @@ int imalog_check_digests(const struct imalog *log, uint8_t *out, char *err, size
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	EVP_MD *md = fetch_md(log->bank), *sha1md = NULL;
 	struct imalog_cursor cur;
-	int r = -1;
+	int r = -EINVAL;
 
 	snprintf(err, errlen, "cannot compute %s template digests",
 		 log->bank ? log->bank->name : "?");
@@ -85,7 +85,7 @@ int imalog_check_digests(const struct imalog *log, uint8_t *out, char *err, size
 				out[i] = (uint8_t)check_one(ctx, md, sha1md, log, e);
 			} else {
 				snprintf(err, errlen, "%s", cur.err);
-				r = -1;
+				r = -EINVAL;
 			}
 		}
 	}
@@ -119,7 +119,7 @@ int imalog_replay(const struct imalog *log, const struct pcr_bank *b,
 	uint8_t ff[HASH_MAX_DIGEST], d[HASH_MAX_DIGEST];
 	struct imalog_cursor cur;
 	size_t n = b->alg->len;
-	int r = -1;
+	int r = -EINVAL;
 
 	snprintf(err, errlen, "cannot replay into %s", b->alg->name);
 	memset(res, 0, IMALOG_PCRS * sizeof(*res));
@@ -169,7 +169,7 @@ int pcr_boot_aggregate(const struct pcr_bank *b, uint8_t *md, size_t *len)
 	int ok;
 
 	if (!m || (b->have & ((1u << npcr) - 1)) != (1u << npcr) - 1)
-		return -1;
+		return -EINVAL;
 	ctx = EVP_MD_CTX_new();
 	ok = ctx && EVP_DigestInit_ex(ctx, m, NULL) > 0;
 	for (int i = 0; ok && i < npcr; i++)
@@ -187,11 +187,11 @@ static int parse_value(const char *s, const char *end, size_t n, uint8_t *out)
 		int hi, lo;
 
 		if (end - s < 2)
-			return -1;
+			return -EINVAL;
 		hi = hex_digit(s[0]);
 		lo = hex_digit(s[1]);
 		if (hi < 0 || lo < 0)
-			return -1;
+			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
 		s += 2;
 	}
@@ -213,7 +213,7 @@ int pcr_bank_read_file(const char *path, const struct hash_algo *alg,
 	if (r) {
 		snprintf(err, errlen, "%s: cannot read PCR file: %s", path,
 			 r == -EINVAL ? "not a regular file" : strerror(-r));
-		return -1;
+		return r;
 	}
 	s = (const char *)buf;
 	end = s + len;
@@ -239,14 +239,14 @@ int pcr_bank_read_file(const char *path, const struct hash_algo *alg,
 	free(buf);
 	if (!b->have) {
 		snprintf(err, errlen, "%s: no PCR values", path);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 bad:
 	snprintf(err, errlen, "%s:%zu: not a 'PCR-NN: %zu-hex-digit' line for %s",
 		 path, line, 2 * alg->len, alg->name);
 	free(buf);
-	return -1;
+	return -EINVAL;
 }
 
 int pcr_bank_read_dir(const char *dir, const struct hash_algo *alg,
@@ -267,21 +267,21 @@ int pcr_bank_read_dir(const char *dir, const struct hash_algo *alg,
 		/* sysfs attributes are not S_ISREG-special: read what is there */
 		if (r) {
 			snprintf(err, errlen, "%s: %s", path, strerror(-r));
-			return -1;
+			return r;
 		}
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 			len--;
 		if (parse_value((const char *)buf, (const char *)buf + len, alg->len, b->v[i])) {
 			snprintf(err, errlen, "%s: not a %s PCR value", path, alg->name);
 			free(buf);
-			return -1;
+			return -EINVAL;
 		}
 		free(buf);
 		b->have |= 1u << i;
 	}
 	if (!b->have) {
 		snprintf(err, errlen, "%s: no PCR values", dir);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }

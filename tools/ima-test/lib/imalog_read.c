@@ -339,7 +339,7 @@ static int load_block(struct imalog_cursor *cur, size_t b)
 	if (r) {
 		snprintf(cur->err, sizeof(cur->err), "cannot read the list again: %s",
 			 strerror(-r));
-		return -1;
+		return r < 0 ? r : -EINVAL;
 	}
 	if (ps->len - ps->pos != blk->len ||
 	    !EVP_Digest(ps->buf + ps->pos, blk->len, md, NULL,
@@ -348,7 +348,7 @@ static int load_block(struct imalog_cursor *cur, size_t b)
 		snprintf(cur->err, sizeof(cur->err), "entries %zu-%zu: the list changed while "
 			 "it was checked (its bytes are no longer the ones parsed)",
 			 blk->first + 1, blk->first + blk->n);
-		return -1;
+		return -EINVAL;
 	}
 	ps->n = blk->first;
 	cur->blk = b;

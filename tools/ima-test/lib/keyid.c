@@ -14,6 +14,7 @@
  * Nothing else: a keyid made from a hash of the public key finds the key
  * only when the certificate's subject key identifier ends with it.
  */
+#include <errno.h>
 #include <string.h>
 #include <openssl/x509v3.h>
 
@@ -26,7 +27,7 @@ int keyid_from_pubkey(EVP_PKEY *pkey, uint8_t keyid[4])
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	X509_PUBKEY *xpk = NULL;
-	int len = 0, ret = -1;
+	int len = 0, ret = -EINVAL;
 
 	if (X509_PUBKEY_set(&xpk, pkey) &&
 	    X509_PUBKEY_get0_param(NULL, &bits, &len, NULL, xpk) &&
@@ -52,7 +53,7 @@ static int der_next(const uint8_t *p, const uint8_t *end, struct der_elem *e)
 	size_t len = 0, n;
 
 	if (end - p < 2 || (p[0] & 0x1f) == 0x1f)
-		return -1;
+		return -EINVAL;
 	e->tag = p[0];
 	if (p[1] < 0x80) {
 		len = p[1];
@@ -60,13 +61,13 @@ static int der_next(const uint8_t *p, const uint8_t *end, struct der_elem *e)
 	} else {
 		n = p[1] & 0x7f;
 		if (n == 0 || n > 4 || (size_t)(end - p) < 2 + n)
-			return -1;
+			return -EINVAL;
 		for (size_t i = 0; i < n; i++)
 			len = len << 8 | p[2 + i];
 		p += 2 + n;
 	}
 	if ((size_t)(end - p) < len)
-		return -1;
+		return -EINVAL;
 	e->body = p;
 	e->len = len;
 	e->next = p + len;
@@ -85,10 +86,10 @@ static int serial_issuer_tail(X509 *cert, uint8_t tail[4])
 	struct der_elem e, serial, issuer;
 	uint8_t id[8];
 	size_t n = 0;
-	int len = i2d_X509(cert, &der), ret = -1;
+	int len = i2d_X509(cert, &der), ret = -EINVAL;
 
 	if (len <= 0)
-		return -1;
+		return -EINVAL;
 	end = der + len;
 	if (der_next(der, end, &e) || e.tag != 0x30 ||
 	    der_next(e.body, e.next, &e) || e.tag != 0x30)
@@ -126,7 +127,7 @@ int cert_kernel_ids(X509 *cert, struct cert_ids *ids)
 
 	memset(ids, 0, sizeof(*ids));
 	if (serial_issuer_tail(cert, ids->tail[0]))
-		return -1;
+		return -EINVAL;
 	ids->has[0] = true;
 	if (ski && ASN1_STRING_length(ski) >= 4) {
 		memcpy(ids->tail[1], ASN1_STRING_get0_data(ski) +
@@ -149,7 +150,7 @@ int keyid_from_cert(X509 *cert, uint8_t keyid[4])
 	struct cert_ids ids;
 
 	if (cert_kernel_ids(cert, &ids))
-		return -1;
+		return -EINVAL;
 	memcpy(keyid, ids.tail[ids.has[1] ? 1 : 0], 4);
 	return 0;
 }
@@ -159,6 +160,6 @@ int keyid_parse_hex(const char *s, uint8_t keyid[4])
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	if (strlen(s) != 8)
-		return -1;
+		return -EINVAL;
 	return hex_decode(s, 8, keyid);
 }

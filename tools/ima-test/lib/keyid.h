@@ -13,7 +13,7 @@
 
 /*
  * keyid of a public key: the last 4 bytes of SHA-1 over the public key
- * bits (the BIT STRING contents of SubjectPublicKeyInfo).  0 or -1.
+ * bits (the BIT STRING contents of SubjectPublicKeyInfo).  0 or -errno.
  */
 int keyid_from_pubkey(EVP_PKEY *pkey, uint8_t keyid[4]);
 /*
@@ -30,10 +30,10 @@ int cert_kernel_ids(X509 *cert, struct cert_ids *ids);
 bool cert_ids_match(const struct cert_ids *ids, const uint8_t keyid[4]);
 /*
  * keyid that finds @cert in the kernel: the last 4 bytes of its subject
- * key identifier if it has one, otherwise of its serial+issuer id.  0 or -1.
+ * key identifier if it has one, otherwise of its serial+issuer id.  0 or -errno.
  */
 int keyid_from_cert(X509 *cert, uint8_t keyid[4]);
-/* Parse 8 hex digits (optional 0x).  0 or -1. */
+/* Parse 8 hex digits (optional 0x).  0 or -errno. */
 int keyid_parse_hex(const char *s, uint8_t keyid[4]);
 
 #endif

@@ -53,13 +53,13 @@ int keylime_add(struct keylime_policy *p, const char *path, const uint8_t *md,
 		size_t len)
 {
 	struct keylime_entry e;
-	int ret = -1;
+	int ret = -EINVAL;
 
 	if (len > HASH_MAX_DIGEST)
-		return -1;
+		return -EINVAL;
 	e.path = measurement_name(p, path);
 	if (!e.path)
-		return -1;
+		return -EINVAL;
 	hex_encode(md, len, e.hex);
 	pthread_mutex_lock(&p->lock);
 	if (grow_array(&p->v, &p->cap, p->n + 1, sizeof(*p->v), 64))
@@ -85,7 +85,7 @@ int keylime_set_boot_aggregate(struct keylime_policy *p, const char *hex,
 	if (!known) {
 		snprintf(err, errlen, "boot aggregate '%.140s' is not the hex digest of a "
 			 "known algorithm", hex);
-		return -1;
+		return -EINVAL;
 	}
 	for (size_t i = 0; i <= n; i++)
 		p->boot_aggregate[i] = (char)tolower((unsigned char)hex[i]);
@@ -168,7 +168,7 @@ int keylime_set_keys(struct keylime_policy *p, const struct certset *certs,
 	json_decref(ring);
 	if (!json) {
 		snprintf(err, errlen, "cannot encode the verification keys");
-		return -1;
+		return -EINVAL;
 	}
 	free(p->keys);
 	p->keys = json;

@@ -45,16 +45,16 @@ struct keylime_policy {
 	char *keys;		/* verification-keys JSON text, or NULL */
 };
 
-/* 0, or -1 when the current directory cannot be determined. */
+/* 0, or -errno when the current directory cannot be determined. */
 int keylime_init(struct keylime_policy *p);
 
-/* Add @path with the content digest @md (@len bytes).  0, or -1 (ENOMEM). */
+/* Add @path with the content digest @md (@len bytes).  0, or -ENOMEM. */
 int keylime_add(struct keylime_policy *p, const char *path, const uint8_t *md,
 		size_t len);
 
 /*
  * Set the boot_aggregate entry from @hex (any case; the length of a known
- * digest).  0, or -1 with the reason in @err.
+ * digest).  0, or -errno with the reason in @err.
  */
 int keylime_set_boot_aggregate(struct keylime_policy *p, const char *hex,
 			       char *err, size_t errlen);
@@ -71,7 +71,7 @@ int keylime_boot_aggregate_from_list(struct keylime_policy *p, const char *list,
 /*
  * Add the public keys of @certs as "verification-keys", the keyring
  * Keylime verifies ima-sig signatures with (keyids from the certificates,
- * as the kernel finds them).  0, or -1 with the reason in @err.
+ * as the kernel finds them).  0, or -errno with the reason in @err.
  */
 int keylime_set_keys(struct keylime_policy *p, const struct certset *certs,
 		     char *err, size_t errlen);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 	if (!hexlen || p + hexlen + 2 > end || p[hexlen] != ' ' ||
 	    (p[hexlen + 1] != ' ' && p[hexlen + 1] != '*')) {
 		snprintf(err, errlen, "not a sha*sum line (HEX, two spaces or \" *\", NAME)");
-		return -1;
+		return -EINVAL;
 	}
 	ml->alg = alg_by_len(hexlen / 2);
 	if (hexlen % 2 || !ml->alg || (want && want != ml->alg)) {
@@ -80,7 +81,7 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 		else
 			snprintf(err, errlen, "digest of %zu hex digits is no sha1/224/256/384/512 digest",
 				 hexlen);
-		return -1;
+		return -EINVAL;
 	}
 	ml->digest_len = hexlen / 2;
 	hex_decode(p, hexlen, ml->digest);
@@ -93,7 +94,7 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 			sp--;
 		if (sp == name || sp - 1 == name) {
 			snprintf(err, errlen, "no signature after the file name");
-			return -1;
+			return -EINVAL;
 		}
 		if ((size_t)(name_end - sp) > 2 * IMA_XATTR_MAX) {
 			snprintf(err, errlen, "the signature is longer than %d bytes", IMA_XATTR_MAX);
@@ -131,7 +132,7 @@ int manifest_parse(const char *line, size_t len, bool is_signed,
 	return 0;
 bad:
 	manifest_line_free(ml);
-	return -1;
+	return -EINVAL;
 }
 
 void manifest_line_free(struct manifest_line *ml)

@@ -32,7 +32,7 @@ struct manifest_line {
 /*
  * Parse the @len bytes at @line (without its newline).  With @is_signed the
  * line must end in a v2 signature of the line's digest algorithm.  0, or
- * -1 with a reason in @err.
+ * -EINVAL with a reason in @err.
  */
 int manifest_parse(const char *line, size_t len, bool is_signed,
 		   const struct hash_algo *want, struct manifest_line *ml,

@@ -105,7 +105,7 @@ static int put_chunk(const char *buf, size_t size, void *data)
 		size_t n = (size_t)(del - buf);
 
 		if (fwrite(buf, 1, n, fp) != n || fputs("\\u007F", fp) == EOF)
-			return -1;
+			return -EIO;
 		buf += n + 1;
 		size -= n + 1;
 	}

@@ -169,13 +169,13 @@ static int read_pin_source(struct pkcs11_uri *u, char *err, size_t errlen)
 		file += 5;
 	if (*file != '/') {
 		snprintf(err, errlen, "pin-source must be an absolute file name, not '%s'", u->pin_source);
-		return -1;
+		return -EINVAL;
 	}
 	r = read_file(file, &buf, &len, PIN_FILE_MAX);
 	if (r < 0) {
 		snprintf(err, errlen, "pin-source %s: %s", file,
 			 r == -EFBIG ? "too large for a PIN" : strerror(-r));
-		return -1;
+		return -EINVAL;
 	}
 	buf[strcspn((char *)buf, "\r\n")] = '\0';
 	u->pin = (char *)buf;
@@ -191,7 +191,7 @@ static int uri_parse(const char *uri, struct pkcs11_uri *u, char *err, size_t er
 		snprintf(err, errlen, "%s: a pin-value in the URI is visible to other users in "
 			 "/proc/PID/cmdline: give pin-source=FILE in the URI, --pass-file FILE or "
 			 "IMA_TEST_KEY_PASS", pkcs11_uri_redact(uri, u->shown, sizeof(u->shown)));
-		return -1;
+		return -EINVAL;
 	}
 	u->path = strndup(uri, q ? (size_t)(q - uri) : strlen(uri));
 	if (!u->path)
@@ -236,7 +236,7 @@ nomem:
 	snprintf(err, errlen, "out of memory");
 bad:
 	uri_free(u);
-	return -1;
+	return -ENOMEM;
 }
 
 /* A UI that never prompts: a token that wants a PIN nobody gave fails. */
@@ -293,11 +293,11 @@ static int module_check(const char *module, char *err, size_t errlen)
 
 	if (stat(module, &st) || access(module, R_OK)) {
 		snprintf(err, errlen, "PKCS#11 module %s: %s", module, strerror(errno));
-		return -1;
+		return -EINVAL;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "PKCS#11 module %s: not a regular file", module);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -328,7 +328,7 @@ int pkcs11_key_load(const char *uri, const char *pin, EVP_PKEY **out,
 	ENGINE *e = NULL;
 	EVP_PKEY *pkey = NULL;
 	const char *module;
-	int type, ret = -1;
+	int type, ret = -EINVAL;
 
 	*out = NULL;
 	if (!_DYNAMIC) {
@@ -336,10 +336,10 @@ int pkcs11_key_load(const char *uri, const char *pin, EVP_PKEY **out,
 
 		snprintf(err, errlen, "%s: this ima-test is linked statically and cannot load the OpenSSL pkcs11 engine; use the dynamically linked one",
 			 pkcs11_uri_redact(uri, shown, sizeof(shown)));
-		return -1;
+		return -EINVAL;
 	}
 	if (uri_parse(uri, &u, err, errlen))
-		return -1;
+		return -EINVAL;
 	module = u.module ? u.module : PKCS11_DEFAULT_MODULE;
 	if (u.module && module_check(u.module, err, errlen))
 		goto out;

@@ -40,7 +40,7 @@ bool pkcs11_uri_has_pin_value(const char *uri);
 const char *pkcs11_uri_redact(const char *uri, char *buf, size_t buflen);
 
 /*
- * Load the private key @uri names.  0, or -1 with a one-line reason in
+ * Load the private key @uri names.  0, or -errno with a one-line reason in
  * @err (no PIN in it): bad URI, module missing or failing, token or object
  * not found, wrong or missing PIN, unsupported key type.
  */

@@ -32,7 +32,7 @@ static int bad(struct ref_err *e, const char *fmt, ...)
 		va_end(ap);
 		e->set = true;
 	}
-	return -1;
+	return -EINVAL;
 }
 
 /*
@@ -70,7 +70,7 @@ static int add_digest(void *arg, char *s)
 	char **v = realloc(e->digests, (e->n + 1) * sizeof(*v));
 
 	if (!v)
-		return -1;
+		return -ENOMEM;
 	for (char *c = s; *c; c++)
 		if (*c >= 'A' && *c <= 'F')
 			*c = (char)(*c - 'A' + 'a');
@@ -109,7 +109,7 @@ static int add_exclude(void *arg, char *s)
 	size_t len = strlen(s) + 5;
 	char *anchored = malloc(len);
 	regex_t *v = realloc(p->excludes, (p->nexcl + 1) * sizeof(*v));
-	int r = -1;
+	int r = -EINVAL;
 
 	if (v)
 		p->excludes = v;
@@ -132,7 +132,7 @@ static int add_ignored(void *arg, char *s)
 	char **v = realloc(p->ignored_keyrings, (p->nignored + 1) * sizeof(*v));
 
 	if (!v)
-		return -1;
+		return -ENOMEM;
 	p->ignored_keyrings = v;
 	p->ignored_keyrings[p->nignored++] = s;
 	return 0;
@@ -160,7 +160,7 @@ static int digest_map(const json_t *v, const char *what, struct ref_table *t,
 			return bad(e, "out of memory");
 		t->n++;
 		if (string_array(digests, label, add_digest, r, e))
-			return -1;
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -184,10 +184,10 @@ static int policy_from_json(const json_t *root, struct ref_policy *p, struct ref
 	for (int s = 0; s < REF_SECTIONS; s++)
 		if ((v = json_object_get(root, sections[s])) &&
 		    digest_map(v, sections[s], &p->t[s], e))
-			return -1;
+			return -EINVAL;
 	if ((v = json_object_get(root, "excludes")) &&
 	    string_array(v, "\"excludes\"", add_exclude, p, e))
-		return -1;
+		return -EINVAL;
 	if (!(ima = json_object_get(root, "ima")))
 		return 0;
 	if (!json_is_object(ima))
@@ -217,13 +217,13 @@ int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
 			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
 				*c = '?';
 		snprintf(err, errlen, "%s at byte %d", je.text, je.position);
-		return -1;
+		return -EINVAL;
 	}
 	r = policy_from_json(root, p, &e);
 	json_decref(root);
 	if (r) {
 		ref_policy_free(p);
-		return -1;
+		return -EINVAL;
 	}
 	for (int s = 0; s < REF_SECTIONS; s++)
 		if (p->t[s].n)
@@ -242,7 +242,7 @@ int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t er
 	if (r) {
 		snprintf(err, errlen, "%s: cannot read the reference policy: %s", path,
 			 r == -EINVAL ? "not a regular file" : strerror(-r));
-		return -1;
+		return r;
 	}
 	r = ref_policy_parse((const char *)buf, len, p, why, sizeof(why));
 	free(buf);
@@ -260,7 +260,7 @@ static int append(void *dst, size_t *dn, const void *src, size_t n, size_t size)
 		return 0;
 	v = realloc(*(void **)dst, (*dn + n) * size);
 	if (!v)
-		return -1;
+		return -ENOMEM;
 	memcpy(v + *dn * size, src, n * size);
 	*(void **)dst = v;
 	*dn += n;
@@ -280,7 +280,7 @@ static int coalesce(struct ref_table *t)
 
 		if (out && !strcmp(r->path, t->v[i].path)) {
 			if (append(&r->digests, &r->n, t->v[i].digests, t->v[i].n, sizeof(char *)))
-				return -1;
+				return -EINVAL;
 			free(t->v[i].digests);
 			free(t->v[i].path);
 			continue;
@@ -297,7 +297,7 @@ int ref_policy_load_more(const char *path, struct ref_policy *p, char *err, size
 	int r = 0;
 
 	if (ref_policy_load(path, &more, err, errlen))
-		return -1;
+		return -EINVAL;
 	for (int s = 0; s < REF_SECTIONS && !r; s++) {
 		r = append(&p->t[s].v, &p->t[s].n, more.t[s].v, more.t[s].n, sizeof(*more.t[s].v));
 		if (!r) {

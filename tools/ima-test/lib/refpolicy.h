@@ -41,15 +41,15 @@ struct ref_policy {
 	size_t nignored;
 };
 
-/* Parse @len bytes of JSON.  0, or -1 with the reason (and byte) in @err. */
+/* Parse @len bytes of JSON.  0, or -errno with the reason (and byte) in @err. */
 int ref_policy_parse(const char *buf, size_t len, struct ref_policy *p,
 		     char *err, size_t errlen);
-/* 0, or -1 with a message naming the file (and byte) in @err. */
+/* 0, or -errno with a message naming the file (and byte) in @err. */
 int ref_policy_load(const char *path, struct ref_policy *p, char *err, size_t errlen);
 /*
  * Add the policy at @path to @p (loaded before): a name allowed by either
  * is allowed, with the digests of both; excludes and ignored keyrings of
- * both apply.  0, or -1 with a message naming the file in @err.
+ * both apply.  0, or -errno with a message naming the file in @err.
  */
 int ref_policy_load_more(const char *path, struct ref_policy *p, char *err, size_t errlen);
 void ref_policy_free(struct ref_policy *p);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -11,10 +12,10 @@ static int setup(EVP_PKEY_CTX *ctx, EVP_PKEY *key, const struct hash_algo *alg)
 	const EVP_MD *md = hash_algo_md(alg);
 
 	if (!md || EVP_PKEY_CTX_set_signature_md(ctx, md) <= 0)
-		return -1;
+		return -EINVAL;
 	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA &&
 	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0)
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
@@ -24,7 +25,7 @@ int sig_v2_sign(EVP_PKEY *key, const struct hash_algo *alg,
 {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, NULL);
 	size_t len = 0;
-	int ret = -1;
+	int ret = -EINVAL;
 
 	if (!ctx || EVP_PKEY_sign_init(ctx) <= 0 || setup(ctx, key, alg)) {
 		snprintf(err, errlen, "cannot sign with %s and this key",

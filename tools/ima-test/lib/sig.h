@@ -19,7 +19,7 @@
 
 /*
  * Sign @digest (made with @alg) with @key into @sig (SIG_MAX bytes).
- * 0, or -1 with a reason in @err.
+ * 0, or -errno with a reason in @err.
  */
 int sig_v2_sign(EVP_PKEY *key, const struct hash_algo *alg,
 		const uint8_t *digest, size_t digest_len,

@@ -142,7 +142,7 @@ int tpmq_ak_load(const char *path, EVP_PKEY **out, bool *checked, char *err, siz
 int tpmq_signature_verify(EVP_PKEY *ak, const struct tpmq_signature *s,
 			  const uint8_t *msg, size_t len, char *err, size_t errlen);
 
-/* H(every value of @v, in order) with @alg into @md.  0 or -1. */
+/* H(every value of @v, in order) with @alg into @md.  0 or -errno. */
 int tpmq_pcr_digest(const struct tpmq_pcr_values *v, const struct hash_algo *alg,
 		    uint8_t *md, size_t *md_len);
 

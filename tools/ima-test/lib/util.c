@@ -133,18 +133,18 @@ int hex_digit(char c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return -1;
+	return -1;	/* not a digit: no error code */
 }
 
 int hex_decode(const char *s, size_t n, uint8_t *out)
 {
 	if (n % 2)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < n; i += 2) {
 		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return -1;
+			return -EINVAL;
 		out[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;

@@ -42,7 +42,7 @@ int secrets_guard(void);
 void hex_encode(const uint8_t *buf, size_t len, char *out);
 /* The value of one hex digit, or -1. */
 int hex_digit(char c);
-/* Decode @n hex digits at @s into @out (n / 2 bytes).  0 or -1. */
+/* Decode @n hex digits at @s into @out (n / 2 bytes).  0 or -errno. */
 int hex_decode(const char *s, size_t n, uint8_t *out);
 
 #endif

@@ -184,7 +184,7 @@ int verity_sig_hash(const struct hash_algo *alg, const uint8_t *digest,
 	unsigned int olen = 0;
 
 	if (!md || !EVP_Digest(id, n, out, &olen, md, NULL))
-		return -1;
+		return -EINVAL;
 	*out_len = olen;
 	return 0;
 }

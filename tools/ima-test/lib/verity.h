@@ -71,7 +71,7 @@ size_t verity_file_id(const struct hash_algo *alg, const uint8_t *digest,
 
 /*
  * What a version 3 signature signs: the @alg hash of the file id of
- * @digest.  0, or -1 when @len does not fit @alg or hashing fails.
+ * @digest.  0, or -errno when @len does not fit @alg or hashing fails.
  */
 int verity_sig_hash(const struct hash_algo *alg, const uint8_t *digest,
 		    size_t len, uint8_t *out, size_t *out_len);

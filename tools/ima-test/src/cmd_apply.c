@@ -175,7 +175,7 @@ static int check_value(struct apply_ctx *c, const struct target *t, const struct
 	}
 	m = sig_matches(c, x, md, md_len, &other);
 	if (m < 0) {
-		out_error(&c->out, t->name, m == -1 ?
+		out_error(&c->out, t->name, m == -ENOKEY ?
 			  "not applied (%s): no certificate for keyid %02x%02x%02x%02x" :
 			  "not applied (%s): more than 8 certificates match keyid %02x%02x%02x%02x",
 			  t->where, x->keyid[0], x->keyid[1], x->keyid[2], x->keyid[3]);
