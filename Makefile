@@ -50,19 +50,19 @@ tool-check: deps
 
 # One kernel: PATCHES=series (default) or PATCHES=none (the baseline).
 kernel: deps
-	@PATCHES=$(PATCHES) tests/vm/build-kernel.sh >/dev/null
+	@PATCHES=$(PATCHES) vm/build-kernel.sh >/dev/null
 
 kernels: deps
-	@PATCHES=series tests/vm/build-kernel.sh >/dev/null
-	@PATCHES=none tests/vm/build-kernel.sh >/dev/null
+	@PATCHES=series vm/build-kernel.sh >/dev/null
+	@PATCHES=none vm/build-kernel.sh >/dev/null
 
 # Kernels, static guest tool and an initramfs per kernel, rebuilt from the clone.
 vm: kernels
 	$(MAKE) -C tools/ima-test static
 	@for k in series none; do \
-		kdir=$$(PATCHES=$$k tests/vm/build-kernel.sh 2>/dev/null) && \
+		kdir=$$(PATCHES=$$k vm/build-kernel.sh 2>/dev/null) && \
 		mkdir -p build/vm/$$(basename $$kdir) && \
-		tests/vm/mkinitramfs.sh "$$kdir" build/vm/$$(basename $$kdir)/initramfs.cpio.gz || exit 1; \
+		vm/mkinitramfs.sh "$$kdir" build/vm/$$(basename $$kdir)/initramfs.cpio.gz || exit 1; \
 	done
 
 # The VM suites' test files, from tests/vm/suites.list.

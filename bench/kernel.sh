@@ -51,7 +51,7 @@ boot() {
 	for attempt in 1 2; do
 		log "kernel: boot $run/$boots, $subject ($kernel), attempt $attempt"
 		status=ok
-		"$top/tests/vm/run-suite.sh" --kernel "$kernel" --suite bench --name "$name" \
+		"$top/vm/run-suite.sh" --kernel "$kernel" --suite bench --name "$name" \
 			--timeout 600 --cmdline "$cmdline" > "${BENCH_OUT:-$top/build/bench}/$name.tap" 2>&1 && break
 		status=suite-failed
 		log "kernel: $name failed; see build/test-results/$name/ and build/bench/$name.tap"
@@ -77,7 +77,7 @@ boot() {
 }
 
 # What the series' assertions cost depends on lockdep being built in.
-kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
+kdir=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null) &&
 	echo "VM kernels' lock debugging (same config for both): $(grep -E '^CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP)=' "$kdir/.config" | tr '\n' ' ')" \
 	> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 
@@ -108,16 +108,16 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 	export FRAGMENT=$prod
 	for k in series none; do
 		log "kernel: building (or reusing) the production-config $k kernel"
-		PATCHES=$k nice -n 19 "$top/tests/vm/build-kernel.sh" > /dev/null 2>&1 ||
+		PATCHES=$k nice -n 19 "$top/vm/build-kernel.sh" > /dev/null 2>&1 ||
 			log "kernel: the production-config $k kernel did not build"
 	done
-	kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) &&
+	kdir=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null) &&
 		echo "production-config kernels (fragment without lock debugging, rows 'prod'): $(grep -E '^(# )?CONFIG_(PROVE_LOCKING|DEBUG_LOCK_ALLOC|LOCKDEP|DEBUG_ATOMIC_SLEEP)[= ]' "$kdir/.config" | tr '\n' ' ')" \
 		>> "${BENCH_OUT:-$top/build/bench}/kernel-config.txt"
 	# Where the two production kernels differ on the timed paths: the
 	# machine code of each function, compared (bench/kernel-code.sh).
-	ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
-	kb=$(PATCHES=none "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+	ka=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null)
+	kb=$(PATCHES=none "$top/vm/build-kernel.sh" 2>/dev/null)
 	code=${BENCH_OUT:-$top/build/bench}/kernel-code-prod.txt
 	if [ -n "$ka" ] && [ -n "$kb" ] && "$top/bench/kernel-code.sh" "$ka" "$kb" > "$code"; then
 		echo "production-config kernels, machine code of the $(grep -c '^[^ ]' "$code") functions on the timed close and open paths: $(grep -c '^[^ ]* *same ' "$code") the same in both; differing: $(awk '$2 == "differs" { printf "%s%s (%s vs %s instructions)", n++ ? ", " : "", $1, $3, $7 }' "$code" | sed 's/^$/none/') (bench/kernel-code.sh; ${code#"$top"/})" \
@@ -133,7 +133,7 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 	grep -v -e '^[0-9]*-lockdep-name-the-held-locks' -e '^[0-9]*-fs-state-and-check' \
 		-e '^[0-9]*-ima-assert-that-the-last-writer' -e '^#' "$top/kernel/series" |
 		sed "s|^|$(realpath --relative-to="$noassert" "$top/kernel")/|" > "$noassert/series"
-	kn=$(SERIES=$noassert/series PATCHES=series nice -n 19 "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+	kn=$(SERIES=$noassert/series PATCHES=series nice -n 19 "$top/vm/build-kernel.sh" 2>/dev/null)
 	if [ -n "$ka" ] && [ -n "$kn" ]; then
 		same=() differ=()
 		for sec in .text .rodata .data .data..percpu .init.text; do
@@ -158,9 +158,9 @@ if [ "${BENCH_PROD:-1}" != 0 ]; then
 	if [ "${BENCH_CONTROL:-1}" != 0 ]; then
 		export SERIES=$top/bench/placement.series
 		log "kernel: building (or reusing) the placement-control kernel"
-		PATCHES=series nice -n 19 "$top/tests/vm/build-kernel.sh" > /dev/null 2>&1 ||
+		PATCHES=series nice -n 19 "$top/vm/build-kernel.sh" > /dev/null 2>&1 ||
 			log "kernel: the placement-control kernel did not build"
-		ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+		ka=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null)
 		if [ -n "$ka" ] && [ -n "$kb" ]; then
 			code=$("$top/bench/kernel-code.sh" "$ka" "$kb")
 			echo "placement control (baseline + bench/placement.series, the nfsd patches alone; rows 'control'): IMA's entry points at $(nm "$ka/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') against $(nm "$kb/vmlinux" | awk '$3 == "ima_file_check" { print $1 }') in the baseline; machine code of the timed paths: $(grep -c '^[^ ]* *same ' <<<"$code") of $(grep -c '^[^ ]' <<<"$code") functions the same" \

@@ -66,7 +66,7 @@ boot() { # boot NAME CMDLINE: one boot of the demo disk; 0 when all went well
 	local name=$1 cmdline=$2 out try rc
 	out=$(mktemp)
 	for try in 1 2; do
-		"$top/tests/vm/run-suite.sh" --kernel "$kernel" --suite "$name" --name "$name" \
+		"$top/vm/run-suite.sh" --kernel "$kernel" --suite "$name" --name "$name" \
 			--disk "$disk" --timeout 300 --cmdline "$cmdline" > "$out"
 		rc=$?
 		# The initramfs is shared with concurrent test runs: if another run was

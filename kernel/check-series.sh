@@ -1,7 +1,7 @@
 #!/bin/bash
 # kernel/check-series.sh: the series as linux-integrity would review it, as
 # TAP on stdout.  In a tree of its own (cached outside the clone, keyed like
-# tests/vm/build-kernel.sh):
+# vm/build-kernel.sh):
 #  - the unpatched tree builds, then each patch applies and the tree builds
 #    after it, incrementally (with ccache), so the series bisects;
 #  - each of those trees boots and closes files through io_uring's SQPOLL
@@ -20,7 +20,7 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/ima-fput
 
 mapfile -t patches < <(grep -v '^#' "$top/kernel/series" | grep .)
 pkg=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || bail "linux-source-6.12 is not installed; run 'make deps'"
-# Keyed like tests/vm/build-kernel.sh, on the code the patches change: a
+# Keyed like vm/build-kernel.sh, on the code the patches change: a
 # document edit does not change what is built or checked here.
 code_of() {
 	awk '/^diff --git /{ skip = ($3 ~ "^a/Documentation/" || $3 == "a/MAINTAINERS") }
@@ -81,7 +81,7 @@ warnings() {
 # series may warn, since the fixes come before the assertions.
 boot_prefix() {
 	local n=${1%%-*}
-	if "$top/tests/vm/run-suite.sh" --kernel series --suite sqpoll --name "prefix-$n" \
+	if "$top/vm/run-suite.sh" --kernel series --suite sqpoll --name "prefix-$n" \
 		--bzimage "$dir/arch/x86/boot/bzImage" \
 		--cmdline "ima_appraise=fix ima_policy=appraise_tcb" >"$dir.boot.log" 2>&1; then
 		ok "the tree boots clean after $1 (SQPOLL and io-wq closes, fix mode)"

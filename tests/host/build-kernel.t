@@ -5,7 +5,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-build() { XDG_CACHE_HOME=$tmp/cache "$top/tests/vm/build-kernel.sh" > "$tmp/out" 2> "$tmp/err"; }
+build() { XDG_CACHE_HOME=$tmp/cache "$top/vm/build-kernel.sh" > "$tmp/out" 2> "$tmp/err"; }
 
 mkdir -p "$tmp/bad"
 cp "$top"/kernel/0001-*.patch "$tmp/bad/"

@@ -56,7 +56,7 @@ BLOCKS = [
     (README, "$ ima-test sign --evm --key evm.key", "session", "tour"),
     (README, "# close-check in /mnt/evm/cc", "skip", "TAP of a VM suite (build/vm-tests/evm-*.t)"),
     (README, "# cat /mnt/tamper/data", "skip", "a denial under enforce, in a VM (tests/vm/evm-tamper.t)"),
-    (README, "tests/vm/run-suite.sh --kernel", "skip", VM),
+    (README, "vm/run-suite.sh --kernel", "skip", VM),
     (RST, "iint->mutex  ->  inode->i_rwsem", "skip", "not a command: a lock order"),
     (RST, "inode->i_rwsem  ->  mm->mmap_lock", "skip", "not a command: a lock order"),
     (RST, "ima_update_xattr: dev=", "skip", "tracepoint output, from a VM"),

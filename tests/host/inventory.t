@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rst=$top/Documentation/security/ima-fput.rst
 
-kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null) ||
+kdir=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null) ||
 	bail "the patched kernel tree does not build (run: make kernel)"
 
 "$top/kernel/final-fput-inventory.py" --rst --annotations "$top/kernel/final-fput-paths.tsv" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The console judge: reports outside declared regions fail a run, reports
 # inside them do not, and -e lists what a region held.
-judge=$(cd "$(dirname "$0")/../vm" && pwd)/judge.sh
+judge=$(cd "$(dirname "$0")/../../vm" && pwd)/judge.sh
 . "$(dirname "$0")/../lib/tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 t() { # t DESC WANT_RC ARGS...

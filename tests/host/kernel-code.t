@@ -8,8 +8,8 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 command -v objdump >/dev/null || skip_all "objdump not installed (binutils)"
-ka=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
-kb=$(PATCHES=none "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+ka=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null)
+kb=$(PATCHES=none "$top/vm/build-kernel.sh" 2>/dev/null)
 [ -n "$ka" ] && [ -n "$kb" ] || bail "the kernels do not build (run: make kernels)"
 plan 9
 

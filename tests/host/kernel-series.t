@@ -4,7 +4,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 
-kdir=$(PATCHES=series "$top/tests/vm/build-kernel.sh" 2>/dev/null)
+kdir=$(PATCHES=series "$top/vm/build-kernel.sh" 2>/dev/null)
 if [ -z "$kdir" ]; then
 	echo "Bail out! the patched kernel tree does not build (run: make kernel)"
 	exit 1

@@ -16,14 +16,14 @@ made=$(cd "$top" && ls build/vm-tests/*.t)
 check_rc $? "build/vm-tests holds exactly the ${#files[@]} files of the table"
 bad=
 for f in "${files[@]}"; do
-	s=$(sed -n 's|^.*exec "$top/tests/vm/\([^"]*\)".*|\1|p' "$top/$f")
-	[ -x "$top/$f" ] && [ -n "$s" ] && [ -x "$top/tests/vm/$s" ] || bad+=" $f"
+	s=$(sed -n 's#^.*exec "$top/\(tests/vm/[^"]*\|vm/[^"]*\)".*#\1#p' "$top/$f")
+	[ -x "$top/$f" ] && [ -n "$s" ] && [ -x "$top/$s" ] || bad+=" $f"
 	for g in $(grep -o -- '--suite [a-z0-9-]*' "$top/$f" | cut -d' ' -f2); do
 		[ -x "$top/tests/vm/suites/$g.sh" ] || bad+=" $f($g)"
 	done
 done
 [ -z "$bad" ]
-check_rc $? "every file runs a script of tests/vm/, and every --suite has its guest script${bad:+ (not:$bad)}"
+check_rc $? "every file runs a script of tests/vm/ or vm/, and every --suite has its guest script${bad:+ (not:$bad)}"
 
 # want_refused DESC PATTERN LINE: a table with LINE added is refused, exit 2
 want_refused() {
@@ -36,5 +36,5 @@ want_refused() {
 want_refused "a line without a command" "want NAME KERNELS COMMAND" "fix series,none"
 want_refused "an unknown kernel" "want NAME KERNELS COMMAND" "fix2 series,mine run-suite.sh --suite fix"
 want_refused "a name and kernel given twice" "fix-series.t again" "fix series run-suite.sh --suite fix"
-want_refused "a script that is not in tests/vm" "is not an executable script" "gone series nosuch.sh {k}"
+want_refused "a script that is not in tests/vm or vm" "is not an executable script" "gone series nosuch.sh {k}"
 finish

@@ -35,9 +35,9 @@ name=debian-$kind
 work=$top/build/system/$name
 results=$top/build/test-results/system/$name
 . "$top/tests/lib/tap.sh"
-. "$top/tests/lib/swtpm.sh"
-# shellcheck source=tests/lib/guest.sh
-. "$top/tests/lib/guest.sh"
+. "$top/vm/swtpm.sh"
+# shellcheck source=vm/guest.sh
+. "$top/vm/guest.sh"
 # debian-compare.t reads the results once this lock is free
 mkdir -p "${results%/*}"
 exec 8>"$results.lock"

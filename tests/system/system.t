@@ -7,7 +7,7 @@
 #   2. ima_appraise=enforce: systemd, journald, dpkg, mmap, the faults refused;
 #      under a software TPM, ima-test log against the Keylime reference
 #   3. ima_appraise=enforce: boot 2's files open; audit finds only the faults
-# Each boot's console is judged (tests/vm/judge.sh).  SYSTEM_KERNELS picks
+# Each boot's console is judged (vm/judge.sh).  SYSTEM_KERNELS picks
 # the kernels (default "series none").
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,9 +15,9 @@ top=$(cd "$here/../.." && pwd)
 work=$top/build/system
 results=$top/build/test-results/system
 . "$top/tests/lib/tap.sh"
-. "$top/tests/lib/swtpm.sh"
-# shellcheck source=tests/lib/guest.sh
-. "$top/tests/lib/guest.sh"
+. "$top/vm/swtpm.sh"
+# shellcheck source=vm/guest.sh
+. "$top/vm/guest.sh"
 mkdir -p "$work" "$results"
 
 make -s -C "$top/tools/ima-test" ima-test ima-test.static >&2 ||
@@ -75,7 +75,7 @@ CMDS
 }
 
 for k in ${SYSTEM_KERNELS:-series none}; do
-	kdir=$(PATCHES=$k "$top/tests/vm/build-kernel.sh" 2> "$results/build-$k.log")
+	kdir=$(PATCHES=$k "$top/vm/build-kernel.sh" 2> "$results/build-$k.log")
 	if [ -z "$kdir" ]; then
 		not_ok "$k: build the kernel (see $results/build-$k.log)"
 		continue

@@ -14,7 +14,7 @@ tool=$top/tools/ima-test/ima-test
 . "$top/tests/lib/tap.sh"
 [ -x "$tool" ] || make -s -C "$top/tools/ima-test" ima-test >&2
 rm -f "$disk"
-TAP_START=$(tap_count) "$here/run-suite.sh" --tpm --kernel "$k" --name "$name" --suite attest \
+TAP_START=$(tap_count) "$top/vm/run-suite.sh" --tpm --kernel "$k" --name "$name" --suite attest \
 	--disk "$disk" --no-plan --cmdline "ima_appraise=fix ima_policy=tcb" || tap_fail
 tap_set_count "$(cat "$top/build/test-results/$name/count")"
 

@@ -22,12 +22,12 @@ done < "$top/kernel/series"
 cp "$top/kernel/broken/$broken" "$dir/" && echo "$broken" >> "$dir/series"
 
 name="broken-acct"
-SERIES=$dir/series "$here/run-suite.sh" --kernel series --suite kclose --name "$name" \
+SERIES=$dir/series "$top/vm/run-suite.sh" --kernel series --suite kclose --name "$name" \
 	--no-plan --cmdline "ima_appraise=fix ima_policy=appraise_tcb mem=256M" > "$dir/run.tap"
 sed 's/^/#   /' "$dir/run.tap"
 console=$top/build/test-results/$name/console.log
 . "$top/tests/lib/tap.sh"
-reports=$("$here/judge.sh" "$console")
+reports=$("$top/vm/judge.sh" "$console")
 if grep -q 'WARNING: .* at security/integrity/ima/ima_main.c:[0-9]* ima_file_free' <<< "$reports"; then
 	ok "the judge reports the lock-free assertion at ima_file_free"
 else

@@ -60,7 +60,7 @@ for v in $variants; do
 
 	name=broken-$v
 	echo "# $v: the series plus ${patch[$v]}"
-	SERIES=$dir/series "$here/run-suite.sh" --kernel series --suite "${suite[$v]:-closecheck}" \
+	SERIES=$dir/series "$top/vm/run-suite.sh" --kernel series --suite "${suite[$v]:-closecheck}" \
 		--name "$name" --no-plan --cmdline "${cmdline[$v]:-$cc}" |
 		sed 's/^/#   /'
 	tap=$top/build/test-results/$name/guest.tap

@@ -20,5 +20,5 @@ for lib in $(ldd "$top/tools/ima-test/ima-test-asan" | grep -o '/[^ ]*'); do
 	cp -L "$lib" "$stage/asan/root$lib"
 done
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$stage" "$disk" 256M >&2
-exec "$here/run-suite.sh" --kernel "$kernel" --suite closecheck --name "$name" --disk "$disk" \
+exec "$top/vm/run-suite.sh" --kernel "$kernel" --suite closecheck --name "$name" --disk "$disk" \
 	--cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=5 imafput.ccbin=asan"

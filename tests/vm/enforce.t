@@ -19,7 +19,7 @@ tool=$top/tools/ima-test/ima-test
 . "$top/tests/lib/tap.sh"
 say() { echo "# $*"; }
 boot() { # boot KERNEL NAME SUITE CMDLINE
-	TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$1" --name "$2" --suite "$3" \
+	TAP_START=$(tap_count) "$top/vm/run-suite.sh" --kernel "$1" --name "$2" --suite "$3" \
 		--disk "$disk" --no-plan --cmdline "$4" || tap_fail
 	tap_set_count "$(cat "$top/build/test-results/$2/count")"
 }

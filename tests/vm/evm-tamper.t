@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 boot() { # boot KERNEL NAME PHASE CMDLINE
-	TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$1" --name "$2" --suite evm-tamper \
+	TAP_START=$(tap_count) "$top/vm/run-suite.sh" --kernel "$1" --name "$2" --suite evm-tamper \
 		--disk "$disk" --no-plan --cmdline "imafput.phase=$3 $4" || tap_fail
 	tap_set_count "$(cat "$top/build/test-results/$2/count")"
 }

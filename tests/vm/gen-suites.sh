@@ -36,8 +36,12 @@ while IFS= read -r line || [ -n "$line" ]; do
 	done
 	script=${rest%% *} args=
 	[ "$script" = "$rest" ] || args=${rest#* }
-	if [ ! -x "$here/$script" ]; then
-		echo "gen-suites: $list:$n: tests/vm/$script is not an executable script" >&2
+	dir=
+	for d in tests/vm vm; do
+		[ -f "$top/$d/$script" ] && [ -x "$top/$d/$script" ] && { dir=$d; break; }
+	done
+	if [ -z "$dir" ]; then
+		echo "gen-suites: $list:$n: $script is not an executable script of tests/vm/ or vm/" >&2
 		exit 2
 	fi
 	for k in ${kernels//,/ }; do
@@ -55,7 +59,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		text=$(printf '#!/bin/bash\n# Made by tests/vm/gen-suites.sh from tests/vm/suites.list, line %d.\n' "$n"
 			[ ${#comments[@]} = 0 ] || printf '%s\n' "${comments[@]}"
 			printf 'top=$(cd "$(dirname "$0")/../.." && pwd)\n'
-			printf '%sexec "$top/tests/vm/%s"%s\n' "$e" "$script" "${args:+ ${args//\{k\}/$k}}")
+			printf '%sexec "$top/%s/%s"%s\n' "$e" "$dir" "$script" "${args:+ ${args//\{k\}/$k}}")
 		if [ "$(cat "$f" 2>/dev/null)" != "$text" ]; then
 			printf '%s\n' "$text" > "$f.tmp" && chmod +x "$f.tmp" && mv "$f.tmp" "$f" || exit 2
 		fi

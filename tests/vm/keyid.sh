@@ -40,7 +40,7 @@ if [ $signed = 6 ]; then ok "$k: ima-test sign signed the six programs"
 else not_ok "$k: ima-test sign signed the six programs ($signed)"; fi
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 64M >&2
-TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$k" --name "keyid-$k" --suite keyid \
+TAP_START=$(tap_count) "$top/vm/run-suite.sh" --kernel "$k" --name "keyid-$k" --suite keyid \
 	--disk "$disk" --no-plan --cmdline "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid" || tap_fail
 tap_set_count "$(cat "$top/build/test-results/keyid-$k/count")"
 finish

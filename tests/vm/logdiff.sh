@@ -59,7 +59,7 @@ K=(--key "$work/ima.key" --cert "$stage/keys/ima.pem")
 	"$tool" sign "${K[@]}" --evm --ima-hash "$stage/ld/evm-in-sig/file" >&2
 check_rc $? "$name: the files signed on the host (ima-sig, ima-sigv2, ima-modsig; EVM: evm-sig, evm-in-sig)"
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
-TAP_START=$(tap_count) "$here/run-suite.sh" --tpm --kernel "$k" --name "$name" --suite logdiff \
+TAP_START=$(tap_count) "$top/vm/run-suite.sh" --tpm --kernel "$k" --name "$name" --suite logdiff \
 	--disk "$disk" --no-plan --cmdline "ima_template=$tmpl imafput.template=$tmpl" || tap_fail
 tap_set_count "$(cat "$top/build/test-results/$name/count")"
 

@@ -15,12 +15,12 @@ done < "$top/kernel/series"
 grep -q '^0003-io_uring-sqpoll' "$top/kernel/series" || bail "kernel/series has no 0003-io_uring-sqpoll"
 
 name=negctl-sqpoll
-SERIES=$dir/series "$top/tests/vm/run-suite.sh" --kernel series --suite sqpoll --name $name \
+SERIES=$dir/series "$top/vm/run-suite.sh" --kernel series --suite sqpoll --name $name \
 	--no-plan --expect sqpoll --cmdline "ima_appraise=fix ima_policy=appraise_tcb imafput.expect=sqpoll" |
 	sed 's/^/#   /'
 console=$top/build/test-results/$name/console.log
 [ -s "$console" ] || bail "no console log at $console"
-reports=$("$top/tests/vm/judge.sh" -e sqpoll "$console")
+reports=$("$top/vm/judge.sh" -e sqpoll "$console")
 diag "$(printf '%s\n' "$reports" | head -n 6)"
 check "without 0003 the SQPOLL close is reported by the fs assertion in ____fput()" \
 	grep -Eq 'WARNING: .* at fs/file_table.c:[0-9]+ ____fput' <<<"$reports"
@@ -29,5 +29,5 @@ check "without 0003 the SQPOLL close is reported by the IMA assertion in ima_fil
 diag "$(grep -A2 'held by iou-sqp-' "$console" | head -n 6)"
 check "the report names sqd->lock as held by the SQPOLL thread" \
 	sh -c "grep -A3 'held by iou-sqp-' '$console' | grep -q '(&sqd->lock)'"
-check "nothing outside the control region was reported" "$top/tests/vm/judge.sh" "$console"
+check "nothing outside the control region was reported" "$top/vm/judge.sh" "$console"
 finish

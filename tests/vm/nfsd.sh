@@ -13,5 +13,5 @@ disk=$top/build/vm/disks/nfsd-$kernel.img
 mkdir -p "$(dirname "$disk")"
 rm -f "$disk"
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$root" "$disk" 512M >&2
-exec "$top/tests/vm/run-suite.sh" --kernel "$kernel" --suite nfsd --disk "$disk" \
+exec "$top/vm/run-suite.sh" --kernel "$kernel" --suite nfsd --disk "$disk" \
 	--name "nfsd-$kernel" --cmdline "ima_appraise=fix ima_policy=appraise_tcb"

@@ -60,7 +60,7 @@ say "host: ./prog/changed-hello changed after signing; ./prog/unsigned-hello is 
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mke2fs -q -F -t ext4 -I 256 -U "$uuid" -E root_owner=0:0 -d "$stage" "$disk" 128M >&2
 say "guest: ima_appraise=enforce; apply the manifest, load the certificate and an imasig policy, run"
-TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$k" --name "pkcs11-$k" --suite pkcs11-apply \
+TAP_START=$(tap_count) "$top/vm/run-suite.sh" --kernel "$k" --name "pkcs11-$k" --suite pkcs11-apply \
 	--disk "$disk" --no-plan --cmdline "ima_appraise=enforce ima_policy=tcb imafput.fsuuid=$uuid" || tap_fail
 tap_set_count "$(cat "$top/build/test-results/pkcs11-$k/count" 2>/dev/null || tap_count)"
 finish

@@ -45,7 +45,7 @@ N1=$(openssl rand -hex 20) N2=$(openssl rand -hex 20) N3=$(openssl rand -hex 20)
 printf '%s\n' "$N1" "$N2" "$N3" > "$work/nonces"
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$stage" "$disk" 64M >&2
 
-TAP_START=$(tap_count) "$here/run-suite.sh" --tpm --kernel "$k" --name "$name" --suite quote \
+TAP_START=$(tap_count) "$top/vm/run-suite.sh" --tpm --kernel "$k" --name "$name" --suite quote \
 	--disk "$disk" --no-plan --cmdline "ima_policy=tcb imafput.nonces=$N1,$N2,$N3" || tap_fail
 tap_set_count "$(cat "$top/build/test-results/$name/count" 2>/dev/null || tap_count)"
 

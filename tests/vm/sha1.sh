@@ -17,7 +17,7 @@ empty=$(mktemp -d)
 mke2fs -q -F -t ext4 -I 256 -E root_owner=0:0 -d "$empty" "$disk" 128M >&2
 rmdir "$empty"
 boot() { # boot NAME SUITE CMDLINE
-	TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$k" --name "$1" --suite "$2" \
+	TAP_START=$(tap_count) "$top/vm/run-suite.sh" --kernel "$k" --name "$1" --suite "$2" \
 		--disk "$disk" --no-plan --cmdline "$3" || tap_fail
 	tap_set_count "$(cat "$top/build/test-results/$1/count")"
 }

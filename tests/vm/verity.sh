@@ -23,7 +23,7 @@ k=$1
 boot() { # boot NAME PHASE CMDLINE [run-suite options]
 	local name=$1 phase=$2 cmdline=$3
 	shift 3
-	TAP_START=$(tap_count) "$here/run-suite.sh" --kernel "$k" --name "$name" --suite verity \
+	TAP_START=$(tap_count) "$top/vm/run-suite.sh" --kernel "$k" --name "$name" --suite verity \
 		--disk "$disk" --no-plan "$@" --cmdline "imafput.phase=$phase $cmdline" || tap_fail
 	tap_set_count "$(cat "$top/build/test-results/$name/count")"
 }

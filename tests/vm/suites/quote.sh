@@ -24,7 +24,7 @@ else
 	not_ok "a TPM 2.0 with its resource manager (/dev/tpmrm0)"
 	bail "no /dev/tpmrm0 (boot with run-suite.sh --tpm)"
 fi
-command -v tpm2_quote > /dev/null || bail "tpm2-tools is not in the initramfs (tests/vm/mkinitramfs.sh)"
+command -v tpm2_quote > /dev/null || bail "tpm2-tools is not in the initramfs (vm/mkinitramfs.sh)"
 nonces=$(cmdline_arg nonces)
 # shellcheck disable=SC2046 # split on the commas, hex only (checked below)
 set -- $(echo "$nonces" | tr ',' ' ')

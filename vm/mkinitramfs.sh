@@ -3,7 +3,7 @@
 # suites, static test binaries and the negative-control module built
 # against KDIR.  Everything is rebuilt from the clone each time (seconds).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1 out=$(realpath -m "$2")
 work=$(dirname "$out")
 root=$work/root
@@ -24,7 +24,7 @@ cp "$bb" "$root/bin/busybox"
 for a in $("$bb" --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
-install -m 0755 "$top/tests/vm/init" "$root/init"
+install -m 0755 "$top/vm/init" "$root/init"
 install -m 0755 "$top"/tests/vm/suites/*.sh "$root/suites/"
 install -m 0644 "$top/tests/lib/tap.sh" "$root/suites/tap.sh"
 

@@ -10,7 +10,7 @@
 # Prints the build directory on stdout; everything else goes to stderr.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 variant=${PATCHES:-series}
 pinned_pkg=6.12.118-1~deb12u1
 tarball=/usr/src/linux-source-6.12.tar.xz

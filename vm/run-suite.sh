@@ -16,7 +16,7 @@
 #                      boots each prefix of the series this way)
 # Exit status: 0 when every test passed.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 kernel=series suite='' cmdline='' disk='' name='' timeout=600 expect='' plan=1 tpm=0 bzimage=''
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,13 +46,13 @@ if [ "${RUN_SUITE_LOCKED:-}" != "$name" ]; then
 fi
 # Numbered from TAP_START; the count is left for a caller that boots again.
 . "$top/tests/lib/tap.sh"
-. "$top/tests/lib/swtpm.sh"
-# shellcheck source=tests/lib/guest.sh
-. "$top/tests/lib/guest.sh"
+. "$top/vm/swtpm.sh"
+# shellcheck source=vm/guest.sh
+. "$top/vm/guest.sh"
 [ "$plan" = 1 ] || TAP_NO_PLAN=1
 end_run() { tap_count > "$out/count"; finish; }
 
-kdir=$(PATCHES=$kernel "$top/tests/vm/build-kernel.sh" 2> "$out/build.log")
+kdir=$(PATCHES=$kernel "$top/vm/build-kernel.sh" 2> "$out/build.log")
 if [ -z "$kdir" ]; then
 	not_ok "$name: build the $kernel kernel (see $out/build.log)"
 	sed 's/^/# /' "$out/build.log" | tail -n 20
@@ -63,9 +63,9 @@ fi
 vmdir=$top/build/vm/$(basename "$kdir")
 mkdir -p "$vmdir"
 initrd=$vmdir/initramfs.cpio.gz
-if [ ! -f "$initrd" ] || [ -n "$(find "$top/tests/vm" "$top/tests/kmod" "$top/tests/lib" \
+if [ ! -f "$initrd" ] || [ -n "$(find "$top/vm" "$top/tests/vm" "$top/tests/kmod" "$top/tests/lib" \
 	"$top/tools/ima-test/ima-test.static" -newer "$initrd" 2>/dev/null | head -n 1)" ]; then
-	if ! "$top/tests/vm/mkinitramfs.sh" "$kdir" "$initrd" 2> "$out/initramfs.log"; then
+	if ! "$top/vm/mkinitramfs.sh" "$kdir" "$initrd" 2> "$out/initramfs.log"; then
 		not_ok "$name: build the initramfs (see $out/initramfs.log)"
 		end_run
 	fi
@@ -101,7 +101,7 @@ guest_judge "$console" "$name: no unexpected WARNING/BUG/lockdep report in the k
 if [ -n "$expect" ]; then
 	if grep -q "IMA-FPUT: expect-begin $expect" "$console"; then
 		ok "$name: the declared control region '$expect' ran"
-		"$top/tests/vm/judge.sh" -e "$expect" "$console" | head -n 5 | sed 's/^/#   expected: /'
+		"$top/vm/judge.sh" -e "$expect" "$console" | head -n 5 | sed 's/^/#   expected: /'
 	else
 		not_ok "$name: the declared control region '$expect' ran"
 	fi

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# tests/lib/guest.sh: what every harness that boots a guest does once QEMU
-# has ended (tests/vm/run-suite.sh, tests/system/*.t).  Sourced after
-# tests/lib/tap.sh.
+# vm/guest.sh: how every harness boots a guest (vm/run-suite.sh,
+# tests/system/*.t) and what it does once QEMU has ended.  Sourced after
+# tests/lib/tap.sh (and vm/swtpm.sh for a TPM).
 #
 # guest_relay TAPFILE PREFIX: the guest's TAP (CRs stripped), renumbered into
 #   ours with PREFIX before each description; other lines become comments.
@@ -30,10 +30,10 @@ guest_relay() {
 }
 
 # guest_judge CONSOLE DESC: the judge's verdict on the console log
-# (tests/vm/judge.sh: no unexpected WARNING, BUG or lockdep report)
+# (vm/judge.sh: no unexpected WARNING, BUG or lockdep report)
 guest_judge() {
 	local reports
-	if reports=$("$(dirname "${BASH_SOURCE[0]}")/../vm/judge.sh" "$1"); then
+	if reports=$("$(dirname "${BASH_SOURCE[0]}")/judge.sh" "$1"); then
 		ok "$2"
 	else
 		not_ok "$2"
@@ -44,7 +44,7 @@ guest_judge() {
 # guest_boot CONSOLE TAP QEMULOG TIMEOUT QEMU-ARGS...: the one way every
 #   harness boots a guest: QEMU (TCG, 2 CPUs, no display, no reboot) with
 #   the kernel console on the first serial port (CONSOLE) and the guest's
-#   TAP on the second (TAP), the TPM of swtpm_start (tests/lib/swtpm.sh) if
+#   TAP on the second (TAP), the TPM of swtpm_start (vm/swtpm.sh) if
 #   one runs, and QEMU-ARGS (-m, -kernel, -initrd, -append, drives, ...).
 #   QEMU's own output goes to QEMULOG; after TIMEOUT seconds QEMU is
 #   killed.  The TPM is stopped afterwards.  Sets guest_qrc (QEMU's exit

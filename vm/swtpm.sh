@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# A fresh software TPM for one QEMU boot, shared by tests/vm/run-suite.sh
+# A fresh software TPM for one QEMU boot, shared by vm/run-suite.sh
 # and tests/system/system.t.
 #
 # swtpm_start DIR: TPM 2.0 with sha1 and sha256 banks, state in DIR (made
