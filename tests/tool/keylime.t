@@ -14,7 +14,7 @@ setup_work
 make_keys
 T=$IMA_TEST
 DATA=$TOOL_ROOT/tests/tool/data
-plan 14
+plan 15
 
 tree=$WORK/tree
 mkdir -p "$tree/with space/sub"
@@ -92,6 +92,10 @@ printf '10 %s ima %s boot_aggregate\n' "$(printf %040d 7)" "$(printf %040d 5)" >
 "$T" audit --format keylime --ima-measurement-list "$L.ima" -r "$tree" >"$T_TMP/ima.json" 2>/dev/null
 err=$(check "$T_TMP/ima.json" sha256 "$(printf %040d 5)" - 2>&1)
 check_rc $? "boot_aggregate read from an 'ima' template record" || diag "$err"
+printf '10 %s ima-ngv2 ima:sha256:%s boot_aggregate\n' "$(printf %040d 7)" "$ba" >"$L.ngv2"
+"$T" audit --format keylime --ima-measurement-list "$L.ngv2" -r "$tree" >"$T_TMP/ngv2.json" 2>/dev/null
+err=$(check "$T_TMP/ngv2.json" sha256 "$ba" - 2>&1)
+check_rc $? "boot_aggregate read from an ima-ngv2 record (ima:sha256:HEX)" || diag "$err"
 if [ -r /sys/kernel/security/ima/ascii_runtime_measurements ]; then
 	live=$(head -n 1 /sys/kernel/security/ima/ascii_runtime_measurements | cut -d' ' -f4)
 	"$T" audit --format keylime -r "$tree" >"$T_TMP/live.json" 2>/dev/null

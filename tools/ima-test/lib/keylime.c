@@ -109,14 +109,15 @@ int keylime_boot_aggregate_from_list(struct keylime_policy *p, const char *list,
 		line[0] = '\0';
 	fclose(fp);
 	line[strcspn(line, "\n")] = '\0';
-	/* PCR template-hash template-name [algo:]digest name ... */
+	/* PCR template-hash template-name [[type:]algo:]digest name ... */
 	for (char *t = strtok_r(line, " ", &save); t && n < 6; t = strtok_r(NULL, " ", &save))
 		field[n++] = t;
 	if (n < 5 || strcmp(field[4], "boot_aggregate")) {
 		snprintf(err, errlen, "%s does not start with a boot_aggregate record", list);
 		return -EINVAL;
 	}
-	hex = strchr(field[3], ':');
+	/* ima-ng "ALG:HEX", ima-ngv2 "ima:ALG:HEX", ima "HEX" */
+	hex = strrchr(field[3], ':');
 	hex = hex ? hex + 1 : field[3];
 	return keylime_set_boot_aggregate(p, hex, err, errlen) ? -EINVAL : 0;
 }
