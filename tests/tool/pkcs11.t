@@ -202,7 +202,7 @@ wrong=$(diff <(dump "$big" | grep -v '^$' | paste - - | sort) \
 	<(dump "$bigref" | grep -v '^$' | paste - - | sort) | grep -c '^<')
 [ $rc = 2 ] && [ "$signed" -lt 3000 ] && grep -q 'signing failed' "$T_TMP/mid.out"
 check_rc $? "token removed mid-run: exit 2 ($rc), an error per unsigned file ($signed of 3000 signed)" ||
-	diag "$(tail -3 "$T_TMP/mid.out")"
+	diag "$(tail -3 "$T_TMP/mid.out"; grep -A20 -m 2 'leak of' "$T_TMP/mid.out")"
 [ "$signed" -gt 0 ] && [ "$wrong" = 0 ]
 check_rc $? "token removed mid-run: every value written is the right signature ($wrong wrong)"
 rm -rf "$T_TMP/hsm"
