@@ -31,7 +31,11 @@ ok 1 - x
 ok
 tests/tool/broken.t ..
 not ok 1 - y
-Failed 1/1 subtests
+# why y failed
+#   in detail
+ok 2 - w
+# not about y
+Failed 1/2 subtests
 tests/vm/slow.t ..
 ok 1 - z
 ok
@@ -46,7 +50,7 @@ OUT
 check "exit 0" [ $? = 0 ]
 check "the last line is prove's Result line" [ "$(tail -n 1 "$t/out")" = "Result: FAIL" ]
 check "every input line is passed through, in order" \
-	bash -c "diff <(grep -v '^\$' '$t/in') <(grep -vE '^( +[0-9.]+ s  |Wall time per test|\$)' '$t/out')"
+	bash -c "diff <(grep -v '^\$' '$t/in') <(sed '/^Failed tests (/,/^\$/d' '$t/out' | grep -vE '^( +[0-9.]+ s  |Wall time per test|\$)')"
 order=$(sed -n 's/^ *[0-9.]* s  \([^ ]*\) .*/\1/p' "$t/out" | tr '\n' ' ')
 check "the table lists the tests slowest first ($order)" \
 	[ "$order" = "tests/vm/slow.t tests/tool/broken.t tests/host/fast.t " ]
@@ -56,6 +60,13 @@ sr=$(grep -n '^Test Summary Report' "$t/out" | cut -d: -f1)
 first=$(grep -n '^ok 1 - z' "$t/out" | cut -d: -f1)
 table_placed() { [ -n "$tl" ] && [ -n "$sr" ] && [ "$tl" -lt "$sr" ] && [ "$tl" -gt "$first" ]; }
 check "the table comes before prove's summary, after the tests' output" table_placed
+recap=$(sed -n '/^Failed tests (/,/^$/p' "$t/out")
+expect='Failed tests (1), each with up to 15 comment lines after it:
+  tests/tool/broken.t: not ok 1 - y
+    # why y failed
+    #   in detail'
+recap_placed() { [ "$recap" = "$expect" ] && [ "$(grep -n '^Failed tests (' "$t/out" | cut -d: -f1)" -lt "$sr" ]; }
+check "failed tests are repeated with their comments, before prove's summary" recap_placed
 "$top/tests/timing-table.pl" "$t/missing.yml" < "$t/in" > "$t/out2"
 check "without a state file: says so, Result line still last" \
 	bash -c "grep -q 'no per-test timings' '$t/out2' && [ \"\$(tail -n 1 '$t/out2')\" = 'Result: FAIL' ]"

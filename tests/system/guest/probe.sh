@@ -28,6 +28,15 @@ denied_names() { denials | sed -n 's/.* name="\([^"]*\)".*/\1/p' | sort -u; }
 kmsg "probe-begin stage=$stage"
 mode=$(sed -n 's/.*ima_appraise=\([a-z]*\).*/\1/p' /proc/cmdline)
 diag "stage $stage, ima_appraise=$mode, kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s"
+# The probe starts with multi-user.target, beside the other units ordered
+# after it (systemd-update-utmp-runlevel writes /var/log/wtmp): the scans
+# below judge files at rest, so wait until this probe's is the only job.
+others_queued() { systemctl list-jobs --no-legend --plain | grep -v ' ima-fput-probe\.service ' | grep -q .; }
+for _ in $(seq 120); do others_queued || break; sleep 1; done
+if others_queued; then
+	diag "still queued after 120 s:"
+	diag "$(systemctl list-jobs --no-legend --plain)"
+fi
 
 # --- every boot: systemd and the policy ---
 check "stage $stage: multi-user.target is active" systemctl -q is-active multi-user.target
