@@ -81,6 +81,7 @@ cp "$here/guest/policy" "$root/root/ima-policy"
 # (QEMU is the boot loader here, and reads /etc/default/grub itself)
 install -D -m 0755 "$here/guest/debian-probe.sh" "$root/usr/local/sbin/ima-fput-probe"
 install -D -m 0644 "$top/tests/lib/tap.sh" "$root/usr/local/lib/ima-fput/tap.sh"
+install -D -m 0644 "$here/guest/probe-lib.sh" "$root/usr/local/lib/ima-fput/probe-lib.sh"
 install -D -m 0644 "$here/guest/ima-fput-probe.service" "$root/etc/systemd/system/ima-fput-probe.service"
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../ima-fput-probe.service "$root/etc/systemd/system/multi-user.target.wants/ima-fput-probe.service"

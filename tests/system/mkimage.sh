@@ -59,6 +59,7 @@ fi
 # the probe, run once multi-user.target is reached
 install -D -m 0755 "$here/guest/probe.sh" "$root/usr/local/sbin/ima-fput-probe"
 install -D -m 0644 "$top/tests/lib/tap.sh" "$root/usr/local/lib/ima-fput/tap.sh"
+install -D -m 0644 "$here/guest/probe-lib.sh" "$root/usr/local/lib/ima-fput/probe-lib.sh"
 install -D -m 0644 "$here/guest/ima-fput-probe.service" "$root/etc/systemd/system/ima-fput-probe.service"
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../ima-fput-probe.service "$root/etc/systemd/system/multi-user.target.wants/ima-fput-probe.service"
@@ -82,7 +83,7 @@ cp "$root/usr/local/bin/mmap-write" "$root/usr/local/bin/ima-fput-tampered"
 printf '# a configuration file tampered with offline after labelling\nsetting = 1\n' \
 	> "$root/etc/ima-fput/tampered.conf"
 check "the probe and its helpers are in the root" \
-	test -x "$root/usr/local/bin/use-planted" -a -x "$root/usr/local/sbin/ima-fput-probe"
+	test -x "$root/usr/local/bin/use-planted" -a -x "$root/usr/local/sbin/ima-fput-probe" -a -s "$root/usr/local/lib/ima-fput/probe-lib.sh"
 
 # the local package for dpkg -i under enforce: data files only (a
 # maintainer script would be an unsigned program run by dpkg)

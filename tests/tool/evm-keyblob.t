@@ -56,31 +56,8 @@ sys.stdout.write(text + (iv + b"\0" + ct + mac).hex())
 PY
 }
 
-# hmac FILE: the kernel's HMAC of FILE with the key in evm.raw (as evm.t).
-hmac() {
-	python3 - "$1" "$WORK/evm.raw" "$uuid" "$XNAME" <<'PY'
-import fcntl, hashlib, hmac, os, struct, sys
-path, keyf, uuid, ima = sys.argv[1:5]
-fd = os.open(path, os.O_RDONLY)
-msg = b""
-for name in (ima, ima.rsplit(".", 1)[0] + ".capability"):
-    try:
-        msg += os.getxattr(path, name)
-    except OSError:
-        pass
-st = os.fstat(fd)
-gen = bytearray(4)
-try:
-    fcntl.ioctl(fd, 0x80087601, gen)	# FS_IOC_GETVERSION
-except OSError:
-    gen = bytearray(4)
-msg += struct.pack("<QIIIH2x", st.st_ino, struct.unpack("<I", gen)[0],
-                   st.st_uid, st.st_gid, st.st_mode & 0xffff)
-msg += bytes.fromhex(uuid)
-k = open(keyf, "rb").read().ljust(128, b"\0")
-print("02" + hmac.new(k, msg, hashlib.sha1).hexdigest())
-PY
-}
+# hmac FILE: the kernel's HMAC of FILE with the key in evm.raw
+hmac() { "$TOOL_ROOT/tests/lib/evm-hmac.py" "$1" "$WORK/evm.raw" "$uuid" "$XNAME"; }
 setfattr -n "$EVMX" -v "0x$(hmac "$f")" "$f"
 V=(verify ${XU:+"$XU"} --evm --uuid "$uuid")
 B=$WORK/evm.blob

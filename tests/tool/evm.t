@@ -24,32 +24,8 @@ printf '%s' "$key" | xxd -r -p >"$WORK/evm.raw" 2>/dev/null ||
 head -c 64 /dev/urandom >"$WORK/other.raw"
 evmset() { setfattr -n "$EVMX" -v "0x$2" "$1"; }
 
-# hmac FILE [UUID]: the kernel's HMAC of FILE, computed here from its xattrs
-# (ima then capability), h_misc {ino, generation, uid, gid, mode} and UUID.
-hmac() {
-	python3 - "$1" "$key" "${2-$uuid}" "$XNAME" <<'PY'
-import fcntl, hashlib, hmac, os, struct, sys
-path, key, uuid, ima = sys.argv[1:5]
-fd = os.open(path, os.O_RDONLY)
-msg = b""
-for name in (ima, ima.rsplit(".", 1)[0] + ".capability"):
-    try:
-        msg += os.getxattr(path, name)
-    except OSError:
-        pass
-st = os.fstat(fd)
-gen = bytearray(4)
-try:
-    fcntl.ioctl(fd, 0x80087601, gen)	# FS_IOC_GETVERSION
-except OSError:
-    gen = bytearray(4)
-msg += struct.pack("<QIIIH2x", st.st_ino, struct.unpack("<I", gen)[0],
-                   st.st_uid, st.st_gid, st.st_mode & 0xffff)
-msg += bytes.fromhex(uuid)
-k = bytes.fromhex(key).ljust(128, b"\0")
-print("02" + hmac.new(k, msg, hashlib.sha1).hexdigest())
-PY
-}
+# hmac FILE [UUID]: the kernel's HMAC of FILE (tests/lib/evm-hmac.py)
+hmac() { "$TOOL_ROOT/tests/lib/evm-hmac.py" "$1" "$WORK/evm.raw" "${2-$uuid}" "$XNAME"; }
 V=(verify ${XU:+"$XU"} --evm --uuid "$uuid")
 
 # --- missing, HMAC right and wrong ---

@@ -25,9 +25,7 @@ exec > /dev/ttyS1 2>&1
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 stage=$(sed -n 's/.*imafput\.stage=\([0-9]*\).*/\1/p' /proc/cmdline)
 . /usr/local/lib/ima-fput/tap.sh
-kmsg() { echo "IMA-FPUT: $*" > /dev/kmsg; }
-denials() { dmesg | grep 'type=1800' | grep 'res=0' || true; }
-denied_names() { denials | sed -n 's/.* name="\([^"]*\)".*/\1/p' | sort -u; }
+. /usr/local/lib/ima-fput/probe-lib.sh
 state=/var/lib/ima-fput
 unsigned_prog=/usr/local/bin/ima-fput-unsigned
 planted_lib=/usr/local/lib/ima-fput/libplanted.so
@@ -38,14 +36,8 @@ mkdir -p "$state"
 kmsg "probe-begin stage=$stage"
 diag "stage $stage, kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
 diag "up $(cut -d' ' -f1 /proc/uptime)s; multi-user reached: $(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)us"
-check "stage $stage: multi-user.target is active" systemctl -q is-active multi-user.target
-failed_units=$(systemctl list-units --failed --plain --no-legend | awk '{print $1}')
-if [ -z "$failed_units" ]; then
-	ok "stage $stage: no failed unit"
-else
-	not_ok "stage $stage: no failed unit (failed: ${failed_units//$'\n'/ })"
-	for u in $failed_units; do diag "$(journalctl -b -q -n 8 -u "$u" --no-pager)"; done
-fi
+probe_settle
+probe_systemd "$stage"
 check "stage $stage: Debian's kernel, with AppArmor among its LSMs" \
 	sh -c "uname -r | grep -q -- '-amd64\$' && grep -q apparmor /sys/kernel/security/lsm"
 

@@ -20,33 +20,15 @@ tampered_conf=/etc/ima-fput/tampered.conf
 planted_lib=$lib/planted/libplanted.so
 # The project's one TAP library, installed beside the probe by mkimage.sh.
 . /usr/local/lib/ima-fput/tap.sh
-kmsg() { echo "IMA-FPUT: $*" > /dev/kmsg; }
-# denials: IMA's integrity audit records that refused an access (res=0)
-denials() { dmesg | grep 'type=1800' | grep 'res=0' || true; }
-denied_names() { denials | sed -n 's/.* name="\([^"]*\)".*/\1/p' | sort -u; }
+. /usr/local/lib/ima-fput/probe-lib.sh
 
 kmsg "probe-begin stage=$stage"
 mode=$(sed -n 's/.*ima_appraise=\([a-z]*\).*/\1/p' /proc/cmdline)
 diag "stage $stage, ima_appraise=$mode, kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s"
-# The probe starts with multi-user.target, beside the other units ordered
-# after it (systemd-update-utmp-runlevel writes /var/log/wtmp): the scans
-# below judge files at rest, so wait until this probe's is the only job.
-others_queued() { systemctl list-jobs --no-legend --plain | grep -v ' ima-fput-probe\.service ' | grep -q .; }
-for _ in $(seq 120); do others_queued || break; sleep 1; done
-if others_queued; then
-	diag "still queued after 120 s:"
-	diag "$(systemctl list-jobs --no-legend --plain)"
-fi
+probe_settle
 
 # --- every boot: systemd and the policy ---
-check "stage $stage: multi-user.target is active" systemctl -q is-active multi-user.target
-failed_units=$(systemctl list-units --failed --plain --no-legend | awk '{print $1}')
-if [ -z "$failed_units" ]; then
-	ok "stage $stage: no failed unit"
-else
-	not_ok "stage $stage: no failed unit (failed: ${failed_units//$'\n'/ })"
-	for u in $failed_units; do diag "$(journalctl -b -q -n 8 -u "$u" --no-pager)"; done
-fi
+probe_systemd "$stage"
 pol=/sys/kernel/security/ima/policy
 check "stage $stage: the live policy requires signatures for exec and executable mappings" \
 	sh -c "grep -q 'func=BPRM_CHECK.*appraise_type=imasig' $pol && grep -q 'func=MMAP_CHECK.*appraise_type=imasig' $pol"
