@@ -37,7 +37,7 @@ all=$("$top/tools/ima-test/ima-test" close-check --list | awk '{ print $1 }' | s
 declare -A expect=(
 	[kthread]="aio io_uring-fixed scm-gc"
 	[writecount]="two-writers"
-	[ioworker]="io_uring-async io_uring-sqpoll"
+	[ioworker]="io_uring-async io_uring-sqpoll io_uring-sqpoll-exit"
 	[evm]=$all
 )
 cc="ima_appraise=fix ima_policy=appraise_tcb imafput.cciter=3 imafput.cctimeout=2000"

@@ -44,6 +44,8 @@ series)
 	check "munmap: rewrite traced in the unmapping task (got '$(ctx munmap)')" [ "$(ctx munmap)" = task ]
 	check "io_uring-sqpoll: rewrite traced in the SQPOLL thread (got '$(ctx io_uring-sqpoll)' by '$(by io_uring-sqpoll)')" \
 		[ "$(ctx io_uring-sqpoll)/$(by io_uring-sqpoll)" = task/iou-sqp ]
+	check "io_uring-sqpoll-exit: rewrite traced in the SQPOLL thread as it cancels (got '$(ctx io_uring-sqpoll-exit)' by '$(by io_uring-sqpoll-exit)')" \
+		[ "$(ctx io_uring-sqpoll-exit)/$(by io_uring-sqpoll-exit)" = task/iou-sqp ]
 	check "io_uring-async: rewrite traced in an io-wq worker (got '$(ctx io_uring-async)' by '$(by io_uring-async)')" \
 		[ "$(ctx io_uring-async)/$(by io_uring-async)" = task/iou-wrk ]
 	check "aio: rewrite traced in a kernel thread (got '$(ctx aio)')" [ "$(ctx aio)" = kthread ]

@@ -113,6 +113,21 @@ enum cc_result cc_final_check(struct cc_run *r);
 /* Pipe/socket handshakes between the processes of a scenario. */
 int cc_send_byte(int fd, char c);
 int cc_recv_byte(int fd, char *c);
+/*
+ * scenarios_proc.c: a child process connected by a socketpair: @fn runs
+ * in the child with its end of the pair; its return value is the exit
+ * status.  The child inherits everything else, including open writers.
+ * Returns the pid, or -1 (errno).
+ */
+typedef int (*cc_child_fn)(struct cc_run *r, int sock, void *arg);
+pid_t cc_child_start(struct cc_run *r, int *sock, cc_child_fn fn, void *arg);
+/*
+ * The parent's side of "the child says it is ready, the parent checks the
+ * label is unchanged (@when in messages), the parent says go"; then the
+ * child is reaped.
+ */
+enum cc_result cc_child_hold_check(struct cc_run *r, pid_t pid, int sock,
+				   const char *when);
 /* Wait for @pid; 0 when it exited with status 0, else -1 and a reason. */
 enum cc_result cc_reap(struct cc_run *r, pid_t pid, const char *who);
 /* Monotonic milliseconds. */
@@ -128,6 +143,14 @@ struct cc_uring;
 struct cc_uring *cc_uring_open(unsigned setup_flags, int *err);
 /* IORING_OP_CLOSE of @fd with IOSQE_* @sqe_flags; the result of the CQE. */
 int cc_uring_close(struct cc_uring *u, int fd, unsigned sqe_flags);
+/*
+ * IORING_OP_SPLICE of up to @len bytes from the pipe @in to @out at its
+ * file position, queued without waiting for the completion: 0 once the
+ * kernel has taken the SQE off the ring (an SQPOLL thread within
+ * @timeout_ms), or -errno.
+ */
+int cc_uring_splice_queued(struct cc_uring *u, int in, int out, unsigned len,
+			   unsigned timeout_ms);
 /* Register @fd as fixed file 0.  0 or -errno. */
 int cc_uring_register(struct cc_uring *u, int fd);
 void cc_uring_free(struct cc_uring *u);
@@ -264,6 +287,7 @@ CC_SCENARIO(mmap_exit) CC_SCENARIO(scm_rights) CC_SCENARIO(scm_gc)
 CC_SCENARIO(exec) CC_SCENARIO(dup2) CC_SCENARIO(close_range)
 CC_SCENARIO(io_uring) CC_SCENARIO(io_uring_fixed) CC_SCENARIO(thread)
 CC_SCENARIO(two_writers) CC_SCENARIO(io_uring_sqpoll) CC_SCENARIO(io_uring_async)
+CC_SCENARIO(io_uring_sqpoll_exit)
 CC_SCENARIO(aio)
 #undef CC_SCENARIO
 

@@ -7,7 +7,9 @@
  * runs differs for each, and each must run it with no locks held.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
 
@@ -62,6 +64,80 @@ enum cc_result cc_sc_io_uring(struct cc_run *r)
 enum cc_result cc_sc_io_uring_sqpoll(struct cc_run *r)
 {
 	return uring_close(r, IORING_SETUP_SQPOLL, 0);
+}
+
+/* The writer and the pipe of io_uring-sqpoll-exit's child. */
+struct sqpoll_exit_job {
+	int fd;		/* the file, open for write */
+	int rd, wr;	/* an empty pipe: the parent keeps its only writer */
+};
+
+/*
+ * The child: an SQPOLL ring, an IORING_OP_SPLICE from the empty pipe into
+ * the file, which an io-wq worker issues and which blocks; then the
+ * child's own fd is closed, so the request holds the last reference, and
+ * the child exits with the request in flight.
+ */
+static int sqpoll_exit_child(struct cc_run *r, int sock, void *arg)
+{
+	const struct sqpoll_exit_job *j = arg;
+	const struct timespec settle = { .tv_nsec = 100 * 1000 * 1000 };
+	struct cc_uring *u;
+	char c;
+	int e;
+
+	close(j->wr);
+	u = cc_uring_open(IORING_SETUP_SQPOLL, &e);
+	if (!u)
+		return 3;
+	if (cc_uring_splice_queued(u, j->rd, j->fd, 4096, r->env->timeout_ms))
+		return 5;
+	nanosleep(&settle, NULL);	/* the worker takes the pipe and waits on it */
+	if (close(j->fd))
+		return 6;
+	if (cc_send_byte(sock, 'r') || cc_recv_byte(sock, &c))
+		return 4;
+	return 0;	/* exit with the ring open and the splice in flight */
+}
+
+/*
+ * The SQPOLL thread ends with its process and cancels the requests still
+ * in flight; the cancelled splice drops the last reference to the file.
+ * The parent's pipe writer stays open until the child is reaped, so only
+ * the cancellation can end the splice.
+ */
+enum cc_result cc_sc_io_uring_sqpoll_exit(struct cc_run *r)
+{
+	struct sqpoll_exit_job j;
+	enum cc_result res;
+	struct cc_uring *u;
+	int pipefd[2], sock, e;
+	pid_t pid;
+
+	u = cc_uring_open(IORING_SETUP_SQPOLL, &e);
+	if (!u)
+		return uring_unavailable(r, e);
+	cc_uring_free(u);
+	if (pipe2(pipefd, O_CLOEXEC))
+		return cc_fail(r, "pipe: %s", strerror(errno));
+	j.rd = pipefd[0];
+	j.wr = pipefd[1];
+	res = cc_open_and_write(r, "written, before the child's ring", &j.fd);
+	if (res) {
+		close(j.rd);
+		close(j.wr);
+		return res;
+	}
+	pid = cc_child_start(r, &sock, sqpoll_exit_child, &j);
+	close(j.fd);
+	close(j.rd);
+	if (pid < 0)
+		res = cc_fail(r, "fork: %s", strerror(errno));
+	else
+		res = cc_child_hold_check(r, pid, sock,
+					  "the child closed its fd; its splice holds the file");
+	close(j.wr);
+	return res;
 }
 
 /* IOSQE_ASYNC: an io-wq worker (iou-wrk-PID) issues the close. */

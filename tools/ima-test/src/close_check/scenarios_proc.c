@@ -20,14 +20,7 @@
 
 #include "close_check.h"
 
-/*
- * A child process connected by a socketpair: @fn runs in the child with
- * its end of the pair; its return value is the exit status.  The child
- * inherits everything else, including open writers.
- */
-typedef int (*child_fn)(struct cc_run *r, int sock, void *arg);
-
-static pid_t child_start(struct cc_run *r, int *sock, child_fn fn, void *arg)
+pid_t cc_child_start(struct cc_run *r, int *sock, cc_child_fn fn, void *arg)
 {
 	int sv[2];
 	pid_t pid;
@@ -60,9 +53,8 @@ static enum cc_result child_lost(struct cc_run *r, pid_t pid, int sock, const ch
 		       res == CC_PASS ? "exited early" : r->why);
 }
 
-/* Parent side of "child says it is ready, parent checks, parent says go". */
-static enum cc_result child_hold_check(struct cc_run *r, pid_t pid, int sock,
-				       const char *when)
+enum cc_result cc_child_hold_check(struct cc_run *r, pid_t pid, int sock,
+				   const char *when)
 {
 	enum cc_result res;
 	char c;
@@ -87,7 +79,7 @@ static enum cc_result child_hold_check(struct cc_run *r, pid_t pid, int sock,
  * pid, and in *p the payload to free; or -1 with the failure in r->why.
  */
 static pid_t job_child_start(struct cc_run *r, struct write_job *w, uint8_t **p,
-			     int *sock, child_fn fn)
+			     int *sock, cc_child_fn fn)
 {
 	pid_t pid;
 
@@ -98,7 +90,7 @@ static pid_t job_child_start(struct cc_run *r, struct write_job *w, uint8_t **p,
 	}
 	w->buf = *p;
 	w->off = cc_rand_off(r, r->m.len);
-	pid = child_start(r, sock, fn, w);
+	pid = cc_child_start(r, sock, fn, w);
 	if (pid < 0) {
 		cc_fail(r, "fork: %s", strerror(errno));
 		free(*p);
@@ -134,7 +126,7 @@ enum cc_result cc_sc_exit(struct cc_run *r)
 	if (cc_model_pwrite(&r->m, w.off, p, w.len))
 		res = cc_fail(r, "out of memory");
 	else
-		res = child_hold_check(r, pid, sock, "child wrote and is alive");
+		res = cc_child_hold_check(r, pid, sock, "child wrote and is alive");
 	free(p);
 	return res;
 }
@@ -181,7 +173,7 @@ enum cc_result cc_sc_fork(struct cc_run *r)
 	job.w.buf = p2;
 	job.w.off = cc_rand_off(r, r->m.len);
 	job.fd = fd;
-	pid = child_start(r, &sock, fork_child, &job);
+	pid = cc_child_start(r, &sock, fork_child, &job);
 	close(fd);		/* the parent closes first */
 	if (pid < 0) {
 		res = cc_fail(r, "fork: %s", strerror(errno));
@@ -190,7 +182,7 @@ enum cc_result cc_sc_fork(struct cc_run *r)
 	if (cc_model_pwrite(&r->m, job.w.off, p2, job.w.len))
 		res = cc_fail(r, "out of memory");
 	else
-		res = child_hold_check(r, pid, sock, "parent closed, the child holds the fd");
+		res = cc_child_hold_check(r, pid, sock, "parent closed, the child holds the fd");
 out:
 	free(p1);
 	free(p2);
@@ -225,7 +217,7 @@ enum cc_result cc_sc_mmap_exit(struct cc_run *r)
 	copy.m = (struct cc_model){ 0 };
 	if (cc_model_pwrite(&copy.m, 0, r->m.data, r->m.len))
 		return cc_fail(r, "out of memory");
-	pid = child_start(r, &sock, mmap_exit_child, NULL);
+	pid = cc_child_start(r, &sock, mmap_exit_child, NULL);
 	if (pid < 0) {
 		cc_model_free(&copy.m);
 		return cc_fail(r, "fork: %s", strerror(errno));
@@ -247,7 +239,7 @@ enum cc_result cc_sc_mmap_exit(struct cc_run *r)
 		child_lost(r, pid, sock, "setup");
 		return res;
 	}
-	return child_hold_check(r, pid, sock, "child closed its fd, its mapping remains");
+	return cc_child_hold_check(r, pid, sock, "child closed its fd, its mapping remains");
 }
 
 
@@ -290,7 +282,7 @@ enum cc_result cc_sc_scm_rights(struct cc_run *r)
 	res = cc_write_at(r, fd, cc_rand_off(r, r->m.len), p1, len1, "sender write");
 	w.buf = p2;
 	w.off = cc_rand_off(r, r->m.len);
-	pid = res ? -1 : child_start(r, &sock, scm_child, &w);
+	pid = res ? -1 : cc_child_start(r, &sock, scm_child, &w);
 	if (pid < 0) {
 		close(fd);
 		if (!res)
@@ -307,7 +299,7 @@ enum cc_result cc_sc_scm_rights(struct cc_run *r)
 		res = child_lost(r, pid, sock, "out of memory");
 		goto out;
 	}
-	res = child_hold_check(r, pid, sock, "sender closed, the receiver holds the fd");
+	res = cc_child_hold_check(r, pid, sock, "sender closed, the receiver holds the fd");
 out:
 	free(p1);
 	free(p2);

@@ -105,21 +105,18 @@ fail:
 	return NULL;
 }
 
-/* Submit one prepared SQE and wait for its completion; returns cqe->res. */
-static int uring_one(struct cc_uring *u, const struct io_uring_sqe *tmpl)
+/*
+ * Put one prepared SQE on the ring and enter the kernel: to submit it
+ * and, with @wait, to wait for one completion.  0 or -errno.
+ */
+static int uring_push(struct cc_uring *u, const struct io_uring_sqe *tmpl, bool wait)
 {
 	_Atomic __u32 *sq_tail = ring_at(u->sq_ring, u->p.sq_off.tail);
 	__u32 *sq_mask = ring_at(u->sq_ring, u->p.sq_off.ring_mask);
 	__u32 *sq_array = ring_at(u->sq_ring, u->p.sq_off.array);
-	_Atomic __u32 *cq_head = ring_at(u->cq_ring, u->p.cq_off.head);
-	_Atomic __u32 *cq_tail = ring_at(u->cq_ring, u->p.cq_off.tail);
-	__u32 *cq_mask = ring_at(u->cq_ring, u->p.cq_off.ring_mask);
-	struct io_uring_cqe *cqes = ring_at(u->cq_ring, u->p.cq_off.cqes);
 	__u32 tail = atomic_load_explicit(sq_tail, memory_order_relaxed);
-	__u32 idx = tail & *sq_mask, head;
-	int res;
-
-	unsigned flags = IORING_ENTER_GETEVENTS;
+	__u32 idx = tail & *sq_mask;
+	unsigned flags = wait ? IORING_ENTER_GETEVENTS : 0;
 
 	u->sqes[idx] = *tmpl;
 	sq_array[idx] = idx;
@@ -134,14 +131,57 @@ static int uring_one(struct cc_uring *u, const struct io_uring_sqe *tmpl)
 		if (atomic_load_explicit(sq_flags, memory_order_seq_cst) & IORING_SQ_NEED_WAKEUP)
 			flags |= IORING_ENTER_SQ_WAKEUP;
 	}
-	if (uring_enter(u->fd, 1, 1, flags) < 0)
+	if (uring_enter(u->fd, 1, wait ? 1 : 0, flags) < 0)
 		return -errno;
+	return 0;
+}
+
+/* Submit one prepared SQE and wait for its completion; returns cqe->res. */
+static int uring_one(struct cc_uring *u, const struct io_uring_sqe *tmpl)
+{
+	_Atomic __u32 *cq_head = ring_at(u->cq_ring, u->p.cq_off.head);
+	_Atomic __u32 *cq_tail = ring_at(u->cq_ring, u->p.cq_off.tail);
+	__u32 *cq_mask = ring_at(u->cq_ring, u->p.cq_off.ring_mask);
+	struct io_uring_cqe *cqes = ring_at(u->cq_ring, u->p.cq_off.cqes);
+	__u32 head;
+	int res = uring_push(u, tmpl, true);
+
+	if (res)
+		return res;
 	head = atomic_load_explicit(cq_head, memory_order_relaxed);
 	if (head == atomic_load_explicit(cq_tail, memory_order_acquire))
 		return -EAGAIN;
 	res = cqes[head & *cq_mask].res;
 	atomic_store_explicit(cq_head, head + 1, memory_order_release);
 	return res;
+}
+
+int cc_uring_splice_queued(struct cc_uring *u, int in, int out, unsigned len,
+			   unsigned timeout_ms)
+{
+	_Atomic __u32 *sq_head = ring_at(u->sq_ring, u->p.sq_off.head);
+	_Atomic __u32 *sq_tail = ring_at(u->sq_ring, u->p.sq_off.tail);
+	struct io_uring_sqe sqe;
+	double until = cc_now_ms() + timeout_ms;
+	int e;
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_SPLICE;
+	sqe.fd = out;
+	sqe.off = (__u64)-1;
+	sqe.splice_fd_in = in;
+	sqe.splice_off_in = (__u64)-1;
+	sqe.len = len;
+	e = uring_push(u, &sqe, false);
+	if (e)
+		return e;
+	while (atomic_load_explicit(sq_head, memory_order_acquire) !=
+	       atomic_load_explicit(sq_tail, memory_order_relaxed)) {
+		if (cc_now_ms() > until)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return 0;
 }
 
 int cc_uring_close(struct cc_uring *u, int fd, unsigned sqe_flags)
