@@ -264,6 +264,7 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 	int opt;
 
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_LIST:
@@ -316,6 +317,8 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, "h", opts);
 		default:
 			if (log_quote_option(&a->quote, opt, optarg))
 				break;

@@ -351,6 +351,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 	int opt;
 
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		int t = tree_option(opt, optarg, tree);
 
@@ -404,6 +405,8 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, TREE_SHORT_OPTIONS, opts);
 		default:
 			return usage_error("bad option");
 		}
