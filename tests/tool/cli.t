@@ -7,7 +7,7 @@
 setup_work
 make_keys
 T=$IMA_TEST
-plan 36
+plan 38
 
 # --- help and version: every COMMAND() entry of src/, by rank ---
 src=$TOOL_ROOT/tools/ima-test/src
@@ -43,6 +43,37 @@ for c in "${cmds[@]}"; do
 done
 [ ${#cmds[@]} -gt 0 ] && [ -z "$bad" ]
 check_rc $? "every command of the table answers --help with its usage${bad:+ (not:$bad)}"
+
+# --- a bad option: one message, with the command's prefix ---
+# one_error CMD WANT ARGS...: "ima-test CMD ARGS" must exit 2 and say on
+# stderr one line "ima-test CMD: ..." holding WANT, then only the pointer
+# to --help (getopt's own message would come first, unprefixed); what it
+# did otherwise is added to $bad.
+one_error() {
+	local c=$1 want=$2 err rc
+	shift 2
+	err=$("$T" "$c" "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc = 2 ] && [ "$(grep -c "^ima-test $c: " <<<"$err")" = 1 ] &&
+		[[ $err == "ima-test $c: "*"$want"*$'\n'"Try 'ima-test $c --help'." ]] &&
+		[ "$(wc -l <<<"$err")" = 2 ] && return 0
+	bad+="$c $*: exit $rc: $err"$'\n'
+}
+bad=
+for c in "${cmds[@]}"; do
+	one_error "$c" "unrecognized option '--bogus'" --bogus
+	one_error "$c" "invalid option -- 'Q'" -Q
+done
+[ ${#cmds[@]} -gt 0 ] && [ -z "$bad" ]
+check_rc $? "every command: an unknown option is one line with the command's prefix" || diag "$bad"
+bad=
+one_error log "option '--list' requires an argument" --list
+one_error hash "option requires an argument -- 'j'" -j
+one_error log "option '--help' doesn't allow an argument" --help=x
+one_error verify "option '--ev' is ambiguous" --ev
+one_error keys "unrecognized option '--bogus'" list --bogus
+[ -z "$bad" ]
+check_rc $? "a missing or unwanted argument, an ambiguous option: named the same way" || diag "$bad"
 
 # --- a tree through the worker pool ---
 tree=$WORK/tree

@@ -122,7 +122,7 @@ expect 2 "unknown command 'frob'" "unknown command" -- "$T" frob
 expect 2 "--jobs wants a number from 1 to 1024, not '0'" "--jobs 0" -- "$T" hash $XU -j 0 "$f"
 expect 2 "unknown format 'xml'" "--format xml" -- "$T" audit --format xml "$f"
 expect 2 "unknown format 'keylime'" "verify has no keylime format" -- "$T" verify --format keylime "$f"
-expect 2 "ima-test sign: bad option" "unknown option" -- "$T" sign --frobnicate "$f"
+expect 2 "^ima-test sign: unrecognized option '--frobnicate'$" "unknown option" -- "$T" sign --frobnicate "$f"
 
 # --- paths that cannot be processed ---
 expect 2 "nodir/file: No such file or directory" "hash: path in a nonexistent directory" -- "$T" hash $XU "$WORK/nodir/file"

@@ -405,6 +405,7 @@ static int cmd_apply(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = "m:nvh";
 	struct apply_ctx c = { .rootfd = -1 };
 	const char *root = NULL;
 	char **manifests = NULL, *manifest = NULL, err[512];
@@ -413,7 +414,8 @@ static int cmd_apply(int argc, char **argv)
 	int opt, r = EXIT_TROUBLE;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "m:nvh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			if (grow_array(&manifests, &mcap, nm + 1, sizeof(*manifests), 8)) {
@@ -436,6 +438,9 @@ static int cmd_apply(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			r = EXIT_OK;
+			goto out;
+		case '?':
+			r = usage_error_option(argv, shortopts, opts);
 			goto out;
 		default:
 			r = usage_error("bad option");

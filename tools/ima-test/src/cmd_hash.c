@@ -64,11 +64,13 @@ static int cmd_hash(int argc, char **argv)
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = "a:" TREE_SHORT_OPTIONS;
 	struct hash_ctx c = { .alg = hash_algo_by_name("sha256") };
 	int opt, r;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "a:" TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		r = tree_option(opt, optarg, &c.tree);
 		if (r < 0)
 			return EXIT_TROUBLE;
@@ -83,6 +85,8 @@ static int cmd_hash(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, shortopts, opts);
 		default:
 			return usage_error("bad option");
 		}

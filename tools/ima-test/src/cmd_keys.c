@@ -243,6 +243,7 @@ static int cmd_keys(int argc, char **argv)
 	int opt;
 
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_KEYRING:
@@ -254,6 +255,8 @@ static int cmd_keys(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, "+h", opts);
 		default:
 			return usage_error("bad option");
 		}
@@ -276,8 +279,11 @@ static int cmd_keys(int argc, char **argv)
 			else if (opt == 'h') {
 				fputs(help, stdout);
 				return EXIT_OK;
-			} else
+			} else if (opt == '?') {
+				return usage_error_option(argv, "h", opts);
+			} else {
 				return usage_error("bad option");
+			}
 		}
 		if (!strcmp(sub, "list") && optind != argc)
 			return usage_error("list takes no files");

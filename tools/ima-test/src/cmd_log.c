@@ -264,6 +264,7 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 	int opt;
 
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_LIST:
@@ -310,12 +311,14 @@ static int log_parse_args(int argc, char **argv, struct log_args *a, struct log_
 			a->print_boot_aggregate = true;
 			break;
 		case OPT_FORMAT:
-			if (scan_parse_format(optarg, SCAN_FORMATS_TEXT_JSON, &c->fmt))
+			if (scan_parse_format(optarg, SCAN_FORMATS_TEXT_JSON, &log_out(c)->fmt))
 				return EXIT_TROUBLE;
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, "h", opts);
 		default:
 			if (log_quote_option(&a->quote, opt, optarg))
 				break;
@@ -369,13 +372,13 @@ static int print_boot_aggregate(struct log_ctx *c)
 		cmd_warnx("/dev/null: %s", strerror(errno));
 		return EXIT_TROUBLE;
 	}
-	c->fp = null;
+	log_out(c)->fp = null;
 	c->ref = NULL;
 	c->certs = NULL;
 	c->allow_unverified = false;	/* a value not checked is not printed */
 	r = log_check_all(c);
 	fclose(null);
-	c->fp = stdout;
+	log_out(c)->fp = stdout;
 	if (r == EXIT_OK)
 		return log_print_boot_aggregate(c);
 	cmd_warnx("the list does not check out against the TPM "
@@ -387,6 +390,7 @@ static int print_boot_aggregate(struct log_ctx *c)
 static int cmd_log(int argc, char **argv)
 {
 	static struct log_ctx zero;
+	struct log_out out = { OUT_TEXT, stdout };
 	struct log_ctx *c = malloc(sizeof(*c));
 	struct log_args *a = calloc(1, sizeof(*a));
 	struct ref_policy ref;
@@ -401,8 +405,7 @@ static int cmd_log(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	*c = zero;
-	c->fmt = OUT_TEXT;
-	c->fp = stdout;
+	log_report_to(c, &out);
 	c->ima_pcr = LOG_IMA_PCR_DEFAULT;
 	r = log_parse_args(argc, argv, a, c);
 	if (r >= 0)
@@ -421,9 +424,9 @@ static int cmd_log(int argc, char **argv)
 		c->certs = &a->certs;
 	/* with --print-boot-aggregate, stdout carries the value alone */
 	if (a->print_boot_aggregate)
-		c->fp = stderr;
+		out.fp = stderr;
 	r = log_load_inputs(c, a);
-	c->fp = stdout;
+	out.fp = stdout;
 	if (!r)
 		r = a->print_boot_aggregate ? print_boot_aggregate(c) : log_check_all(c);
 out:

@@ -45,10 +45,10 @@ static const char help[] =
 	"                      (default: all of them)\n"
 	"      --mmap-any      model PROT_EXEC mappings of every file, not only of\n"
 	"                      object code (ELF files and files with an execute bit)\n"
-	"      --evm-state FILE  EVM's state (default " READY_EVM_SECURITYFS ")\n"
+	"      --evm-state FILE  EVM's state (default " EVM_STATE_SECURITYFS ")\n"
 	"      --evm           model EVM as initialised whatever that file says\n"
 	"      --evm-xattrs-file FILE  the kernel's list of the xattrs EVM covers\n"
-	"                      (default " READY_EVM_XATTRS_SECURITYFS ")\n"
+	"                      (default " EVM_XATTRS_SECURITYFS ")\n"
 	"      --kernel-config FILE  else the config that tells them (default\n"
 	"                      /boot/config-$(uname -r), then /proc/config.gz)\n"
 	"      --evm-xattrs LIST  else these (security.selinux,security.ima,...)\n"
@@ -142,7 +142,7 @@ static int ready_signed(const struct ready *r, int fd)
 		return -errno;
 	if (n > 0 && (v[0] == EVM_IMA_XATTR_DIGSIG || v[0] == IMA_VERITY_DIGSIG))
 		return 1;
-	if (!r->evm.active)
+	if (!r->evm.state.active)
 		return 0;
 	n = fgetxattr(fd, evm_xattr_evm_name(r->check.user_xattr), v, sizeof(v));
 	if (n < 0 && errno != ENODATA)
@@ -238,19 +238,19 @@ static int ready_file(void *arg, const char *path, int fd, const struct walk_ent
 		v = V_DENY_ALGO;
 		rule = d.algos_rule;
 		snprintf(why, sizeof(why), "%s not in appraise_algos", cr.algo->name);
-	} else if (cr.cls == CHECK_OK && r->evm.active) {
+	} else if (cr.cls == CHECK_OK && r->evm.state.active) {
 		char evm_why[256];
 
-		switch (ready_evm_verify(&r->evm, fd, evm_why, sizeof(evm_why))) {
-		case READY_EVM_OK:
+		switch (evm_appraise(&r->evm.ctx, r->evm.state.value, fd, evm_why, sizeof(evm_why))) {
+		case EVM_APPRAISE_OK:
 			v = V_PASS;
 			snprintf(why, sizeof(why), "%s, %s", cr.kind, evm_why);
 			break;
-		case READY_EVM_MISSING:
+		case EVM_APPRAISE_MISSING:
 			v = V_DENY_EVM_MISSING;
 			snprintf(why, sizeof(why), "%s", evm_why);
 			break;
-		case READY_EVM_INVALID:
+		case EVM_APPRAISE_INVALID:
 			v = V_DENY_EVM_INVALID;
 			snprintf(why, sizeof(why), "%s", evm_why);
 			break;
@@ -351,6 +351,7 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 	int opt;
 
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		int t = tree_option(opt, optarg, tree);
 
@@ -404,6 +405,8 @@ static int ready_parse_args(int argc, char **argv, struct ready_args *a, struct 
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, TREE_SHORT_OPTIONS, opts);
 		default:
 			return usage_error("bad option");
 		}
@@ -432,7 +435,7 @@ static int ready_setup(struct ready *r, const struct ready_args *a, const struct
 	if (a->evm_on)
 		ready_evm_force(&r->evm);
 	/* the list matters only to an HMAC or signature that is checked */
-	if (r->evm.active && ready_evm_xattrs(&r->evm, &a->xattrs, err, sizeof(err))) {
+	if (r->evm.state.active && ready_evm_xattrs(&r->evm, &a->xattrs, err, sizeof(err))) {
 		ready_error(err);
 		return -1;
 	}
@@ -500,8 +503,8 @@ static int cmd_ready(int argc, char **argv)
 	struct certset certs = { 0 };
 	struct ready r = { .fmt = OUT_TEXT, .lock = PTHREAD_MUTEX_INITIALIZER,
 			   .kinds = IMA_ACCESS_KIND_ALL };
-	struct ready_args a = { .evm_state = READY_EVM_SECURITYFS,
-				.xattrs.sfs = READY_EVM_XATTRS_SECURITYFS };
+	struct ready_args a = { .evm_state = EVM_STATE_SECURITYFS,
+				.xattrs.sfs = EVM_XATTRS_SECURITYFS };
 	int status;
 
 	evm_ctx_init(&r.evm.ctx);

@@ -243,6 +243,7 @@ static int cmd_sign(int argc, char **argv)
 		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = KEY_SHORT_OPTIONS "a:f" TREE_SHORT_OPTIONS;
 	struct sign_ctx c = { .alg = hash_algo_by_name("sha256") };
 	struct key_opts k;
 	bool alg_set = false;
@@ -250,8 +251,8 @@ static int cmd_sign(int argc, char **argv)
 
 	key_opts_init(&k);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, KEY_SHORT_OPTIONS "a:f" TREE_SHORT_OPTIONS, opts,
-				  NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		r = tree_option(opt, optarg, &c.tree);
 		if (!r)
 			r = key_option(&k, opt, optarg);
@@ -281,6 +282,8 @@ static int cmd_sign(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, shortopts, opts);
 		default:
 			return usage_error("bad option");
 		}

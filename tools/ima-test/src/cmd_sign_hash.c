@@ -236,6 +236,7 @@ static int cmd_sign_hash(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = KEY_SHORT_OPTIONS "a:j:h";
 	struct sign_hash_ctx c = { .want = NULL };
 	struct tree_opts tree = { .walk.jobs = 0 };
 	struct key_opts k;
@@ -243,7 +244,8 @@ static int cmd_sign_hash(int argc, char **argv)
 
 	key_opts_init(&k);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, KEY_SHORT_OPTIONS "a:j:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		r = key_option(&k, opt, optarg);
 		if (r < 0)
 			return EXIT_TROUBLE;
@@ -263,6 +265,8 @@ static int cmd_sign_hash(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
+		case '?':
+			return usage_error_option(argv, shortopts, opts);
 		default:
 			return usage_error("bad option");
 		}

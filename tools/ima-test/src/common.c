@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 #include "out.h"
@@ -55,6 +56,60 @@ int usage_error(const char *fmt, ...)
 	else
 		fputs("\nTry 'ima-test --help'.\n", stderr);
 	return EXIT_TROUBLE;
+}
+
+/*
+ * The long options "--NAME[=VALUE]" @arg can name (an unambiguous prefix
+ * names one): how many, and the last one in *@found.  An exact name is one.
+ */
+static size_t long_matches(const char *arg, const struct option *longopts,
+			   const struct option **found)
+{
+	size_t len = strcspn(arg + 2, "="), n = 0;
+
+	*found = NULL;
+	for (const struct option *o = longopts; o && o->name; o++) {
+		if (strncmp(o->name, arg + 2, len))
+			continue;
+		*found = o;
+		if (strlen(o->name) == len)
+			return 1;
+		n++;
+	}
+	return n;
+}
+
+/* A short option getopt refused: unknown, or missing its argument. */
+static int short_option_error(const char *shortopts)
+{
+	if (optopt <= 0 || optopt > 0xff)
+		return usage_error("bad option");
+	shortopts += strspn(shortopts, "+-:");
+	if (optopt != ':' && strchr(shortopts, optopt))
+		return usage_error("option requires an argument -- '%c'", optopt);
+	return usage_error("invalid option -- '%c'", optopt);
+}
+
+int usage_error_option(char **argv, const char *shortopts, const struct option *longopts)
+{
+	/* getopt has moved past a long option it refuses, not always past a short one */
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	const struct option *o;
+	size_t n;
+
+	if (arg && !strncmp(arg, "--", 2) && arg[2]) {
+		n = long_matches(arg, longopts, &o);
+		if (!optopt && n > 1)
+			return usage_error("option '%s' is ambiguous", arg);
+		if (!optopt)
+			return usage_error("unrecognized option '%s'", arg);
+		if (n == 1 && o->val == optopt)
+			return usage_error(strchr(arg, '=') ? "option '--%s' doesn't allow an argument" :
+					   "option '--%s' requires an argument", o->name);
+	}
+	if (!optopt)
+		return usage_error("unrecognized option '%s'", arg ? arg : "");
+	return short_option_error(shortopts);
 }
 
 const struct hash_algo *parse_hash(const char *arg)

@@ -63,4 +63,13 @@ void cmd_warnx_escaped(const char *lead, const char *text);
 /* cmd_warnx() and a pointer to --help; returns EXIT_TROUBLE (2). */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The usage error for getopt_long()'s '?', run with opterr = 0 so that
+ * getopt itself says nothing: names the option that is unknown, ambiguous,
+ * missing its argument or given one it does not take, in getopt's words.
+ * @shortopts and @longopts are what getopt_long() was given.  Returns
+ * EXIT_TROUBLE (2).
+ */
+int usage_error_option(char **argv, const char *shortopts, const struct option *longopts);
+
 #endif

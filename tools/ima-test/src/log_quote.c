@@ -76,22 +76,24 @@ void log_pcrs_read(struct log_ctx *c, const char *source)
 static int failed(struct log_ctx *c, const struct log_quote_args *q, const char *check,
 		  const char *detail)
 {
+	FILE *fp = log_out(c)->fp;
+
 	line(c, "quote", q->quote, check, "%s", detail);
-	if (c->fmt == OUT_JSON) {
-		int r = json_emit(c->fp, json_pack("{s:{s:s, s:i}}", "summary",
-						   "quote", "failed", "findings", 1));
+	if (log_out(c)->fmt == OUT_JSON) {
+		int r = json_emit(fp, json_pack("{s:{s:s, s:i}}", "summary",
+						"quote", "failed", "findings", 1));
 
 		if (r) {
 			cmd_warnx("cannot write the summary: %s",
 				strerror(-r));
-			fflush(c->fp);
+			fflush(fp);
 			return EXIT_TROUBLE;
 		}
 	} else {
 		fputs("summary: the quote does not vouch for any PCR value; the list was not "
-		      "replayed\n", c->fp);
+		      "replayed\n", fp);
 	}
-	fflush(c->fp);
+	fflush(fp);
 	return EXIT_FINDINGS;
 }
 

@@ -73,7 +73,7 @@ int ready_print_header(struct ready *r)
 					"appraisal_rules", json_count(nappr),
 					"uids", ids_json(&r->subjects, false),
 					"gids", ids_json(&r->subjects, true),
-					"evm", r->evm.active);
+					"evm", r->evm.state.active);
 
 		if (r->policy_note[0])
 			json_put(&hdr, "policy_note", json_text(r->policy_note, NULL));
@@ -192,7 +192,7 @@ int ready_print_summary(struct ready *r)
 		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));
 		other -= r->counts[v];
 	}
-	for (int v = V_DENY_EVM_MISSING; r->evm.active && v <= V_DENY_EVM_INVALID; v++) {
+	for (int v = V_DENY_EVM_MISSING; r->evm.state.active && v <= V_DENY_EVM_INVALID; v++) {
 		printf("%lu %s, ", r->counts[v], ready_verdict_name(v));
 		other -= r->counts[v];
 	}

@@ -351,6 +351,7 @@ int scan_main(const char *help, int argc, char **argv, struct scan_opts *so)
 	evm_ctx_init(&so->evm_ctx);
 	so->evm_ctx.certs = &so->certs;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, TREE_SHORT_OPTIONS, opts, NULL)) != -1) {
 		r = tree_option(opt, optarg, &so->tree);
 		if (!r)
@@ -401,6 +402,9 @@ int scan_main(const char *help, int argc, char **argv, struct scan_opts *so)
 		case 'h':
 			fputs(help, stdout);
 			r = EXIT_OK;
+			goto out;
+		case '?':
+			usage_error_option(argv, TREE_SHORT_OPTIONS, opts);
 			goto out;
 		default:
 			usage_error("bad option");

@@ -306,6 +306,7 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 	int opt;
 
 	evm_ctx_init(&o->evm);
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "n:s:lh", longopts, NULL)) != -1) {
 		int r = evm_option(opt, optarg, &o->evm, &o->evm_on, &keys);
 
@@ -348,6 +349,9 @@ static int parse_opts(int argc, char **argv, struct cc_opts *o)
 		case 'h':
 			fputs(help, stdout);
 			return 1;
+		case '?':
+			usage_error_option(argv, "n:s:lh", longopts);
+			return -EINVAL;
 		default:
 			usage_error("unknown option");
 			return -EINVAL;

@@ -1,0 +1,6 @@
+#!/bin/bash
+# Unit tests of the ima-test library (EVM's state, the xattrs it covers, its verdict on a
+# file), built by make -C tools/ima-test check-build.
+bin=$(dirname "$0")/../../tools/ima-test/tests/unit_evmstate
+[ -x "$bin" ] || { echo "1..0 # SKIP $bin not built (make -C tools/ima-test check-build)"; exit 0; }
+exec "$bin"
