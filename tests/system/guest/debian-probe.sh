@@ -398,8 +398,30 @@ case $stage in
 		[ $rc = 0 ] || diag "$out"
 		check "stage 5: the new preinst and postinst ran under enforce" \
 			sh -c "grep -q '^preinst 3.0 upgrade 2.0' /var/log/$hello.log && grep -qx 'ima-fput-hello 3.0, library 3.0' /var/log/$hello.log"
+		# dpkg-divert: a local package puts its own program in the place
+		# of ima-fput-hello's, which dpkg-divert --rename moves aside; a
+		# reinstall then writes the package's program under the diverted
+		# name, and its final close hashes it there
+		distrib=/usr/bin/$hello.distrib
+		out=$(apt-get install -y $hello-local 2>&1); rc=$?
+		diag "$(grep -E '^E:|^dpkg:|[Dd]iversion|Unpacking|Setting up' <<<"$out")"
+		out=$($hello 2>&1); rc2=$?
+		check "stage 5: a package diverts ima-fput-hello's program and runs in its place ($out, exit $rc)" \
+			[ $rc = 0 -a $rc2 = 0 -a "$out" = "ima-fput-hello-local, then ima-fput-hello 3.0, library 3.0" ]
+		before=$(stat -c %i "$distrib" 2>&1)
+		out=$(apt-get install -y --reinstall $hello=3.0 2>&1); rc=$?
+		diag "$(grep -E '^E:|^dpkg:|Unpacking|Setting up' <<<"$out")"
+		out=$(ima-test verify "$distrib" /usr/bin/$hello 2>&1); rc2=$?
+		diag "$out"
+		check "stage 5: a reinstall writes ima-fput-hello's program under the diverted name ($distrib, inode $before, now $(stat -c %i "$distrib" 2>&1)), and the final closes hash both programs (exit $rc, $rc2)" \
+			sh -c "[ $rc = 0 ] && [ $rc2 = 0 ] && [ \"\$(dpkg-divert --truename /usr/bin/$hello)\" = $distrib ] && [ \"\$(stat -c %i $distrib)\" != '$before' ]"
+		out=$(apt-get remove -y $hello-local 2>&1); rc=$?
+		diag "$(grep -E '^E:|^dpkg:|[Dd]iversion|Removing' <<<"$out")"
+		out=$($hello 2>&1); rc2=$?
+		check "stage 5: removing it renames the program back, and it runs ($out, exit $rc)" \
+			sh -c "[ $rc = 0 ] && [ $rc2 = 0 ] && [ '$out' = 'ima-fput-hello 3.0, library 3.0' ] && [ ! -e $distrib ]"
 		others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
-		check "stage 5: the upgrade was denied nothing" [ -z "$others" ]
+		check "stage 5: the upgrade and the diversion were denied nothing" [ -z "$others" ]
 		diag "$others"
 	else
 	# a kernel upgrade under enforce, through apt and its hooks: the
