@@ -355,11 +355,29 @@ case $stage in
 	diag "$out"
 	check "stage 4: control: with another master key the blob is refused (exit $rc)" [ $rc = 2 ]
 	mkdir -p "$d/cc"
-	ima-test close-check --iterations 1 --evm-key /etc/keys/evm-trusted.blob --kmk /etc/keys/kmk-user.blob "$d/cc" \
+	# every scenario; on 6.1 all but the one checked after this
+	scenarios=$(ima-test close-check --list | awk '{ print $1 }')
+	case $(uname -r) in 6.1.*) scenarios=$(grep -vx io_uring-sqpoll-exit <<<"$scenarios") ;; esac
+	ima-test close-check --iterations 1 --scenario "$(paste -sd, <<<"$scenarios")" \
+		--evm-key /etc/keys/evm-trusted.blob --kmk /etc/keys/kmk-user.blob "$d/cc" \
 		> "$state/cc.tap" 2> "$state/cc.err"; rc=$?
-	diag "$(tail -n 3 "$state/cc.tap") $(tail -n 3 "$state/cc.err")"
+	diag "$(grep -A1 '^not ok' "$state/cc.tap") $(tail -n 3 "$state/cc.tap") $(tail -n 3 "$state/cc.err")"
 	check "stage 4: close-check --evm-key: every final close rewrites security.ima and security.evm as ima-test computes them, with AppArmor on (exit $rc)" \
 		sh -c "[ $rc = 0 ] && grep -q 'and EVM HMACs' $state/cc.tap"
+	case $(uname -r) in
+	6.1.*)
+		# Debian's 6.1 drops the last reference of a request cancelled
+		# when its process exits in an io-wq worker of that process
+		# (6.12: in the SQPOLL thread), where IMA cannot read the file
+		# to hash it (the audit record: op=collect_data cause=failed):
+		# the old label stays, and enforce refuses the file afterwards
+		ima-test close-check --iterations 1 --timeout-ms 5000 --scenario io_uring-sqpoll-exit "$d/cc" \
+			> "$state/cc61.tap" 2>&1; rc=$?
+		diag "$(grep -A1 '^not ok' "$state/cc61.tap")"
+		diag "$(dmesg | grep 'op=collect_data cause=failed' | tail -n 2)"
+		check "stage 4: on 6.1, a file whose last reference a cancelled io_uring request of an exiting process held keeps its old label (exit $rc)" \
+			sh -c "[ $rc = 1 ] && grep -q '^not ok 1 - io_uring-sqpoll-exit: ' $state/cc61.tap && grep -q 'first: no rewrite within' $state/cc61.tap" ;;
+	esac
 	# back to enforce for boot 5, EVM off again (not every file was
 	# relabelled with its HMAC).  The 6.1 test (its repository holds a
 	# kernel) upgrades the kernel there; the 6.12 test upgrades a package
