@@ -135,6 +135,13 @@ static void check_all(struct log_ctx *c, enum log_verdict v)
 	}
 }
 
+/* Open the matrix of the lists added and run every check with @v. */
+static void open_and_check(struct log_ctx *c, enum log_verdict v)
+{
+	log_open_matrix(c);
+	check_all(c, v);
+}
+
 static const struct ev good[] = { { "boot_aggregate", GOOD }, { "/a", GOOD }, { "/b", GOOD } };
 
 static void test_cells(struct tap *t)
@@ -172,8 +179,7 @@ static void test_clean(struct tap *t)
 
 	start(&c, &s);
 	add_list(&c, &lb, good, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	log_close_matrix(&c, &tot);
 	tap_ok(t, tot.v[V_OK] == 3 * 4 && !tot.v[V_CANNOT] && !tot.v[V_FINDING] &&
 	       !tot.v[V_UNSET], "a good list: every requested cell ok (%lu)", tot.v[V_OK]);
@@ -191,8 +197,7 @@ static void test_unset(struct tap *t)
 
 	start(&c, &s);
 	add_list(&c, &lb, good, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	c.cell[1 * CK_N + CK_TPM] = V_UNSET;
 	log_close_matrix(&c, &tot);
 	tap_eq(t, log_get(&c, 1, CK_TPM), V_CANNOT, "an unset cell is closed as cannot-check");
@@ -204,8 +209,7 @@ static void test_unset(struct tap *t)
 
 	start(&c, &s);
 	add_list(&c, &lb, good, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	c.cell[0 * CK_N + CK_BOOT] = V_UNSET;
 	c.trouble = true;
 	log_close_matrix(&c, &tot);
@@ -227,8 +231,7 @@ static void test_digests(struct tap *t)
 
 	start(&c, &s);
 	add_list(&c, &lb, with_violation, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	tap_ok(t, log_get(&c, 1, CK_VIOLATION) == V_FINDING && log_get(&c, 1, CK_DIGEST) == V_NA,
 	       "a violation: a finding, its digest n/a");
 	tap_ok(t, log_get(&c, 2, CK_DIGEST) == V_FINDING && log_get(&c, 2, CK_VIOLATION) == V_OK,
@@ -243,8 +246,7 @@ static void test_digests(struct tap *t)
 	start(&c, &s);
 	c.ignore_violations = true;
 	add_list(&c, &lb, with_violation, 2);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	log_close_matrix(&c, &tot);
 	tap_ok(t, log_get(&c, 1, CK_VIOLATION) == V_ACCEPTED && !s.findings && c.violations == 1,
 	       "ignored violations: accepted, counted, not said");
@@ -274,8 +276,7 @@ static void test_lists(struct tap *t)
 	start(&c, &s);
 	add_list(&c, &la, good, 3);
 	add_list(&c, &lb, good, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	log_close_matrix(&c, &tot);
 	tap_ok(t, log_requested(&c, CK_LISTS) && log_get(&c, 2, CK_LISTS) == V_OK && !s.findings,
 	       "two lists of the same events agree");
@@ -284,8 +285,7 @@ static void test_lists(struct tap *t)
 	start(&c, &s);
 	add_list(&c, &la, good, 3);
 	add_list(&c, &lb, other, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	tap_ok(t, log_get(&c, 0, CK_LISTS) == V_OK && log_get(&c, 1, CK_LISTS) == V_FINDING &&
 	       log_get(&c, 2, CK_LISTS) == V_FINDING, "entries that differ: findings");
 	tap_ok(t, s.findings == 1 && !strcmp(s.status, "lists-differ") && s.entry == 2,
@@ -295,8 +295,7 @@ static void test_lists(struct tap *t)
 	start(&c, &s);
 	add_list(&c, &la, with_violation, 2);
 	add_list(&c, &lb, with_violation, 3);
-	log_open_matrix(&c);
-	check_all(&c, V_OK);
+	open_and_check(&c, V_OK);
 	tap_ok(t, c.violations == 1 && log_get(&c, 2, CK_LISTS) == V_FINDING,
 	       "a violation in both lists counts once; a row one list lacks differs");
 	tap_ok(t, s.findings == 3, "violation, digest, length: %u findings said", s.findings);
