@@ -433,11 +433,12 @@ case $stage in
 		diag "$out"
 		check "stage 5: a reinstall writes ima-fput-hello's program under the diverted name ($distrib, inode $before, now $(stat -c %i "$distrib" 2>&1)), and the final closes hash both programs (exit $rc, $rc2)" \
 			sh -c "[ $rc = 0 ] && [ $rc2 = 0 ] && [ \"\$(dpkg-divert --truename /usr/bin/$hello)\" = $distrib ] && [ \"\$(stat -c %i $distrib)\" != '$before' ]"
+		after=$(stat -c %i "$distrib" 2>&1)
 		out=$(apt-get remove -y $hello-local 2>&1); rc=$?
 		diag "$(grep -E '^E:|^dpkg:|[Dd]iversion|Removing' <<<"$out")"
 		out=$($hello 2>&1); rc2=$?
-		check "stage 5: removing it renames the program back, and it runs ($out, exit $rc)" \
-			sh -c "[ $rc = 0 ] && [ $rc2 = 0 ] && [ '$out' = 'ima-fput-hello 3.0, library 3.0' ] && [ ! -e $distrib ]"
+		check "stage 5: removing it renames the program back (inode $after), and it runs ($out, exit $rc)" \
+			sh -c "[ $rc = 0 ] && [ $rc2 = 0 ] && [ '$out' = 'ima-fput-hello 3.0, library 3.0' ] && [ ! -e $distrib ] && [ \"\$(stat -c %i /usr/bin/$hello)\" = '$after' ]"
 		others=$(denied_names | grep -vxF -e "$unsigned_prog" -e "$planted_lib" -e "$tampered_conf")
 		check "stage 5: the upgrade and the diversion were denied nothing" [ -z "$others" ]
 		diag "$others"
